@@ -1,0 +1,3 @@
+from letters import create_app
+
+app = create_app()

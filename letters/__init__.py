@@ -1,0 +1,54 @@
+"""letters: keep political prisoners from being forgotten."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from . import config, database, models, security  # noqa: F401  (models: for migrations)
+from .extensions import babel, csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    config.load(app, test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=security.select_locale)
+    database.init_app(app)
+    security.init_app(app)
+
+    from . import cli
+    from .auth import sessions
+    from .auth import bp as auth_bp
+    from .csv_io import bp as csv_bp
+    from .facilities import bp as facilities_bp
+    from .prisoners import bp as prisoners_bp
+
+    sessions.init_app(app)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(prisoners_bp)
+    app.register_blueprint(facilities_bp)
+    app.register_blueprint(csv_bp)
+    cli.init_app(app)
+
+    if app.config["AUTO_MIGRATE"]:
+        database.upgrade_to_latest(app)
+    if not app.config.get("TESTING"):
+        from .auth.first_run import announce_setup_link
+
+        announce_setup_link(app)
+    return app

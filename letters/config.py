@@ -1,0 +1,105 @@
+"""Configuration: safe defaults, then the environment.
+
+Every setting can be given as ``LETTERS_<NAME>`` (``app.config.from_prefixed_env``). Two common
+names are honoured as well because hosting platforms set them: ``DATABASE_URL`` and
+``SECRET_KEY``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+#: A key shorter than this is refused outside development: it could be guessed offline from a
+#: captured session cookie.
+MIN_SECRET_KEY_LENGTH = 32
+
+DEFAULTS: dict[str, Any] = {
+    # "development" generates a secret key into instance/; "production" demands one.
+    "ENV": "development",
+    "AUTO_MIGRATE": True,
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # CSV uploads are small; anything bigger is a mistake or an attack.
+    "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_NAME": "letters_session",
+    # Hours, not days: a coordinator's laptop can be taken.
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
+    "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+    "BABEL_DEFAULT_LOCALE": "en",
+    "LANGUAGES": ["en", "ru"],
+    # The country a visitor is assumed to post from on public pages; empty means "abroad",
+    # so the destination country is always printed.
+    "POSTED_FROM": "",
+    # How many prisoners a list page shows at once.
+    "PAGE_SIZE": 50,
+}
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or incomplete; the app refuses to start."""
+
+
+def load(app: Flask, test_config: dict[str, Any] | None) -> None:
+    """Fill ``app.config``: defaults, then the environment, then ``test_config``."""
+    app.config.from_mapping(DEFAULTS)
+    app.config["SQLALCHEMY_DATABASE_URI"] = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{Path(app.instance_path) / 'letters.db'}"
+    )
+    if os.environ.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    app.config.from_prefixed_env("LETTERS")
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    if "LETTERS_SESSION_COOKIE_SECURE" not in os.environ and not test_config:
+        # Production is served over HTTPS; the cookie must never travel in clear.
+        app.config["SESSION_COOKIE_SECURE"] = app.config["ENV"] == "production"
+    _ensure_secret_key(app)
+
+
+def _normalise_database_url(url: str) -> str:
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy needs the driver named.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _ensure_secret_key(app: Flask) -> None:
+    key = app.config.get("SECRET_KEY")
+    if app.config.get("TESTING") and key:
+        return
+    if key:
+        if len(str(key)) < MIN_SECRET_KEY_LENGTH and app.config["ENV"] != "development":
+            raise ConfigError(
+                f"SECRET_KEY is shorter than {MIN_SECRET_KEY_LENGTH} characters; "
+                "generate one with: python -c 'import secrets; print(secrets.token_hex(32))'"
+            )
+        return
+    if app.config["ENV"] != "development":
+        raise ConfigError(
+            "SECRET_KEY is not set. In production it must come from the environment "
+            "(SECRET_KEY or LETTERS_SECRET_KEY)."
+        )
+    app.config["SECRET_KEY"] = _development_key(Path(app.instance_path))
+
+
+def _development_key(instance: Path) -> str:
+    """Generate a random key once into ``instance/`` so sessions survive restarts."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    path.touch(mode=0o600)
+    path.write_text(key)
+    return key

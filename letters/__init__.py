@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask_babel import get_locale
 
 from . import config, database, models, security  # noqa: F401  (models: for migrations)
 from .extensions import babel, csrf, db, login_manager, migrate
@@ -28,6 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=security.select_locale)
+    app.jinja_env.globals["get_locale"] = get_locale
     database.init_app(app)
     security.init_app(app)
 

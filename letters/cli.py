@@ -1,4 +1,8 @@
-"""Command-line tools: ``flask --app app users …`` and ``flask --app app prisoners …``."""
+"""Command-line tools: ``flask --app app users …`` and ``flask --app app prisoners …``.
+
+Every command runs after ``create_app``, which has already brought the database to the latest
+migration (unless ``LETTERS_AUTO_MIGRATE=0``).
+"""
 
 from __future__ import annotations
 
@@ -6,4 +10,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    pass
+    from .auth.cli import users
+    from .csv_io.cli import prisoners
+
+    app.cli.add_command(users)
+    app.cli.add_command(prisoners)

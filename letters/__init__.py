@@ -34,8 +34,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
 
     from . import cli
-    from .auth import sessions
     from .auth import bp as auth_bp
+    from .auth import sessions
     from .csv_io import bp as csv_bp
     from .facilities import bp as facilities_bp
     from .prisoners import bp as prisoners_bp

@@ -116,8 +116,9 @@ def test_missing_year_of_birth_is_warned_about() -> None:
 
 
 def test_russian_prisoner_number_is_not_printed() -> None:
-    recipient = Recipient("Пчелинцев", "Дмитрий", "Дмитриевич", birth_year=1992,
-                          prisoner_number="123")
+    recipient = Recipient(
+        "Пчелинцев", "Дмитрий", "Дмитриевич", birth_year=1992, prisoner_number="123"
+    )
     assert "123" not in recipient_block(recipient, PENZA_SIZO, "RU").text
 
 
@@ -139,8 +140,7 @@ def test_hyphenated_surname_without_override_is_flagged() -> None:
 
 
 def test_unit_follows_the_name_and_facility() -> None:
-    recipient = Recipient("Пчелинцев", "Дмитрий", "Дмитриевич", birth_year=1992,
-                          unit="отряд 5")
+    recipient = Recipient("Пчелинцев", "Дмитрий", "Дмитриевич", birth_year=1992, unit="отряд 5")
     assert lines(recipient, PENZA_SIZO, "RU")[:3] == [
         "Пчелинцеву Дмитрию Дмитриевичу, 1992 г.р.",
         "ФКУ СИЗО-1 УФСИН России по Пензенской области",
@@ -230,8 +230,9 @@ def test_us_without_number_is_warned_about() -> None:
 
 
 def test_pennsylvania_scanning_centre_puts_the_centre_first_and_name_slash_number() -> None:
-    recipient = Recipient("Roe", "Jane", latin_name="Jane Roe", prisoner_number="QN1234",
-                          unit="SCI Muncy")
+    recipient = Recipient(
+        "Roe", "Jane", latin_name="Jane Roe", prisoner_number="QN1234", unit="SCI Muncy"
+    )
     assert lines(recipient, PA_SCANNING_CENTRE, "US") == [
         "SMART COMMUNICATIONS/PA DOC",
         "JANE ROE/QN1234",
@@ -286,14 +287,21 @@ def test_cyrillic_name_without_transliteration_is_warned_about_abroad() -> None:
 
 
 def test_valid_addresses_have_no_errors() -> None:
-    for address in (PENZA_SIZO, FCI_DUBLIN, PA_SCANNING_CENTRE, HMP_BRIXTON, JVA_ROSDORF,
-                    GOMEL_IK4):
+    for address in (
+        PENZA_SIZO,
+        FCI_DUBLIN,
+        PA_SCANNING_CENTRE,
+        HMP_BRIXTON,
+        JVA_ROSDORF,
+        GOMEL_IK4,
+    ):
         assert validate_address(address) == {}, address
 
 
 def test_bad_russian_postal_code_and_region_are_named() -> None:
-    bad = PostalAddress(**{**PENZA_SIZO.__dict__, "postal_code": "12345",
-                           "country_area": "Пензенская обл."})
+    bad = PostalAddress(
+        **{**PENZA_SIZO.__dict__, "postal_code": "12345", "country_area": "Пензенская обл."}
+    )
     errors = validate_address(bad)
     assert set(errors) == {"postal_code", "country_area"}
     assert "12345" in errors["postal_code"]

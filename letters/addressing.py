@@ -56,7 +56,7 @@ FIELD_LABELS = {
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 # USPS Publication 28: no punctuation except the ZIP+4 hyphen. Slashes and '#' stay: scanning
 # centres ask for "Name/Number", and a number sign is part of some unit names.
-_USPS_PUNCTUATION = re.compile(r"[.,;:]")
+_USPS_SEPARATORS = re.compile(r"[,;:]")
 
 
 @dataclass(frozen=True)
@@ -410,4 +410,6 @@ def _tidy(text: str) -> str:
 
 def _usps(line: str) -> str:
     """USPS Publication 28: capitals, uniform spacing, no punctuation but the hyphen."""
-    return re.sub(r"\s+", " ", _USPS_PUNCTUATION.sub(" ", line.upper())).strip()
+    # Periods go without a trace ("P.O. Box" → "PO BOX"); other separators become spaces.
+    line = _USPS_SEPARATORS.sub(" ", line.upper().replace(".", ""))
+    return re.sub(r"\s+", " ", line).strip()

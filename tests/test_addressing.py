@@ -218,6 +218,13 @@ def test_us_federal_from_abroad_follows_publication_28() -> None:
     ]
 
 
+def test_usps_drops_periods_without_splitting_words() -> None:
+    address = PostalAddress(**{**FCI_DUBLIN.__dict__, "street_address": "P.O. Box 1000"})
+    assert lines(Recipient("Doe", "John", prisoner_number="12345-678"), address, "US")[2] == (
+        "PO BOX 1000"
+    )
+
+
 def test_us_federal_domestic_has_no_country_line() -> None:
     recipient = Recipient("Doe", "John", prisoner_number="12345-678")
     assert lines(recipient, FCI_DUBLIN, "US")[-1] == "DUBLIN CA 94568"

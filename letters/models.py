@@ -229,3 +229,21 @@ class AddressHistoryEntry(db.Model):  # type: ignore[name-defined]
 
     prisoner: Mapped[Prisoner] = relationship(back_populates="address_history")
     facility: Mapped[Facility | None] = relationship()
+
+
+class GroupSettings(db.Model):  # type: ignore[name-defined]
+    """The group's own details, edited by coordinators: one row.
+
+    The return address prints top-left on envelopes by default, so volunteers need not print
+    their home address for the prison (and the security service) to read.
+    """
+
+    __tablename__ = "group_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_name: Mapped[str] = mapped_column(String(MAX_LENGTH["address_line"]), default="")
+    # Lines exactly as they print, one per line.
+    return_address: Mapped[str] = mapped_column(Text, default="")
+    # Where the group posts from: the default "posted from" country for envelopes and packs.
+    home_country: Mapped[str] = mapped_column(String(2), default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

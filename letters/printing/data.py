@@ -1,0 +1,54 @@
+"""What the renderers print: plain data, built from the registry by ``services`` and from
+anything else by tests and benchmarks. No ORM rows reach a renderer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """One envelope: the recipient block as the addressing functions produced it."""
+
+    recipient_lines: tuple[str, ...]
+    destination_country: str  # ISO code of where it goes
+    posted_from: str | None  # ISO code of where it is posted; None: from abroad
+    return_lines: tuple[str, ...] = ()  # empty: no return address
+    postal_code: str = ""  # the destination index, for the Russian stencil
+
+
+@dataclass(frozen=True)
+class LetterSheet:
+    """The pages of one letter (or ruled pages for handwriting when ``text`` is None)."""
+
+    header_name: str  # printed on every page: the censor separates pages
+    prisoner_number: str = ""
+    text: str | None = None
+    ruled_pages: int = 1  # when ``text`` is None
+    fold_for: str | None = None  # envelope format code whose fold marks to draw
+    reply_sheet: bool = False  # add a blank sheet for the reply (facility allows paper)
+
+
+@dataclass(frozen=True)
+class PrisonerCard:
+    """A large-print card for a letter-writing evening."""
+
+    name: str
+    address_lines: tuple[str, ...]
+    bio: str = ""
+    languages: tuple[str, ...] = ()  # names, in the reader's language
+    allowances: tuple[tuple[str, str], ...] = ()  # (what, "allowed" / "not allowed" / …)
+    restrictions: str = ""
+
+
+@dataclass(frozen=True)
+class EveningPack:
+    """Everything printed for an evening: cards, envelopes and labels."""
+
+    cards: tuple[PrisonerCard, ...]
+    envelopes: tuple[Envelope, ...]
+    envelope_size: str = "DL"
+    labels: tuple[tuple[str, ...], ...] = ()  # address blocks, one per label
+    label_sheet: str = "L7160"
+    start_at_label: int = 1
+    card_sheet: str = "A4"

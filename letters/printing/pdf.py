@@ -1,0 +1,26 @@
+"""One way to start a PDF, so every document embeds the fonts and says nothing about who
+printed it.
+
+User text only ever reaches ReportLab through ``Canvas.drawString`` and friends, which print
+characters as they are. ReportLab's ``Paragraph`` parses markup (``<img src=…>`` would make the
+server fetch a URL or read a local file); where one is needed, pass the text through
+``xml.sax.saxutils.escape`` first.
+"""
+
+from __future__ import annotations
+
+from typing import BinaryIO
+
+from reportlab.pdfgen.canvas import Canvas
+
+from .fonts import register_fonts
+
+
+def new_canvas(out: BinaryIO, title: str, pagesize: tuple[float, float]) -> Canvas:
+    """A canvas writing to ``out``: compressed pages, reproducible bytes, no author or dates."""
+    register_fonts()
+    canvas = Canvas(out, pagesize=pagesize, pageCompression=1, invariant=1)
+    canvas.setTitle(title)
+    canvas.setAuthor("")
+    canvas.setCreator("letters")
+    return canvas

@@ -1,0 +1,1 @@
+"""Print routes (filled in by the printing work)."""

@@ -698,10 +698,6 @@ def import_csv(data: bytes, dry_run: bool = False) -> ImportResult:
     owns the session's transaction: it commits once, or rolls back (so anything the caller left
     pending goes with it).
     """
-    return _import(data, dry_run)
-
-
-def _import(data: bytes, dry_run: bool) -> ImportResult:
     result = ImportResult(dry_run=dry_run)
     try:
         rows, errors = _read(data)

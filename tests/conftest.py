@@ -164,3 +164,8 @@ def make_prisoner(facility: Facility | None = None, **fields: Any) -> Prisoner:
 
 
 __all__ = ["PASSWORD", "User", "csrf_token", "date", "make_facility", "make_prisoner"]
+
+
+def inline_scripts(html: str) -> list[str]:
+    """``<script>`` tags that are not the app's own static files (CSP allows only those)."""
+    return re.findall(r"<script\b(?![^>]*\ssrc=\"/static/[^\"]+\")[^>]*>", html)

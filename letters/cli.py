@@ -1,4 +1,4 @@
-"""Command-line tools: ``flask --app app users …`` and ``flask --app app prisoners …``.
+"""Command-line tools: ``flask --app app users …``, ``… prisoners …`` and ``… print …``.
 
 Every command runs after ``create_app``, which has already brought the database to the latest
 migration (unless ``LETTERS_AUTO_MIGRATE=0``).
@@ -12,6 +12,8 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from .auth.cli import users
     from .csv_io.cli import prisoners
+    from .printing.cli import printing
 
     app.cli.add_command(users)
     app.cli.add_command(prisoners)
+    app.cli.add_command(printing)

@@ -10,7 +10,7 @@ import enum
 import secrets
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Enum, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -239,8 +239,10 @@ class GroupSettings(db.Model):  # type: ignore[name-defined]
     """
 
     __tablename__ = "group_settings"
+    # One group, one row: the id is always 1, so two first saves cannot make two rows.
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True, default=1)
     group_name: Mapped[str] = mapped_column(String(MAX_LENGTH["address_line"]), default="")
     # Lines exactly as they print, one per line.
     return_address: Mapped[str] = mapped_column(Text, default="")

@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from letters.extensions import db
-from letters.models import Status
+from letters.models import GroupSettings, Status
 
 PENZA_FROM_ABROAD = [
     "Пчелинцеву Дмитрию Дмитриевичу, 1992 г.р.",
@@ -121,6 +121,16 @@ def test_the_site_default_applies_until_the_visitor_chooses(
     # A value that is no country falls back to the default rather than failing.
     assert address_lines(profile(client, pchelintsev, "?from=XX"))[-1] == "440039"
     assert address_lines(profile(client, pchelintsev, "?from=de"))[-1] == "RUSSIA"
+
+
+def test_the_groups_home_country_is_the_default_as_for_its_envelopes(
+    app: Flask, client: FlaskClient, pchelintsev: int
+) -> None:
+    with app.app_context():
+        db.session.add(GroupSettings(id=1, home_country="RU"))
+        db.session.commit()
+
+    assert address_lines(profile(client, pchelintsev))[-1] == "440039"
 
 
 def test_a_us_profile_puts_the_number_on_the_name_line(app: Flask, client: FlaskClient) -> None:

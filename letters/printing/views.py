@@ -1,1 +1,240 @@
-"""Print routes (filled in by the printing work)."""
+"""Print routes: an envelope and a letter sheet for anyone, the evening pack and the group's
+settings for coordinators.
+
+Every PDF is rendered inside the request and never stored. A return address a writer types
+arrives in a POST body and leaves in the PDF; it is not logged, flashed or kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+from io import BytesIO
+from typing import Any, BinaryIO
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from ..auth.decorators import coordinator_required
+from ..extensions import db
+from ..models import Prisoner
+from ..prisoners.services import FieldError, display_name
+from . import bp, services
+from .envelopes import render_envelopes
+from .forms import EnvelopeForm, OwnReturnAddressForm, PackForm, SettingsForm, SheetForm
+from .pack import render_evening_pack
+from .sheets import render_letter_sheets
+
+View = str | Response | tuple[str, int]
+
+
+# --- the print section on a prisoner's public page --------------------------------------------
+
+
+@dataclass(frozen=True)
+class PrintOptions:
+    """What the "Print" section of a prisoner's page offers."""
+
+    envelope: EnvelopeForm
+    sheet: SheetForm
+    group_return_lines: tuple[str, ...]
+    can_print_envelope: bool
+    allows_paper: bool
+
+
+def print_options(prisoner: Prisoner) -> PrintOptions:
+    settings = services.group_settings()
+    sheet = SheetForm(formdata=None, data={"fold": services.DEFAULT_FOLD["A4"]})
+    return PrintOptions(
+        envelope=EnvelopeForm(formdata=None, data={"posted_from": settings.home_country}),
+        sheet=sheet,
+        group_return_lines=services.group_return_lines(settings),
+        can_print_envelope=prisoner.facility is not None,
+        allows_paper=prisoner.facility is not None and prisoner.facility.allows_paper is True,
+    )
+
+
+@bp.app_context_processor
+def print_helpers() -> dict[str, Any]:
+    # The profile belongs to the prisoners blueprint; it asks for its print forms by name, so
+    # they are built only on the page that shows them.
+    return {"print_options": print_options}
+
+
+@bp.context_processor
+def display_helpers() -> dict[str, Any]:
+    return {"display_name": display_name}
+
+
+# --- public: one envelope, one letter sheet ---------------------------------------------------
+
+
+@bp.route("/prisoners/<int:prisoner_id>/envelope.pdf", methods=["GET", "POST"])
+def envelope(prisoner_id: int) -> View:
+    """GET ``?size=DL&from=DE&return=group|none``: the stable URL. ``return=own`` shows the
+    warning and the form for a return address of one's own, which POSTs back here: a home
+    address must never travel in a URL (URLs end up in logs and browser history)."""
+    prisoner = _listed_prisoner(prisoner_id)
+    if prisoner.facility is None:
+        # Said before the writer types a return address, not after.
+        return _problem([str(services.no_address(prisoner))], 404)
+    if request.method == "POST":
+        return _envelope_with_own_return_address(prisoner)
+    settings = services.group_settings()
+    form = EnvelopeForm(formdata=request.args, data={"posted_from": settings.home_country})
+    if not form.validate():
+        return _bad_request(form)
+    source = form.return_source()
+    if source == services.RETURN_OWN:
+        own = OwnReturnAddressForm(
+            data={"size": form.size.data, "posted_from": form.posted_from.data}
+        )
+        return render_template("printing/own_return_address.html", prisoner=prisoner, form=own)
+    lines = services.group_return_lines(settings) if source == services.RETURN_GROUP else ()
+    return _envelope_pdf(prisoner, form.size.data, form.country(), lines)
+
+
+def _envelope_with_own_return_address(prisoner: Prisoner) -> View:
+    form = OwnReturnAddressForm()
+    if not form.validate_on_submit():
+        # The typed address goes back only into this response's form, never anywhere else.
+        page = render_template("printing/own_return_address.html", prisoner=prisoner, form=form)
+        return page, 400
+    return _envelope_pdf(prisoner, form.size.data, form.country(), form.return_lines())
+
+
+def _envelope_pdf(
+    prisoner: Prisoner, size: str, posted_from: str | None, return_lines: tuple[str, ...]
+) -> Response:
+    envelope = services.envelope_for(prisoner, posted_from, return_lines)
+    return _pdf(partial(render_envelopes, [envelope], size), f"envelope-{size}-{prisoner.id}.pdf")
+
+
+@bp.get("/prisoners/<int:prisoner_id>/sheet.pdf")
+def sheet(prisoner_id: int) -> View:
+    """GET ``?size=A4&fold=DL&pages=1&reply=1``: ruled pages for handwriting, with the header.
+
+    Typed letter text is never accepted here: it must not travel in a URL.
+    """
+    prisoner = _listed_prisoner(prisoner_id)
+    form = SheetForm(formdata=request.args)
+    if not form.validate():
+        return _bad_request(form)
+    size = form.size.data
+    letter = services.letter_sheet_for(
+        prisoner,
+        None,
+        form.fold_for(fold_given="fold" in request.args),
+        reply_sheet=bool(form.reply.data),
+        ruled_pages=form.pages.data,
+    )
+    return _pdf(
+        partial(render_letter_sheets, [letter], size),
+        f"letter-sheet-{size}-{prisoner.id}.pdf",
+    )
+
+
+# --- coordinators -----------------------------------------------------------------------------
+
+
+@bp.route("/manage/print/pack", methods=["GET", "POST"])
+@coordinator_required
+def pack() -> View:
+    """Everything for a letter-writing evening in one PDF (POST, so a reload asks first)."""
+    prisoners = services.listed_printable_prisoners()
+    settings = services.group_settings()
+    form = PackForm(
+        prisoners,
+        data={
+            "prisoner_ids": [p.id for p in prisoners],
+            "posted_from": settings.home_country,
+        },
+    )
+    if form.validate_on_submit():
+        chosen = set(form.prisoner_ids.data)
+        lines = (
+            services.group_return_lines(settings)
+            if form.return_choice.data == services.RETURN_GROUP
+            else ()
+        )
+        evening = services.evening_pack_for(
+            [p for p in prisoners if p.id in chosen],
+            envelopes_per_prisoner=form.envelopes.data,
+            envelope_size=form.size.data,
+            posted_from=form.country(),
+            label_sheet=form.label_sheet.data,
+            start_at=form.start_at.data,
+            return_lines=lines,
+        )
+        return _pdf(
+            partial(render_evening_pack, evening),
+            f"evening-pack-{date.today().isoformat()}.pdf",
+        )
+    return render_template(
+        "printing/pack.html",
+        form=form,
+        group_return_lines=services.group_return_lines(settings),
+    )
+
+
+@bp.route("/manage/settings", methods=["GET", "POST"])
+@coordinator_required
+def settings() -> View:
+    """The group's name, its return address for envelopes, and the country it posts from."""
+    current = services.group_settings()
+    form = SettingsForm(obj=current)
+    if form.validate_on_submit():
+        try:
+            services.save_group_settings(
+                form.group_name.data or "",
+                form.return_address.data or "",
+                form.home_country.data or "",
+            )
+        except FieldError as exc:
+            form.home_country.errors = [*form.home_country.errors, str(exc)]
+        else:
+            db.session.commit()
+            flash(_("The group's settings were saved."), "success")
+            return redirect(url_for("printing.settings"))
+    return render_template("printing/settings.html", form=form)
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _listed_prisoner(prisoner_id: int) -> Prisoner:
+    # Unlisted prisoners are as absent here as on the public pages.
+    return db.first_or_404(
+        select(Prisoner).where(Prisoner.id == prisoner_id, Prisoner.is_listed.is_(True))
+    )
+
+
+def _pdf(render: Callable[[BinaryIO], int], filename: str) -> Response:
+    """A rendered PDF as a download.
+
+    The filename carries the format and the prisoner's id, never a name: a volunteer's
+    downloads folder should not list whom they write to. ``no-store``: the PDF may hold a home
+    address, and no cache should keep it.
+    """
+    buffer = BytesIO()
+    render(buffer)
+    response = Response(buffer.getvalue(), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _bad_request(form: FlaskForm) -> tuple[str, int]:
+    """A URL with a size or country we cannot print: say which and why, with a 400."""
+    messages = [str(message) for errors in form.errors.values() for message in errors]
+    return _problem(messages, 400)
+
+
+def _problem(messages: list[str], code: int) -> tuple[str, int]:
+    page = render_template("printing/problem.html", code=code, messages=messages)
+    return page, code

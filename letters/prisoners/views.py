@@ -11,6 +11,7 @@ from ..auth.decorators import coordinator_required
 from ..extensions import db
 from ..facilities.services import country_label
 from ..models import Prisoner
+from ..printing.services import group_settings
 from . import bp, services
 from .forms import (
     ListFilterForm,
@@ -54,7 +55,8 @@ def public_profile(prisoner_id: int) -> str:
     prisoner = db.first_or_404(
         select(Prisoner).where(Prisoner.id == prisoner_id, Prisoner.is_listed.is_(True))
     )
-    default = current_app.config["POSTED_FROM"] or ""
+    # The group's home country (or the site's POSTED_FROM), as for the envelope it prints.
+    default = group_settings().home_country
     # Without ?from= the site's default applies; "?from=" (empty) means "from abroad".
     form = PostedFromForm(
         formdata=request.args if "from" in request.args else None,

@@ -24,6 +24,7 @@ def upgrade():
     sa.Column('return_address', sa.Text(), nullable=False),
     sa.Column('home_country', sa.String(length=2), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('id = 1', name=op.f('ck_group_settings_single_row')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_group_settings'))
     )
     # ### end Alembic commands ###

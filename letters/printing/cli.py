@@ -1,0 +1,280 @@
+"""``flask --app app print envelopes|sheets|pack … --out FILE.pdf``.
+
+Without ``--prisoner``, every listed prisoner whose facility is known is printed. A prisoner
+named by id is printed even when unlisted: whoever runs these commands has the server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import BinaryIO
+
+import click
+from flask.cli import AppGroup
+from flask_babel import gettext as _
+
+from ..models import Prisoner
+from ..prisoners.services import FieldError
+from . import services
+from .envelopes import render_envelopes
+from .formats import ENVELOPES, LABEL_SHEETS, SHEETS
+from .pack import render_evening_pack
+from .sheets import render_letter_sheets
+
+printing = AppGroup("print", help="Print envelopes, letter sheets and evening packs as PDF.")
+
+ABROAD = "abroad"
+
+prisoner_option = click.option(
+    "--prisoner",
+    "prisoner_ids",
+    type=int,
+    multiple=True,
+    metavar="ID",
+    help="A prisoner's id; repeat for several. Default: every listed prisoner with a facility.",
+)
+envelope_size_option = click.option(
+    "--size",
+    type=click.Choice(list(ENVELOPES), case_sensitive=False),
+    default="DL",
+    show_default=True,
+    help="Envelope format.",
+)
+posted_from_option = click.option(
+    "--from",
+    "posted_from",
+    metavar="CC",
+    default=None,
+    help=f"Country code the letters are posted from, or '{ABROAD}'. "
+    "Default: the group's home country.",
+)
+no_return_option = click.option(
+    "--no-return", is_flag=True, help="Print no return address (default: the group's address)."
+)
+out_option = click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="The PDF file to write.",
+)
+
+
+@printing.command("envelopes")
+@envelope_size_option
+@posted_from_option
+@prisoner_option
+@no_return_option
+@out_option
+def envelopes_command(
+    size: str,
+    posted_from: str | None,
+    prisoner_ids: tuple[int, ...],
+    no_return: bool,
+    out: Path,
+) -> None:
+    """One envelope per prisoner."""
+    prisoners = _chosen(prisoner_ids)
+    _require_addresses(prisoners)
+    country = _country(posted_from)
+    lines = () if no_return else services.group_return_lines()
+    envelopes = [services.envelope_for(p, country, lines) for p in prisoners]
+    pages = _write(out, lambda stream: render_envelopes(envelopes, size.upper(), stream))
+    click.echo(
+        _(
+            "%(count)s envelope(s) (%(size)s) for %(prisoners)s prisoner(s) written to "
+            "%(file)s: %(pages)s page(s).",
+            count=len(envelopes),
+            size=size.upper(),
+            prisoners=len(prisoners),
+            file=str(out),
+            pages=pages,
+        ),
+        err=True,
+    )
+
+
+@printing.command("sheets")
+@click.option(
+    "--size",
+    type=click.Choice(list(SHEETS), case_sensitive=False),
+    default="A4",
+    show_default=True,
+    help="Paper.",
+)
+@prisoner_option
+@click.option(
+    "--fold",
+    type=click.Choice([*ENVELOPES, "none"], case_sensitive=False),
+    default=None,
+    help="Fold marks for this envelope (default: DL on A4, US10 on Letter; 'none' for none).",
+)
+@click.option(
+    "--pages",
+    type=click.IntRange(1, services.MAX_RULED_PAGES),
+    default=1,
+    show_default=True,
+    help="Ruled pages per prisoner.",
+)
+@click.option(
+    "--reply", is_flag=True, help="Add a blank reply sheet where the facility allows paper."
+)
+@out_option
+def sheets_command(
+    size: str,
+    prisoner_ids: tuple[int, ...],
+    fold: str | None,
+    pages: int,
+    reply: bool,
+    out: Path,
+) -> None:
+    """Ruled letter sheets for handwriting, the prisoner's name and number on every page."""
+    size = size.upper()
+    prisoners = _chosen(prisoner_ids)
+    fold_for = services.DEFAULT_FOLD[size] if fold is None else fold.upper()
+    sheets = [
+        services.letter_sheet_for(
+            p, None, None if fold_for == "NONE" else fold_for, reply, ruled_pages=pages
+        )
+        for p in prisoners
+    ]
+    written = _write(out, lambda stream: render_letter_sheets(sheets, size, stream))
+    click.echo(
+        _(
+            "Letter sheets (%(size)s) for %(prisoners)s prisoner(s) written to %(file)s: "
+            "%(pages)s page(s).",
+            size=size,
+            prisoners=len(prisoners),
+            file=str(out),
+            pages=written,
+        ),
+        err=True,
+    )
+
+
+@printing.command("pack")
+@prisoner_option
+@click.option(
+    "--envelopes",
+    "envelopes_per_prisoner",
+    type=click.IntRange(0, services.MAX_ENVELOPES_PER_PRISONER),
+    default=1,
+    show_default=True,
+    metavar="N",
+    help="Envelopes per prisoner.",
+)
+@envelope_size_option
+@posted_from_option
+@click.option(
+    "--labels",
+    "label_sheet",
+    type=click.Choice(list(LABEL_SHEETS), case_sensitive=False),
+    default="L7160",
+    show_default=True,
+    help="Address label sheet (cards print on the same paper).",
+)
+@click.option(
+    "--start-at",
+    type=int,
+    default=1,
+    show_default=True,
+    metavar="K",
+    help="First free label on a part-used sheet, counted along the rows from the top left.",
+)
+@no_return_option
+@out_option
+def pack_command(
+    prisoner_ids: tuple[int, ...],
+    envelopes_per_prisoner: int,
+    size: str,
+    posted_from: str | None,
+    label_sheet: str,
+    start_at: int,
+    no_return: bool,
+    out: Path,
+) -> None:
+    """An evening pack: a card per prisoner, N envelopes each, and an address label each."""
+    label_sheet = label_sheet.upper()
+    try:
+        services.check_start_at(label_sheet, start_at)
+    except FieldError as exc:
+        raise click.BadParameter(str(exc), param_hint="--start-at") from None
+    prisoners = _chosen(prisoner_ids)
+    _require_addresses(prisoners)
+    pack = services.evening_pack_for(
+        prisoners,
+        envelopes_per_prisoner=envelopes_per_prisoner,
+        envelope_size=size,
+        posted_from=_country(posted_from),
+        label_sheet=label_sheet,
+        start_at=start_at,
+        return_lines=() if no_return else services.group_return_lines(),
+    )
+    pages = _write(out, lambda stream: render_evening_pack(pack, stream))
+    click.echo(
+        _(
+            "Evening pack for %(prisoners)s prisoner(s) (%(count)s envelope(s), %(size)s; "
+            "labels on %(labels)s) written to %(file)s: %(pages)s page(s).",
+            prisoners=len(prisoners),
+            count=len(pack.envelopes),
+            size=pack.envelope_size,
+            labels=label_sheet,
+            file=str(out),
+            pages=pages,
+        ),
+        err=True,
+    )
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _chosen(prisoner_ids: Sequence[int]) -> list[Prisoner]:
+    """The prisoners named, or everyone printable; a clear error for an unknown id or none."""
+    if prisoner_ids:
+        try:
+            return services.prisoners_by_id(prisoner_ids)
+        except LookupError as exc:
+            raise click.ClickException(str(exc.args[0])) from None
+    prisoners = services.listed_printable_prisoners()
+    if not prisoners:
+        raise click.ClickException(
+            _("Nothing to print: no listed prisoner has a known facility yet.")
+        )
+    return prisoners
+
+
+def _require_addresses(prisoners: Sequence[Prisoner]) -> None:
+    try:
+        services.require_addresses(prisoners)
+    except services.NoAddressError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _country(value: str | None) -> str | None:
+    """``--from``: a country code, ``abroad``, or nothing for the group's home country."""
+    if value is None or not value.strip():
+        value = services.group_settings().home_country
+    elif value.strip().lower() == ABROAD:
+        return None
+    try:
+        return services.posted_from_code(value)
+    except FieldError as exc:
+        raise click.BadParameter(str(exc), param_hint="--from") from None
+
+
+def _write(out: Path, render: Callable[[BinaryIO], int]) -> int:
+    """Render into a file beside ``out``, then rename: a failed run leaves no half-written PDF
+    under the name a coordinator would print from."""
+    partial_file = out.with_name(f".{out.name}.part")
+    try:
+        with partial_file.open("wb") as stream:
+            pages = render(stream)
+        partial_file.replace(out)
+    except OSError as exc:
+        raise click.ClickException(
+            _("Cannot write %(file)s: %(reason)s", file=str(out), reason=exc.strerror)
+        ) from None
+    finally:
+        partial_file.unlink(missing_ok=True)
+    return pages

@@ -1,0 +1,348 @@
+"""``flask --app app print envelopes|sheets|pack``: PDFs for everyone listed, or for the ids
+given, with clear errors and a one-line summary on stderr."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from conftest import make_facility, make_prisoner
+from flask import Flask
+from flask.testing import FlaskCliRunner
+
+from letters.extensions import db
+from letters.printing import services
+
+MM = 72 / 25.4
+TOLERANCE_MM = 0.5
+HEADER_NAME = "Пчелинцеву Дмитрию Дмитриевичу, 1992 г.р."
+GROUP_ADDRESS = "Solidarity Group Berlin\nPostfach 12 34\n10115 Berlin"
+
+
+def pages_of(path: Path) -> list[tuple[float, float, str]]:
+    """(width mm, height mm, text) per page."""
+    with pdfplumber.open(path) as pdf:
+        return [(p.width / MM, p.height / MM, p.extract_text() or "") for p in pdf.pages]
+
+
+@pytest.fixture
+def registry(app: Flask) -> dict[str, int]:
+    """Two listed prisoners with a facility, one unlisted, one whose facility is unknown."""
+    with app.app_context():
+        penza = make_facility(allows_paper=True)
+        ids = {
+            "pchelintsev": make_prisoner(penza).id,
+            "kulik": make_prisoner(penza, family_name="Кулик", given_names="Анна").id,
+            "hidden": make_prisoner(penza, family_name="Скрытый", is_listed=False).id,
+        }
+        nowhere = make_prisoner(family_name="Безадресный")
+        nowhere.facility = None
+        db.session.flush()
+        ids["nowhere"] = nowhere.id
+        services.save_group_settings("Solidarity Group", GROUP_ADDRESS, "")
+        db.session.commit()
+        return ids
+
+
+# --- envelopes --------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("registry")
+def test_envelopes_for_everyone_listed_with_a_facility_when_no_id_is_given(
+    runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    out = tmp_path / "envelopes.pdf"
+
+    result = runner.invoke(args=["print", "envelopes", "--size", "C5", "--out", str(out)])
+
+    assert result.exit_code == 0, result.output
+    pages = pages_of(out)
+    assert len(pages) == 2  # not the unlisted one, not the one without a facility
+    for width, height, _text in pages:
+        assert width == pytest.approx(229, abs=TOLERANCE_MM)
+        assert height == pytest.approx(162, abs=TOLERANCE_MM)
+    texts = "\n".join(text for _w, _h, text in pages)
+    assert "Кулик" in texts
+    assert HEADER_NAME in texts
+    assert "Скрытый" not in texts
+    assert result.stderr.strip().count("\n") == 0  # one line
+    assert "2 envelope(s) (C5) for 2 prisoner(s)" in result.stderr
+    assert result.stdout == ""
+
+
+def test_envelopes_for_the_ids_given_with_the_groups_return_address_unless_told(
+    runner: FlaskCliRunner, tmp_path: Path, registry: dict[str, int]
+) -> None:
+    with_return, without = tmp_path / "with.pdf", tmp_path / "without.pdf"
+    prisoner = str(registry["pchelintsev"])
+
+    first = runner.invoke(
+        args=[
+            "print",
+            "envelopes",
+            "--size",
+            "US10",
+            "--prisoner",
+            prisoner,
+            "--out",
+            str(with_return),
+        ]
+    )
+    second = runner.invoke(
+        args=["print", "envelopes", "--prisoner", prisoner, "--no-return", "--out", str(without)]
+    )
+
+    assert first.exit_code == 0, first.output
+    assert second.exit_code == 0, second.output
+    [(width, height, text)] = pages_of(with_return)
+    assert (width, height) == pytest.approx((241.3, 104.8), abs=TOLERANCE_MM)
+    assert "Postfach 12 34" in text
+    assert HEADER_NAME in text
+    [(width, _height, text)] = pages_of(without)
+    assert width == pytest.approx(220, abs=TOLERANCE_MM)  # DL unless told
+    assert "Postfach" not in text
+
+
+def test_an_unlisted_prisoner_is_printed_when_named(
+    runner: FlaskCliRunner, tmp_path: Path, registry: dict[str, int]
+) -> None:
+    out = tmp_path / "hidden.pdf"
+
+    result = runner.invoke(
+        args=["print", "envelopes", "--prisoner", str(registry["hidden"]), "--out", str(out)]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "Скрытому" in pages_of(out)[0][2]
+
+
+@pytest.mark.parametrize(
+    ("args", "country_line"),
+    [([], True), (["--from", "RU"], False), (["--from", "abroad"], True), (["--from", "de"], True)],
+)
+def test_from_is_a_country_abroad_or_the_groups_home_country(
+    app: Flask,
+    runner: FlaskCliRunner,
+    tmp_path: Path,
+    registry: dict[str, int],
+    args: list[str],
+    country_line: bool,
+) -> None:
+    out = tmp_path / "envelope.pdf"
+    prisoner = ["--prisoner", str(registry["pchelintsev"])]
+
+    result = runner.invoke(args=["print", "envelopes", *prisoner, *args, "--out", str(out)])
+
+    assert result.exit_code == 0, result.output
+    assert ("RUSSIA" in pages_of(out)[0][2]) is country_line
+
+
+def test_without_from_the_groups_home_country_applies(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path, registry: dict[str, int]
+) -> None:
+    with app.app_context():
+        services.save_group_settings("Solidarity Group", GROUP_ADDRESS, "RU")
+        db.session.commit()
+    out = tmp_path / "envelope.pdf"
+
+    result = runner.invoke(
+        args=["print", "envelopes", "--prisoner", str(registry["pchelintsev"]), "--out", str(out)]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "RUSSIA" not in pages_of(out)[0][2]
+
+
+@pytest.mark.parametrize("command", ["envelopes", "sheets", "pack"])
+def test_an_unknown_id_fails_clearly_and_writes_nothing(
+    runner: FlaskCliRunner, tmp_path: Path, registry: dict[str, int], command: str
+) -> None:
+    out = tmp_path / "nothing.pdf"
+    ids = ["--prisoner", str(registry["kulik"]), "--prisoner", "999998", "--prisoner", "999999"]
+
+    result = runner.invoke(args=["print", command, *ids, "--out", str(out)])
+
+    assert result.exit_code != 0
+    assert "No prisoner with id 999998, 999999." in result.stderr
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []  # no half-written file either
+
+
+@pytest.mark.parametrize("command", ["envelopes", "pack"])
+def test_a_prisoner_without_a_facility_gets_no_envelope_and_a_clear_message(
+    runner: FlaskCliRunner, tmp_path: Path, registry: dict[str, int], command: str
+) -> None:
+    out = tmp_path / "nothing.pdf"
+
+    result = runner.invoke(
+        args=["print", command, "--prisoner", str(registry["nowhere"]), "--out", str(out)]
+    )
+
+    assert result.exit_code != 0
+    assert "is held is not known" in result.stderr
+    assert f"(id {registry['nowhere']})" in result.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--from", "XX"], "Unknown country code “XX”"),
+        (["--size", "B5"], "'B5' is not one of"),
+    ],
+)
+@pytest.mark.usefixtures("registry")
+def test_a_bad_option_fails_clearly(
+    runner: FlaskCliRunner, tmp_path: Path, args: list[str], message: str
+) -> None:
+    out = tmp_path / "nothing.pdf"
+
+    result = runner.invoke(args=["print", "envelopes", *args, "--out", str(out)])
+
+    assert result.exit_code != 0
+    assert message in result.stderr
+    assert not out.exists()
+
+
+@pytest.mark.usefixtures("registry")
+def test_an_unwritable_output_fails_clearly(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "no-such-folder" / "envelopes.pdf"
+
+    result = runner.invoke(args=["print", "envelopes", "--out", str(out)])
+
+    assert result.exit_code == 1
+    assert f"Cannot write {out}" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_with_nobody_to_print_the_command_says_so(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(args=["print", "envelopes", "--out", str(tmp_path / "none.pdf")])
+
+    assert result.exit_code != 0
+    assert "Nothing to print" in result.stderr
+
+
+# --- sheets -----------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("registry")
+def test_sheets_for_everyone_with_the_header_on_every_page(
+    runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    out = tmp_path / "sheets.pdf"
+
+    result = runner.invoke(
+        args=["print", "sheets", "--size", "LETTER", "--pages", "2", "--out", str(out)]
+    )
+
+    assert result.exit_code == 0, result.output
+    pages = pages_of(out)
+    assert len(pages) == 2 * 2
+    for width, height, _text in pages:
+        assert (width, height) == pytest.approx((215.9, 279.4), abs=TOLERANCE_MM)
+    headers = [text.splitlines()[0] for _w, _h, text in pages]
+    assert [h.startswith("Кулик") for h in headers] == [True, True, False, False]
+    assert all(HEADER_NAME in h for h in headers[2:])
+    assert all("page" in h for h in headers)
+    assert "Letter sheets (LETTER) for 2 prisoner(s)" in result.stderr
+    assert "4 page(s)" in result.stderr
+
+
+def test_sheets_add_a_reply_sheet_where_paper_is_allowed(
+    runner: FlaskCliRunner, tmp_path: Path, registry: dict[str, int]
+) -> None:
+    out = tmp_path / "sheets.pdf"
+
+    result = runner.invoke(
+        args=[
+            "print",
+            "sheets",
+            "--prisoner",
+            str(registry["pchelintsev"]),
+            "--reply",
+            "--out",
+            str(out),
+        ]
+    )
+
+    assert result.exit_code == 0, result.output
+    pages = pages_of(out)
+    assert len(pages) == 2
+    for width, height, text in pages:
+        assert (width, height) == pytest.approx((210, 297), abs=TOLERANCE_MM)
+        assert HEADER_NAME in text
+
+
+# --- pack -------------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("registry")
+@pytest.mark.parametrize(
+    ("args", "expected_pages", "card_size"),
+    [
+        ([], 2 + 2 + 1, (210, 297)),
+        (["--envelopes", "3", "--labels", "5160", "--start-at", "30"], 2 + 6 + 2, (215.9, 279.4)),
+        (["--envelopes", "0", "--start-at", "21"], 2 + 0 + 2, (210, 297)),
+    ],
+)
+def test_the_pack_has_cards_envelopes_and_label_pages(
+    runner: FlaskCliRunner,
+    tmp_path: Path,
+    args: list[str],
+    expected_pages: int,
+    card_size: tuple[float, float],
+) -> None:
+    out = tmp_path / "pack.pdf"
+
+    result = runner.invoke(args=["print", "pack", "--from", "DE", *args, "--out", str(out)])
+
+    assert result.exit_code == 0, result.output
+    pages = pages_of(out)
+    assert len(pages) == expected_pages
+    for width, height, _text in pages[:2]:  # the cards
+        assert (width, height) == pytest.approx(card_size, abs=TOLERANCE_MM)
+    assert "Evening pack for 2 prisoner(s)" in result.stderr
+    assert f"{expected_pages} page(s)" in result.stderr
+
+
+def test_the_pack_for_the_ids_given(
+    runner: FlaskCliRunner, tmp_path: Path, registry: dict[str, int]
+) -> None:
+    out = tmp_path / "pack.pdf"
+
+    result = runner.invoke(
+        args=[
+            "print",
+            "pack",
+            "--prisoner",
+            str(registry["pchelintsev"]),
+            "--envelopes",
+            "2",
+            "--size",
+            "C6",
+            "--out",
+            str(out),
+        ]
+    )
+
+    assert result.exit_code == 0, result.output
+    pages = pages_of(out)
+    assert len(pages) == 1 + 2 + 1
+    for width, height, text in pages[1:3]:
+        assert (width, height) == pytest.approx((162, 114), abs=TOLERANCE_MM)
+        assert HEADER_NAME in text
+        assert "Postfach 12 34" in text
+
+
+@pytest.mark.usefixtures("registry")
+def test_the_pack_refuses_a_label_that_is_not_on_the_sheet(
+    runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    out = tmp_path / "pack.pdf"
+
+    result = runner.invoke(args=["print", "pack", "--start-at", "22", "--out", str(out)])
+
+    assert result.exit_code != 0
+    assert "A L7160 sheet has labels 1 to 21" in result.stderr
+    assert not out.exists()

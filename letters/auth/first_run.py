@@ -76,6 +76,11 @@ def announce_setup_link(app: Flask) -> None:
     Never raises for a database problem: this runs inside ``create_app``, and a crash here
     would also stop ``flask db upgrade``, the command that fixes a missing schema.
     """
+    context = click.get_current_context(silent=True)
+    if context is not None and context.info_name != "run":
+        # Another CLI command (import, export, print …): its output is not the place, and the
+        # operator there has `flask users create`.
+        return
     with app.app_context(), force_locale(app.config["BABEL_DEFAULT_LOCALE"]):
         try:
             if not inspect(db.engine).has_table(User.__tablename__):

@@ -9,7 +9,7 @@ from flask import Flask
 from flask_babel import get_locale
 
 from . import config, database, models, security  # noqa: F401  (models: for migrations)
-from .extensions import babel, csrf, db, login_manager, migrate
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,6 +28,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
     babel.init_app(app, locale_selector=security.select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
     database.init_app(app)
@@ -37,9 +38,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .auth import bp as auth_bp
     from .auth import sessions
     from .csv_io import bp as csv_bp
+    from .drafting import bp as drafting_bp
     from .facilities import bp as facilities_bp
+    from .guidelines import bp as guidelines_bp
     from .printing import bp as printing_bp
     from .prisoners import bp as prisoners_bp
+    from .writing import bp as writing_bp
 
     sessions.init_app(app)
     app.register_blueprint(auth_bp)
@@ -47,6 +51,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(facilities_bp)
     app.register_blueprint(csv_bp)
     app.register_blueprint(printing_bp)
+    app.register_blueprint(guidelines_bp)
+    app.register_blueprint(drafting_bp)
+    app.register_blueprint(writing_bp)
     cli.init_app(app)
 
     if app.config["AUTO_MIGRATE"]:

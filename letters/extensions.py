@@ -3,6 +3,8 @@
 from datetime import datetime
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -33,3 +35,6 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
+# Limits are counted in memory only (per process): a network address is never written to the
+# database or a file. Routes opt in with @limiter.limit; there is no global limit.
+limiter = Limiter(key_func=get_remote_address, storage_uri="memory://")

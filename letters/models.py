@@ -10,7 +10,7 @@ import enum
 import secrets
 from datetime import UTC, date, datetime
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -249,3 +249,128 @@ class GroupSettings(db.Model):  # type: ignore[name-defined]
     # Where the group posts from: the default "posted from" country for envelopes and packs.
     home_country: Mapped[str] = mapped_column(String(2), default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+# --- drafting letters -------------------------------------------------------------------------
+
+
+class GuidelineSection(db.Model):  # type: ignore[name-defined]
+    """One section of the public guidelines for writers, in one language, as Markdown.
+
+    Rendered to HTML and then sanitised (nh3) on display: coordinators write Markdown, never
+    raw HTML that reaches visitors.
+    """
+
+    __tablename__ = "guideline_sections"
+    __table_args__ = (UniqueConstraint("slug", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60))  # the same slug ties translations together
+    language: Mapped[str] = mapped_column(String(5))  # "en", "ru"
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+    # Sections about one destination country (RU, BY, US, GB, DE); empty for general ones.
+    country_code: Mapped[str] = mapped_column(String(2), default="")
+    position: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Occasion(enum.StrEnum):
+    FIRST_LETTER = "first_letter"
+    BIRTHDAY = "birthday"
+    HOLIDAY = "holiday"
+    AFTER_VERDICT = "after_verdict"
+    ON_RELEASE = "on_release"
+    OTHER = "other"
+
+
+class LetterTemplate(db.Model):  # type: ignore[name-defined]
+    """A starting point for a letter, in one language, with placeholders such as
+    ``{prisoner_first_name}``; ``translation`` is its meaning in English, shown beside the text
+    so a writer always knows what they send, and never printed."""
+
+    __tablename__ = "letter_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occasion: Mapped[Occasion] = mapped_column(_enum(Occasion), default=Occasion.FIRST_LETTER)
+    language: Mapped[str] = mapped_column(String(5))
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    translation: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Phrase(db.Model):  # type: ignore[name-defined]
+    """A short, safe Russian phrase with its English and German meaning (the phrasebook)."""
+
+    __tablename__ = "phrases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    russian: Mapped[str] = mapped_column(String(MAX_LENGTH["note"]))
+    english: Mapped[str] = mapped_column(String(MAX_LENGTH["note"]), default="")
+    german: Mapped[str] = mapped_column(String(MAX_LENGTH["note"]), default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class AvoidTerm(db.Model):  # type: ignore[name-defined]
+    """Words or a topic the censor stops or that endanger the prisoner, with the reason."""
+
+    __tablename__ = "avoid_terms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Forms to look for in a draft, separated by ";" ("война; войны; войне; war; Krieg").
+    words: Mapped[str] = mapped_column(String(MAX_LENGTH["note"]))
+    reason: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(default=0)
+
+
+# --- counting letters -------------------------------------------------------------------------
+
+
+class Campaign(db.Model):  # type: ignore[name-defined]
+    """A letter-writing evening or a solidarity week, to which letters sent can be counted."""
+
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(MAX_LENGTH["address_line"]))
+    starts_on: Mapped[date | None] = mapped_column(default=None)
+    ends_on: Mapped[date | None] = mapped_column(default=None)
+    goal: Mapped[int | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SentVia(enum.StrEnum):
+    WEB = "web"
+    EVENING = "evening"
+    COORDINATOR = "coordinator"
+
+
+class LetterSent(db.Model):  # type: ignore[name-defined]
+    """Letters posted to one prisoner: one inserted row per "I sent it", never a counter that
+    is read and written back (that loses updates under concurrency).
+
+    Holds no content and no identity: ``user_id`` only when a logged-in coordinator records it.
+    """
+
+    __tablename__ = "letters_sent"
+    __table_args__ = (CheckConstraint("letters > 0", name="letters_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prisoner_id: Mapped[int] = mapped_column(
+        ForeignKey("prisoners.id", ondelete="CASCADE"), index=True
+    )
+    sent_on: Mapped[date] = mapped_column(index=True)
+    letters: Mapped[int] = mapped_column(default=1)
+    campaign_id: Mapped[int | None] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="SET NULL"), index=True
+    )
+    via: Mapped[SentVia] = mapped_column(_enum(SentVia), default=SentVia.WEB)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    prisoner: Mapped[Prisoner] = relationship()
+    campaign: Mapped[Campaign | None] = relationship()

@@ -18,6 +18,7 @@ PUBLIC_ENDPOINTS = {
     "auth.login",
     "auth.logout",
     "auth.setup",
+    "guidelines.index",
     # A supporter prints an envelope and a letter sheet for a listed prisoner without an account.
     "printing.envelope",
     "printing.sheet",

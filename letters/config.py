@@ -37,6 +37,9 @@ DEFAULTS: dict[str, Any] = {
     # The country a visitor is assumed to post from on public pages; empty means "abroad",
     # so the destination country is always printed.
     "POSTED_FROM": "",
+    # "I sent it" per network address (counted in memory only). Generous: a letter-writing
+    # evening shares one address; a script recording hundreds is stopped.
+    "SENT_RATE_LIMIT": "60 per hour",
     # How many prisoners a list page shows at once.
     "PAGE_SIZE": 50,
 }

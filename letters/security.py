@@ -6,10 +6,12 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, has_request_context, render_template, request
 
+# SECURITY.md's policy, plus connect-src 'self' so the writing page's script may ask this site
+# (and only this site) to fill a template.
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "
-    "object-src 'none'"
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; object-src 'none'"
 )
 
 
@@ -25,8 +27,9 @@ def set_security_headers(response: Response) -> Response:
     # same-origin, not no-referrer: Flask-WTF checks the Referer on HTTPS form posts.
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Frame-Options"] = "DENY"
-    if request.endpoint != "static":
-        # Pages may show personal data (coordinators' views, a volunteer's form input).
+    if request.endpoint != "static" and "Cache-Control" not in response.headers:
+        # Pages may show personal data (coordinators' views, a volunteer's form input); a view
+        # that serves something public and stable (the layout metrics) says so itself.
         response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -22,6 +22,12 @@ PUBLIC_ENDPOINTS = {
     # A supporter prints an envelope and a letter sheet for a listed prisoner without an account.
     "printing.envelope",
     "printing.sheet",
+    # Writing a letter, printing it and saying "I sent it" need no account either.
+    "writing.write",
+    "writing.fill_template",
+    "writing.letter_pdf",
+    "writing.sent",
+    "writing.metrics",
 }
 
 

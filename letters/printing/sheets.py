@@ -148,7 +148,7 @@ def render_letter_sheets(sheets: Iterable[LetterSheet], size: str, out: BinaryIO
     return pages
 
 
-def _text_area(fmt: SheetFormat) -> tuple[float, int]:
+def text_area(fmt: SheetFormat) -> tuple[float, int]:
     """The text width and how many typed lines fit on one page."""
     width, height = fmt.size
     lines_per_page = int((height - TEXT_TOP - TEXT_BOTTOM) // (TEXT_SIZE * TEXT_LEADING))
@@ -156,7 +156,7 @@ def _text_area(fmt: SheetFormat) -> tuple[float, int]:
 
 
 def _text_pages(text: str, fmt: SheetFormat) -> list[tuple[str, ...]]:
-    width, per_page = _text_area(fmt)
+    width, per_page = text_area(fmt)
     lines: list[str] = []
     # Paragraphs are separated by one blank line however many were typed; a single newline
     # inside a paragraph is kept (a signature, an address, a poem).

@@ -7,24 +7,22 @@ arrives in a POST body and leaves in the PDF; it is not logged, flashed or kept.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
-from io import BytesIO
-from typing import Any, BinaryIO
+from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from ..auth.decorators import coordinator_required
 from ..extensions import db
 from ..models import Prisoner
-from ..prisoners.services import FieldError, display_name
+from ..prisoners.services import FieldError, display_name, listed_prisoner_or_404
 from . import bp, services
+from .download import pdf_download
 from .envelopes import render_envelopes
 from .forms import EnvelopeForm, OwnReturnAddressForm, PackForm, SettingsForm, SheetForm
 from .pack import render_evening_pack
@@ -79,7 +77,7 @@ def envelope(prisoner_id: int) -> View:
     """GET ``?size=DL&from=DE&return=group|none``: the stable URL. ``return=own`` shows the
     warning and the form for a return address of one's own, which POSTs back here: a home
     address must never travel in a URL (URLs end up in logs and browser history)."""
-    prisoner = _listed_prisoner(prisoner_id)
+    prisoner = listed_prisoner_or_404(prisoner_id)
     if prisoner.facility is None:
         # Said before the writer types a return address, not after.
         return _problem([str(services.no_address(prisoner))], 404)
@@ -112,7 +110,9 @@ def _envelope_pdf(
     prisoner: Prisoner, size: str, posted_from: str | None, return_lines: tuple[str, ...]
 ) -> Response:
     envelope = services.envelope_for(prisoner, posted_from, return_lines)
-    return _pdf(partial(render_envelopes, [envelope], size), f"envelope-{size}-{prisoner.id}.pdf")
+    return pdf_download(
+        partial(render_envelopes, [envelope], size), f"envelope-{size}-{prisoner.id}.pdf"
+    )
 
 
 @bp.get("/prisoners/<int:prisoner_id>/sheet.pdf")
@@ -121,7 +121,7 @@ def sheet(prisoner_id: int) -> View:
 
     Typed letter text is never accepted here: it must not travel in a URL.
     """
-    prisoner = _listed_prisoner(prisoner_id)
+    prisoner = listed_prisoner_or_404(prisoner_id)
     form = SheetForm(formdata=request.args)
     if not form.validate():
         return _bad_request(form)
@@ -133,7 +133,7 @@ def sheet(prisoner_id: int) -> View:
         reply_sheet=bool(form.reply.data),
         ruled_pages=form.pages.data,
     )
-    return _pdf(
+    return pdf_download(
         partial(render_letter_sheets, [letter], size),
         f"letter-sheet-{size}-{prisoner.id}.pdf",
     )
@@ -171,7 +171,7 @@ def pack() -> View:
             start_at=form.start_at.data,
             return_lines=lines,
         )
-        return _pdf(
+        return pdf_download(
             partial(render_evening_pack, evening),
             f"evening-pack-{date.today().isoformat()}.pdf",
         )
@@ -205,28 +205,6 @@ def settings() -> View:
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def _listed_prisoner(prisoner_id: int) -> Prisoner:
-    # Unlisted prisoners are as absent here as on the public pages.
-    return db.first_or_404(
-        select(Prisoner).where(Prisoner.id == prisoner_id, Prisoner.is_listed.is_(True))
-    )
-
-
-def _pdf(render: Callable[[BinaryIO], int], filename: str) -> Response:
-    """A rendered PDF as a download.
-
-    The filename carries the format and the prisoner's id, never a name: a volunteer's
-    downloads folder should not list whom they write to. ``no-store``: the PDF may hold a home
-    address, and no cache should keep it.
-    """
-    buffer = BytesIO()
-    render(buffer)
-    response = Response(buffer.getvalue(), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def _bad_request(form: FlaskForm) -> tuple[str, int]:

@@ -425,3 +425,10 @@ def languages_in_use() -> list[str]:
     for languages in db.session.scalars(select(Prisoner.languages).distinct()):
         codes.update(languages.split())
     return sorted(codes)
+
+
+def listed_prisoner_or_404(prisoner_id: int) -> Prisoner:
+    """A prisoner shown on public pages; unlisted ones are as absent as unknown ones (404)."""
+    return db.first_or_404(
+        select(Prisoner).where(Prisoner.id == prisoner_id, Prisoner.is_listed.is_(True))
+    )

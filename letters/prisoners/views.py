@@ -4,7 +4,6 @@ from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from ..auth.decorators import coordinator_required
@@ -52,9 +51,7 @@ def public_list() -> str:
 
 @bp.route("/prisoners/<int:prisoner_id>")
 def public_profile(prisoner_id: int) -> str:
-    prisoner = db.first_or_404(
-        select(Prisoner).where(Prisoner.id == prisoner_id, Prisoner.is_listed.is_(True))
-    )
+    prisoner = services.listed_prisoner_or_404(prisoner_id)
     # The group's home country (or the site's POSTED_FROM), as for the envelope it prints.
     default = group_settings().home_country
     # Without ?from= the site's default applies; "?from=" (empty) means "from abroad".

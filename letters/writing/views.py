@@ -1,1 +1,196 @@
-"""Routes (being written)."""
+"""The writing page, the printed letter, and "I sent it".
+
+The draft is sent to the server only to print it (``letter_pdf``), and then only in the body of
+that one POST: it is rendered into the PDF and dropped. It is not stored, logged or flashed.
+The writer's name, city and gender fill a template in one request and are dropped the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import TooManyRequests
+from werkzeug.wrappers import Response
+
+from ..extensions import db, limiter
+from ..guidelines.services import before_you_write
+from ..models import Prisoner
+from ..printing import services as printing
+from ..printing.download import pdf_download
+from ..printing.sheets import render_letter_sheets
+from ..prisoners.services import display_name, language_name, listed_prisoner_or_404
+from . import bp, services
+from .forms import LetterForm, SentForm, TemplateForm
+from .script import script_config
+
+View = str | Response | tuple[str, int] | tuple[Response, int]
+
+
+def sent_rate_limit() -> str:
+    return str(current_app.config.get("SENT_RATE_LIMIT", services.DEFAULT_SENT_RATE_LIMIT))
+
+
+# --- the page ---------------------------------------------------------------------------------
+
+
+@bp.route("/prisoners/<int:prisoner_id>/write", methods=["GET", "POST"])
+def write(prisoner_id: int) -> View:
+    """GET: the writing page. POST (no JavaScript): the chosen template filled in the letter."""
+    prisoner = listed_prisoner_or_404(prisoner_id)
+    aids = services.writing_aids(prisoner)
+    if request.method == "GET":
+        return _page(prisoner, aids, TemplateForm(aids.templates), LetterForm.blank())
+    form = TemplateForm(aids.templates)
+    if not form.validate_on_submit():
+        return _page(prisoner, aids, form, LetterForm.blank(form.size.data or "A4")), 422
+    filled = _filled(form, prisoner)
+    letter = LetterForm.blank(form.size.data or "A4", filled.text)
+    return _page(prisoner, aids, form, letter, filled)
+
+
+@bp.post("/prisoners/<int:prisoner_id>/write/template")
+def fill_template(prisoner_id: int) -> tuple[Response, int] | Response:
+    """JSON in, JSON out: the page's script asks for a template filled, the same way as the
+    form above. The writer's details travel in the body only (never in a URL)."""
+    prisoner = listed_prisoner_or_404(prisoner_id)
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        return jsonify(error=_("Send the template choice as a JSON object.")), 400
+    # As form fields: strings only, so the form checks them exactly as it checks a POST.
+    fields = MultiDict(
+        {key: str(value) for key, value in payload.items() if isinstance(value, str | int)}
+    )
+    form = TemplateForm(services.templates_for_prisoner(prisoner), formdata=fields)
+    if not form.validate():
+        messages = [str(m) for errors in form.errors.values() for m in errors]
+        return jsonify(error=" ".join(messages)), 400
+    return jsonify(_filled(form, prisoner).as_json())
+
+
+def _filled(form: TemplateForm, prisoner: Prisoner) -> services.FilledTemplate:
+    return services.fill_template(
+        form.chosen(),
+        prisoner,
+        writer_name=form.writer_name.data or "",
+        writer_city=form.writer_city.data or "",
+        writer_gender=form.writer_gender.data or None,
+    )
+
+
+# --- printing and counting --------------------------------------------------------------------
+
+
+@bp.post("/prisoners/<int:prisoner_id>/letter.pdf")
+def letter_pdf(prisoner_id: int) -> View:
+    """The letter as a PDF, rendered from this request and forgotten with it."""
+    prisoner = listed_prisoner_or_404(prisoner_id)
+    form = LetterForm()
+    if not form.validate():
+        # Back to the page with the text as sent, so nothing typed is lost.
+        aids = services.writing_aids(prisoner)
+        template_form = TemplateForm(aids.templates, formdata=None, data={"size": form.size.data})
+        return _page(prisoner, aids, template_form, form), 422
+    size = form.size.data
+    sheet = printing.letter_sheet_for(
+        prisoner, form.text.data, form.fold.data or None, reply_sheet=bool(form.reply.data)
+    )
+    return pdf_download(
+        lambda out: render_letter_sheets([sheet], size, out), f"letter-{size}-{prisoner.id}.pdf"
+    )
+
+
+@bp.post("/prisoners/<int:prisoner_id>/sent")
+@limiter.limit(sent_rate_limit)
+def sent(prisoner_id: int) -> View:
+    """One letter sent: a row with the date and, if chosen, the campaign. Nothing else."""
+    prisoner = listed_prisoner_or_404(prisoner_id)
+    form = SentForm(services.current_campaigns())
+    if not form.validate():
+        messages = [str(m) for errors in form.errors.values() for m in errors]
+        return render_template("writing/problem.html", prisoner=prisoner, messages=messages), 400
+    user = current_user if current_user.is_authenticated else None
+    services.record_letter_sent(prisoner, campaign=form.chosen_campaign(), user=user)
+    db.session.commit()
+    if user is None:
+        thanks = _(
+            "Thank you! Your letter to %(name)s is counted. Nothing about you was recorded.",
+            name=display_name(prisoner),
+        )
+    else:
+        thanks = _(
+            "Thank you! Your letter to %(name)s is counted, with your coordinator account.",
+            name=display_name(prisoner),
+        )
+    flash(thanks, "success")
+    endpoint = "writing.write" if form.back_to_writing() else "prisoners.public_profile"
+    return redirect(url_for(endpoint, prisoner_id=prisoner.id, _anchor="sent"))
+
+
+@bp.errorhandler(TooManyRequests)
+def too_many(error: TooManyRequests) -> tuple[str, int]:
+    # Only "I sent it" is limited: say kindly why, and that the letter is no less sent.
+    return render_template("writing/too_many.html"), 429
+
+
+@bp.get("/writing/metrics.json")
+def metrics() -> Response:
+    """The page layout and font widths the page's script counts pages with (the same for
+    everyone, and the same until the app is upgraded)."""
+    response = jsonify(services.layout_metrics())
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    response.add_etag()  # a browser that kept it revalidates without downloading it again
+    return response.make_conditional(request)
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+@bp.app_context_processor
+def sent_helpers() -> dict[str, Any]:
+    # The prisoner's profile (another blueprint) shows the "I sent it" form and the count by
+    # name, so they are read only on pages that show them, and the prisoners blueprint need not
+    # import this one (which imports it).
+    return {"sent_form": sent_form, "letters_sent_count": services.letters_sent_count}
+
+
+def sent_form(back: str = "profile") -> SentForm:
+    return SentForm(services.current_campaigns(), formdata=None, data={"back": back})
+
+
+def _page(
+    prisoner: Prisoner,
+    aids: services.WritingAids,
+    template_form: TemplateForm,
+    letter_form: LetterForm,
+    filled: services.FilledTemplate | None = None,
+) -> str:
+    allows_paper = prisoner.facility is not None and prisoner.facility.allows_paper is True
+    return render_template(
+        "writing/write.html",
+        prisoner=prisoner,
+        aids=aids,
+        template_form=template_form,
+        letter_form=letter_form,
+        filled=filled,
+        allows_paper=allows_paper,
+        before_you_write=before_you_write(str(get_locale() or "en")),
+        script_config=script_config(prisoner, aids, allows_paper),
+        # In the page rather than fetched: one request fewer before the count shows
+        # (/writing/metrics.json serves the same document to anyone who wants it).
+        layout_metrics=services.layout_metrics(),
+        display_name=display_name,
+        language_name=language_name,
+    )

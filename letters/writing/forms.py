@@ -1,0 +1,208 @@
+"""Forms on the writing page: choosing a template, printing the letter, and "I sent it".
+
+The three forms are separate on purpose: the draft travels only in the letter form, whose one
+request renders the PDF. Choosing a template sends the writer's name, city and gender (needed
+to fill it) but never the draft.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Length, ValidationError
+
+from ..drafting import services as drafting
+from ..models import Campaign, LetterTemplate
+from ..printing.forms import ENVELOPE_LABELS, SHEET_LABELS
+from ..printing.services import DEFAULT_FOLD
+from ..prisoners.forms import strip
+from ..prisoners.services import GENDER_LABELS, language_name
+from .services import MAX_LETTER_CHARS
+
+# The writer's name and city go into the letter only; a generous limit still stops nonsense.
+WRITER_FIELD_MAX = 100
+
+
+def optional_int(value: Any) -> int | None:
+    """``""`` → ``None``, ``"3"`` → 3; anything else is "not a valid choice"."""
+    if value in ("", None):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1  # matches no choice, so the select reports it
+
+
+def line_breaks_as_lf(value: Any) -> Any:
+    """Textareas send CRLF. Only the line breaks change: the text prints as typed."""
+    if not isinstance(value, str):
+        return value
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def sheet_size_field(id_: str) -> SelectField:
+    return SelectField(
+        _l("Paper"),
+        choices=[SelectChoice(code, label) for code, label in SHEET_LABELS.items()],
+        default="A4",
+        id=id_,
+        render_kw={"data-remember": "sheet-size"},
+    )
+
+
+class TemplateForm(FlaskForm):
+    """Choose a template and fill it for yourself. The name, city and gender fill the template
+    and are gone with the request: the site never keeps them."""
+
+    template_id = SelectField(
+        _l("Template"), coerce=optional_int, validate_choice=False, id="template-id"
+    )
+    writer_name = StringField(
+        _l("Your name"),
+        [Length(max=WRITER_FIELD_MAX)],
+        filters=[strip],
+        id="writer-name",
+        render_kw={"autocomplete": "off", "maxlength": WRITER_FIELD_MAX},
+        description=_l("As you sign. A first name is enough."),
+    )
+    writer_city = StringField(
+        _l("Your town or city"),
+        [Length(max=WRITER_FIELD_MAX)],
+        filters=[strip],
+        id="writer-city",
+        render_kw={"autocomplete": "off", "maxlength": WRITER_FIELD_MAX},
+        description=_l(
+            "Prisoners like to know where a letter comes from. Leave it out if you prefer."
+        ),
+    )
+    writer_gender = SelectField(
+        _l("You write as"),
+        choices=[SelectChoice("", _l("Not given (both forms are shown)"))]
+        + [SelectChoice(str(g), label) for g, label in GENDER_LABELS.items()],
+        default="",
+        id="writer-gender",
+        description=_l("Russian words change with the writer's gender: рад (male), рада (female)."),
+    )
+    # The paper chosen below the letter: kept across the page's reload (no JavaScript).
+    size = HiddenField(default="A4", id="template-size")
+
+    def __init__(self, templates: list[LetterTemplate], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.templates = {t.id: t for t in templates}
+        groups: dict[str, list[SelectChoice]] = {}
+        for template in templates:
+            occasion = str(drafting.OCCASION_LABELS.get(template.occasion, template.occasion))
+            # "Birthday card" says its occasion; "Warm words" needs it said.
+            label = (
+                template.title
+                if occasion.casefold() in template.title.casefold()
+                else f"{occasion}: {template.title}"
+            )
+            groups.setdefault(template.language, []).append(SelectChoice(template.id, label))
+        # One group per language, in the order given (the prisoner's languages first).
+        self.template_id.choices = {
+            language_name(language): choices for language, choices in groups.items()
+        }
+
+    def validate_template_id(self, field: SelectField) -> None:
+        if field.data not in self.templates:
+            raise ValidationError(_l("Choose one of the templates in the list."))
+
+    def validate_size(self, field: HiddenField) -> None:
+        if field.data not in SHEET_LABELS:
+            field.data = "A4"  # only remembers the paper; never worth an error
+
+    def chosen(self) -> LetterTemplate:
+        return self.templates[self.template_id.data]
+
+
+class LetterForm(FlaskForm):
+    """``POST /prisoners/<id>/letter.pdf``: the letter, printed once and forgotten."""
+
+    text = TextAreaField(
+        _l("Your letter"),
+        filters=[line_breaks_as_lf],
+        id="letter-text",
+        render_kw={"rows": 18, "spellcheck": "true"},
+    )
+    size = sheet_size_field("letter-size")
+    fold = SelectField(
+        _l("Fold marks for"),
+        id="letter-fold",
+        render_kw={"data-remember": "sheet-fold"},
+        description=_l("Small ticks at the edge show where to fold the sheet for the envelope."),
+    )
+    reply = BooleanField(
+        _l("Add a blank sheet for the reply"),
+        false_values=("", "0", "false", "no"),
+        id="letter-reply",
+        description=_l("The prison allows paper in letters."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fold.choices = [SelectChoice("", _l("No fold marks"))] + [
+            SelectChoice(code, label) for code, label in ENVELOPE_LABELS.items()
+        ]
+
+    @classmethod
+    def blank(cls, size: str = "A4", text: str = "") -> LetterForm:
+        """The form as the page first shows it: fold marks for the envelope the paper fits."""
+        size = size if size in DEFAULT_FOLD else "A4"
+        return cls(formdata=None, data={"text": text, "size": size, "fold": DEFAULT_FOLD[size]})
+
+    def validate_text(self, field: TextAreaField) -> None:
+        text = field.data or ""
+        if not text.strip():
+            raise ValidationError(_l("The letter is empty: write something first, then print."))
+        if len(text) > MAX_LETTER_CHARS:
+            raise ValidationError(
+                _l(
+                    "The letter is %(length)s characters long; at most %(limit)s can be printed "
+                    "at once. Shorten it, or split it into two letters.",
+                    length=f"{len(text):,}",
+                    limit=f"{MAX_LETTER_CHARS:,}",
+                )
+            )
+
+
+class SentForm(FlaskForm):
+    """ "I sent it": counts one letter. No content, no name, no address."""
+
+    campaign_id = SelectField(
+        _l("Part of a campaign?"), coerce=optional_int, validate_choice=False, id="sent-campaign"
+    )
+    # Where to go back to: a name, never a URL, so the form cannot redirect anywhere else.
+    back = HiddenField(default="profile", id="sent-back")
+
+    def __init__(self, campaigns: list[Campaign], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.campaigns = {c.id: c for c in campaigns}
+        self.campaign_id.choices = [SelectChoice("", _l("No, or I don't know"))] + [
+            SelectChoice(c.id, c.name) for c in campaigns
+        ]
+
+    def validate_campaign_id(self, field: SelectField) -> None:
+        if field.data is not None and field.data not in self.campaigns:
+            raise ValidationError(
+                _l(
+                    "That campaign is not running today, so the letter was not counted yet. "
+                    "Go back, reload the page and choose again."
+                )
+            )
+
+    def chosen_campaign(self) -> Campaign | None:
+        return self.campaigns.get(self.campaign_id.data) if self.campaign_id.data else None
+
+    def back_to_writing(self) -> bool:
+        return self.back.data == "write"

@@ -1,0 +1,226 @@
+"""Writing a letter: counting letters sent, filling a template, and the layout metrics the
+browser needs to count pages exactly as the printer will.
+
+Letter text never reaches this module except to be printed: nothing here stores or logs it.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import Any
+
+from reportlab.pdfbase import pdfmetrics
+from sqlalchemy import func, or_, select
+
+from ..drafting import services as drafting
+from ..drafting.placeholders import LetterContext, fill
+from ..extensions import db
+from ..models import (
+    Campaign,
+    LetterSent,
+    LetterTemplate,
+    Occasion,
+    Phrase,
+    Prisoner,
+    SentVia,
+    User,
+)
+from ..printing import sheets
+from ..printing.fonts import REGULAR, register_fonts
+from ..printing.formats import SHEETS
+
+# A long letter is four or five pages; 20,000 characters is about eight. More is a mistake (a
+# pasted book) or an attempt to make the server render a ream.
+MAX_LETTER_CHARS = 20_000
+
+# "I sent it" per network address: a whole letter-writing evening on one café network stays
+# well under it, a script recording hundreds does not. Apps set SENT_RATE_LIMIT to change it.
+DEFAULT_SENT_RATE_LIMIT = "60 per hour"
+
+# Languages written in Cyrillic. A prisoner who reads only these gets a warning when the letter
+# is in Latin letters; one who reads none of them, when it is in Cyrillic. (Serbian is written
+# in both scripts, so it is in neither list.)
+CYRILLIC_LANGUAGES = ("ru", "be", "uk", "bg", "mk", "kk", "ky", "tg", "mn")
+
+
+# --- counting letters sent --------------------------------------------------------------------
+
+
+def record_letter_sent(
+    prisoner: Prisoner,
+    campaign: Campaign | None = None,
+    user: User | None = None,
+    letters: int = 1,
+    via: SentVia = SentVia.WEB,
+) -> LetterSent:
+    """Insert one row saying ``letters`` letters went to ``prisoner`` today (the caller commits).
+
+    Always an insert, never a counter read and written back: concurrent "I sent it" clicks on
+    PostgreSQL would otherwise lose updates, and SQLite would report a locked database. The row
+    holds no content and no identity; ``user`` is given only for a logged-in coordinator.
+    """
+    if letters < 1:
+        raise ValueError(f"letters must be at least 1, got {letters}")
+    row = LetterSent(
+        prisoner_id=prisoner.id,
+        sent_on=date.today(),
+        letters=letters,
+        campaign_id=campaign.id if campaign is not None else None,
+        via=via,
+        user_id=user.id if user is not None else None,
+    )
+    db.session.add(row)
+    return row
+
+
+def letters_sent_count(prisoner_id: int) -> int:
+    """How many letters have been recorded as sent to the prisoner, all time."""
+    total = db.session.scalar(
+        select(func.coalesce(func.sum(LetterSent.letters), 0)).where(
+            LetterSent.prisoner_id == prisoner_id
+        )
+    )
+    return int(total or 0)
+
+
+def current_campaigns(today: date | None = None) -> list[Campaign]:
+    """Campaigns running today, by start date; an open start or end counts as running."""
+    today = today or date.today()
+    query = (
+        select(Campaign)
+        .where(or_(Campaign.starts_on.is_(None), Campaign.starts_on <= today))
+        .where(or_(Campaign.ends_on.is_(None), Campaign.ends_on >= today))
+        .order_by(Campaign.starts_on, Campaign.name, Campaign.id)
+    )
+    return list(db.session.scalars(query))
+
+
+# --- templates --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FilledTemplate:
+    """A template filled for one prisoner and one writer: the text to edit and print, and its
+    English meaning to show beside it (never printed)."""
+
+    template_id: int
+    language: str
+    title: str
+    text: str
+    translation: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "template_id": self.template_id,
+            "language": self.language,
+            "title": self.title,
+            "text": self.text,
+            "translation": self.translation,
+        }
+
+
+def fill_template(
+    template: LetterTemplate,
+    prisoner: Prisoner,
+    writer_name: str = "",
+    writer_city: str = "",
+    writer_gender: str | None = None,
+) -> FilledTemplate:
+    """``template`` filled for ``prisoner`` and the writer; the one implementation behind both
+    the form (no JavaScript) and the JSON endpoint. The writer's details are used and dropped."""
+    context = LetterContext.for_prisoner(
+        prisoner,
+        writer_name=writer_name,
+        writer_city=writer_city,
+        writer_gender=writer_gender or None,
+    )
+    return FilledTemplate(
+        template_id=template.id,
+        language=template.language,
+        title=template.title,
+        text=fill(template.body, context),
+        # The meaning carries the same placeholders, so the writer sees their own name in it.
+        translation=fill(template.translation, context) if template.translation else "",
+    )
+
+
+@dataclass(frozen=True)
+class WritingAids:
+    """What the writing page offers for one prisoner, from the coordinators' lists."""
+
+    templates: list[LetterTemplate]  # the languages the prisoner reads first
+    phrases: list[Phrase]
+    avoid_rules: list[dict[str, Any]]  # {"words": [...], "reason": "..."}
+    # Offered when the draft is not in a script the prisoner reads.
+    bilingual_template: LetterTemplate | None
+
+
+def templates_for_prisoner(prisoner: Prisoner) -> list[LetterTemplate]:
+    """Every template, those in the languages the prisoner reads first."""
+    return languages_first(drafting.templates_for(), prisoner.language_codes)
+
+
+def writing_aids(prisoner: Prisoner) -> WritingAids:
+    return WritingAids(
+        templates=templates_for_prisoner(prisoner),
+        phrases=drafting.phrasebook(),
+        avoid_rules=drafting.avoid_rules(),
+        bilingual_template=drafting.bilingual_template(),
+    )
+
+
+def languages_first(templates: list[LetterTemplate], reads: list[str]) -> list[LetterTemplate]:
+    """Templates in the languages the prisoner reads first (in the order they are listed), then
+    the rest; within a language by occasion, then as the coordinators ordered them."""
+    occasions = list(Occasion)
+
+    def key(template: LetterTemplate) -> tuple[int, str, int, int, int]:
+        language = template.language
+        rank = reads.index(language) if language in reads else len(reads)
+        occasion = occasions.index(template.occasion) if template.occasion in occasions else 99
+        return rank, language, occasion, template.position, template.id
+
+    return sorted(templates, key=key)
+
+
+# --- what the browser needs to count pages ----------------------------------------------------
+
+
+@cache
+def layout_metrics() -> dict[str, Any]:
+    """Everything ``static/write.js`` needs to wrap and paginate a letter exactly as
+    ``letters.printing.sheets.paginate`` does, without the draft ever leaving the browser.
+
+    Widths are PT Sans advance widths in 1/1000 em, for every character the font has (Latin,
+    accented Latin, Cyrillic, punctuation and the rest of its repertoire); anything else is
+    measured with the font's default width, as ReportLab does. ``whitespace`` and
+    ``line_breaks`` are the code points Python's ``str.split()`` and ``str.splitlines()`` break
+    on, so the browser splits words and lines the same way.
+    """
+    register_fonts()
+    face = pdfmetrics.getFont(REGULAR).face
+    sizes = {}
+    for code, fmt in SHEETS.items():
+        # The text area as the renderer computes it: one source of truth for both counts.
+        text_width, lines_per_page = sheets.text_area(fmt)
+        sizes[code] = {"text_width": text_width, "lines_per_page": lines_per_page}
+    return {
+        "font": REGULAR,
+        "font_size": sheets.TEXT_SIZE,
+        "leading": sheets.TEXT_LEADING,
+        "units_per_em": 1000,
+        "default_width": face.defaultWidth,
+        "widths": {str(cp): width for cp, width in sorted(face.charWidths.items())},
+        "sizes": sizes,
+        # The blank reply sheet is one more page, added only where the facility is known to
+        # allow paper (``printing.services.letter_sheet_for``); the page says whether it is.
+        "reply_sheet_pages": 1,
+        "max_chars": MAX_LETTER_CHARS,
+        "whitespace": [cp for cp in range(sys.maxunicode + 1) if chr(cp).isspace()],
+        "line_breaks": [
+            cp for cp in range(sys.maxunicode + 1) if len(f"a{chr(cp)}b".splitlines()) == 2
+        ],
+    }

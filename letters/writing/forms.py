@@ -73,7 +73,10 @@ class TemplateForm(FlaskForm):
         filters=[strip],
         id="writer-name",
         render_kw={"autocomplete": "off", "maxlength": WRITER_FIELD_MAX},
-        description=_l("As you sign. A first name is enough."),
+        description=_l(
+            "As you sign. A first name is enough. For a letter in Russian, write it in Russian "
+            "letters (Анна, not Anna): Latin words in a Russian letter can hold it up."
+        ),
     )
     writer_city = StringField(
         _l("Your town or city"),
@@ -82,7 +85,8 @@ class TemplateForm(FlaskForm):
         id="writer-city",
         render_kw={"autocomplete": "off", "maxlength": WRITER_FIELD_MAX},
         description=_l(
-            "Prisoners like to know where a letter comes from. Leave it out if you prefer."
+            "Prisoners like to know where a letter comes from. Leave it out if you prefer. "
+            "In Russian letters, in Russian letters too (Берлин)."
         ),
     )
     writer_gender = SelectField(

@@ -86,7 +86,7 @@ class TemplateForm(FlaskForm):
         render_kw={"autocomplete": "off", "maxlength": WRITER_FIELD_MAX},
         description=_l(
             "Prisoners like to know where a letter comes from. Leave it out if you prefer. "
-            "In Russian letters, in Russian letters too (Берлин)."
+            "For a letter in Russian, write it in Russian letters too (Берлин)."
         ),
     )
     writer_gender = SelectField(

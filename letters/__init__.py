@@ -35,6 +35,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
 
     from . import cli
+    from .api import bp as api_bp
     from .auth import bp as auth_bp
     from .auth import sessions
     from .csv_io import bp as csv_bp
@@ -43,6 +44,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .guidelines import bp as guidelines_bp
     from .printing import bp as printing_bp
     from .prisoners import bp as prisoners_bp
+    from .tracking import bp as tracking_bp
     from .writing import bp as writing_bp
 
     sessions.init_app(app)
@@ -54,6 +56,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(guidelines_bp)
     app.register_blueprint(drafting_bp)
     app.register_blueprint(writing_bp)
+    app.register_blueprint(tracking_bp)
+    app.register_blueprint(api_bp)
     cli.init_app(app)
 
     if app.config["AUTO_MIGRATE"]:

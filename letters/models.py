@@ -10,7 +10,7 @@ import enum
 import secrets
 from datetime import UTC, date, datetime
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -139,6 +139,8 @@ class Facility(db.Model):  # type: ignore[name-defined]
     allows_stamps: Mapped[bool | None] = mapped_column(default=None)
     restrictions: Mapped[str] = mapped_column(Text, default="")
     transit_notes: Mapped[str] = mapped_column(Text, default="")
+    # Days a letter takes to arrive; None: the default for the route (see tracking rules).
+    transit_days: Mapped[int | None] = mapped_column(default=None)
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -177,6 +179,10 @@ class Prisoner(db.Model):  # type: ignore[name-defined]
     # wrong); "confirmed" records that a coordinator checked the name as printed.
     envelope_name: Mapped[str] = mapped_column(String(MAX_LENGTH["name"]), default="")
     envelope_name_confirmed: Mapped[bool] = mapped_column(default=False)
+    # Set when mail comes back (or a visitor reports the address); cleared when a coordinator
+    # confirms the address or records a transfer.
+    address_needs_checking: Mapped[bool] = mapped_column(default=False, server_default=false())
+    address_confirmed_on: Mapped[date | None] = mapped_column(default=None)
     # Case-folded names for search: SQLite's LIKE folds ASCII only, so Cyrillic search needs it.
     search_text: Mapped[str] = mapped_column(String(1000), default="", index=True)
 

@@ -22,6 +22,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     config.load(app, test_config)
+    # JSON (the API) carries Cyrillic names and addresses: send them readable, not \uXXXX.
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)

@@ -28,6 +28,13 @@ PUBLIC_ENDPOINTS = {
     "writing.letter_pdf",
     "writing.sent",
     "writing.metrics",
+    # Read-only JSON for group websites: listed prisoners only.
+    "api.prisoners",
+    "api.prisoner",
+    # Who needs a letter next, and birthdays (day and month only).
+    "tracking.write_next",
+    "tracking.birthdays",
+    "tracking.birthdays_ics",
 }
 
 

@@ -1,1 +1,116 @@
-"""Routes (being written)."""
+"""``GET /api/v1/prisoners`` and ``GET /api/v1/prisoners/<id>``: listed prisoners, read-only.
+
+Group websites call this from their own pages' scripts, hence CORS open to any origin: the
+API is read-only, needs no cookie, and says nothing the public profile does not.
+"""
+
+from __future__ import annotations
+
+from flask import jsonify, request
+from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from ..extensions import db
+from ..models import Prisoner
+from ..prisoners.services import prisoner_query
+from . import bp, services
+
+# Short: a group's page may show a count a minute old, and a new listing or an unlisting
+# reaches every site within that minute.
+CACHE_CONTROL = "public, max-age=60"
+
+
+class BadParameter(HTTPException):
+    code = 400
+
+
+@bp.get("/prisoners")
+def prisoners() -> Response:
+    posted_from = _posted_from()
+    page_number = _int_arg("page", default=1, low=1, high=None)
+    per_page = _int_arg(
+        "per_page", default=services.DEFAULT_PER_PAGE, low=1, high=services.MAX_PER_PAGE
+    )
+    # prisoner_query loads each facility in the same query (contains_eager), by name.
+    page = db.paginate(
+        prisoner_query(listed_only=True),
+        page=page_number,
+        per_page=per_page,
+        error_out=False,
+        count=True,
+    )
+    listed = list(page.items)
+    counts = services.letter_counts(p.id for p in listed)
+    empty = services.LetterCounts()
+    return _cacheable(
+        jsonify(
+            prisoners=[
+                services.prisoner_json(p, counts.get(p.id, empty), posted_from) for p in listed
+            ],
+            page=page_number,
+            per_page=per_page,
+            total=page.total,
+            pages=page.pages,
+        )
+    )
+
+
+@bp.get("/prisoners/<int:prisoner_id>")
+def prisoner(prisoner_id: int) -> Response | tuple[Response, int]:
+    posted_from = _posted_from()
+    found = db.session.scalar(
+        select(Prisoner).where(Prisoner.id == prisoner_id, Prisoner.is_listed.is_(True))
+    )
+    if found is None:
+        # Unlisted people are as absent as unknown ones: the same 404, the same words.
+        return jsonify(error="No listed prisoner has this id."), 404
+    counts = services.letter_counts([found.id]).get(found.id, services.LetterCounts())
+    return _cacheable(jsonify(services.prisoner_json(found, counts, posted_from)))
+
+
+@bp.after_request
+def allow_any_origin(response: Response) -> Response:
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    if request.method == "OPTIONS":
+        # Flask answers OPTIONS itself (with Allow); this makes it a CORS preflight answer.
+        response.headers["Access-Control-Allow-Methods"] = "GET, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+        response.headers["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+@bp.errorhandler(HTTPException)
+def json_error(error: HTTPException) -> tuple[Response, int]:
+    # A program calling the API reads JSON, not the site's HTML error page.
+    return jsonify(error=error.description), error.code or 500
+
+
+def _cacheable(response: Response) -> Response:
+    # The security hook keeps a view's own Cache-Control (its default is no-store).
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    return response
+
+
+def _posted_from() -> str | None:
+    try:
+        return services.parse_posted_from(request.args.get("from"))
+    except ValueError:
+        raise BadParameter(
+            "“from” must be a two-letter country code (ISO 3166-1, e.g. DE), or empty for "
+            "“posted from abroad”."
+        ) from None
+
+
+def _int_arg(name: str, default: int, low: int, high: int | None) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = low - 1
+    if value < low or (high is not None and value > high):
+        allowed = f"from {low} to {high}" if high is not None else f"{low} or more"
+        raise BadParameter(f"“{name}” must be a whole number, {allowed}.")
+    return value

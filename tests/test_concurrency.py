@@ -1,0 +1,128 @@
+"""Counts stay exact when many "I sent it" clicks arrive at once (issue 5, item 1).
+
+Each submission is one inserted row, so nothing can be lost by a read-modify-write race; what
+these tests prove is that the database layer lets 50 writers through at once: no "database is
+locked" on SQLite (WAL, busy timeout, BEGIN IMMEDIATE) and no lost rows on PostgreSQL. They run
+on whichever database the suite uses (``TEST_DATABASE_URL`` for PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import http.client
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import make_prisoner
+from flask import Flask
+from sqlalchemy import func, select
+from werkzeug.serving import make_server
+
+from letters.extensions import db
+from letters.models import LetterSent, Prisoner
+from letters.writing.services import letters_sent_count, record_letter_sent
+
+WRITERS = 50
+# Generous: 50 transactions serialised by SQLite's write lock take well under a second here;
+# a hang (a deadlock, a lost wake-up) fails the test instead of stalling the suite.
+TIMEOUT = 60
+
+
+@pytest.fixture
+def busy_app(app: Flask) -> Flask:
+    # 50 submissions from one address would trip the real limit (60 per hour) only by chance,
+    # but the test must not depend on what else ran in this process; it is about the database.
+    app.config["SENT_RATE_LIMIT"] = "10000 per minute"
+    # The form's CSRF check is tested elsewhere (test_security); fetching 50 tokens would only
+    # add 50 sessions to the test. Off for this test's app alone.
+    app.config["WTF_CSRF_ENABLED"] = False
+    return app
+
+
+@pytest.fixture
+def server(busy_app: Flask) -> Iterator[str]:
+    """A real threaded HTTP server on the loopback interface, as tests/browser.py runs it."""
+    httpd = make_server("127.0.0.1", 0, busy_app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    thread.join(timeout=5)
+
+
+def _listed_prisoner(app: Flask) -> int:
+    with app.app_context():
+        prisoner = make_prisoner()
+        db.session.commit()
+        return prisoner.id
+
+
+def _rows_and_count(app: Flask, prisoner_id: int) -> tuple[int, int]:
+    with app.app_context():
+        rows = db.session.scalar(
+            select(func.count(LetterSent.id)).where(LetterSent.prisoner_id == prisoner_id)
+        )
+        count = letters_sent_count(prisoner_id)
+        db.session.rollback()
+        return int(rows or 0), count
+
+
+def test_fifty_concurrent_sent_requests_are_all_counted(busy_app: Flask, server: str) -> None:
+    prisoner_id = _listed_prisoner(busy_app)
+    address = urlsplit(server)
+    start = threading.Barrier(WRITERS, timeout=TIMEOUT)
+
+    def submit(_: int) -> tuple[int, str]:
+        # One connection per writer, opened before the barrier so that the requests themselves,
+        # not the TCP handshakes, are what overlap.
+        connection = http.client.HTTPConnection(
+            address.hostname or "127.0.0.1", address.port, timeout=TIMEOUT
+        )
+        try:
+            connection.connect()
+            start.wait()
+            connection.request(
+                "POST",
+                f"/prisoners/{prisoner_id}/sent",
+                body="campaign_id=&back=profile",
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
+            )
+            response = connection.getresponse()
+            return response.status, response.read().decode("utf-8", "replace")
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+        futures = [pool.submit(submit, n) for n in range(WRITERS)]
+        results = [future.result(timeout=TIMEOUT) for future in futures]
+
+    failures = [(status, body[:300]) for status, body in results if status not in (200, 302, 303)]
+    assert failures == []
+    assert not any("database is locked" in body for _, body in results)
+    assert _rows_and_count(busy_app, prisoner_id) == (WRITERS, WRITERS)
+
+
+def test_fifty_concurrent_service_calls_insert_fifty_rows(app: Flask) -> None:
+    prisoner_id = _listed_prisoner(app)
+    start = threading.Barrier(WRITERS, timeout=TIMEOUT)
+
+    def record(_: int) -> None:
+        # Its own app context, hence its own session and connection, as a request would have.
+        with app.app_context():
+            prisoner = db.session.get(Prisoner, prisoner_id)
+            assert prisoner is not None
+            # The read above ends its transaction here, so every writer reaches the insert
+            # together rather than queueing behind a reader's lock from the start.
+            db.session.commit()
+            start.wait()
+            record_letter_sent(prisoner)
+            db.session.commit()
+
+    with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+        futures = [pool.submit(record, n) for n in range(WRITERS)]
+        for future in futures:
+            future.result(timeout=TIMEOUT)  # re-raises "database is locked" or any other error
+
+    assert _rows_and_count(app, prisoner_id) == (WRITERS, WRITERS)

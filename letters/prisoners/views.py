@@ -11,6 +11,7 @@ from ..extensions import db
 from ..facilities.services import country_label
 from ..models import Prisoner
 from ..printing.services import group_settings
+from ..tracking import services as tracking
 from . import bp, services
 from .forms import (
     ListFilterForm,
@@ -44,6 +45,8 @@ def home() -> Response:
 def public_list() -> str:
     form = SearchForm(formdata=request.args)
     query = services.prisoner_query(name=form.q.data or "", listed_only=True)
+    # Who needs a letter next comes first, also within a name search.
+    query = tracking.order_by_need(query)
     page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
     page_args = {"q": form.q.data} if form.q.data else {}
     return render_template("prisoners/public_list.html", form=form, page=page, page_args=page_args)

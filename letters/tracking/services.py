@@ -1,0 +1,279 @@
+"""Who needs a letter next, and whose birthday is coming (with the date to post a card by).
+
+Plain functions over the letter log (``LetterSent``). "Need" is always computed by one grouped
+query over the log joined to the prisoners, never a query per prisoner, so the public list
+costs the same with 3 prisoners or 3,000.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import Select, Subquery, case, func, select
+from sqlalchemy.orm import contains_eager
+
+from ..extensions import db
+from ..models import Facility, LetterSent, Prisoner, Status
+from ..printing.services import group_settings
+
+# "Recent" letters: a prisoner who got a dozen letters two months ago may be alone again now.
+RECENT_DAYS = 60
+# Beyond a year, longer silence adds no more weight: everyone unwritten for a year (or never)
+# is equally forgotten, and an uncapped count would let one person swamp the random pick.
+DAYS_SINCE_CAP = 365
+
+# Nobody should be sent a letter "next" who cannot receive one in prison.
+NOT_WRITABLE = (Status.RELEASED, Status.DECEASED)
+
+# Default days a letter takes when the facility has no transit_days of its own. Russian and
+# Belarusian mail from abroad is slow and passes the censor, hence the longer default.
+TRANSIT_DOMESTIC = 7
+TRANSIT_TO_RU_BY_FROM_ABROAD = 21
+TRANSIT_OTHER = 14
+SLOW_FROM_ABROAD = frozenset({"RU", "BY"})
+
+# The public page highlights birthdays whose post-by date is this close (or already passed).
+POST_SOON_DAYS = 7
+# The public page looks two months ahead: enough to buy and post a card abroad.
+PAGE_DAYS = 60
+# The iCalendar feed looks a year ahead, so a subscribed calendar always has every birthday.
+FEED_DAYS = 365
+
+
+# --- who needs a letter next ------------------------------------------------------------------
+
+
+def need_scores(today: date | None = None) -> Subquery:
+    """Per prisoner: letters in the last ``RECENT_DAYS`` days and the date of the last letter.
+
+    One grouped query over the letter log, as a subquery to outer-join to prisoners; a prisoner
+    with no row has never been written to. Columns: ``prisoner_id``, ``recent``, ``last_sent_on``.
+    """
+    since = (today or date.today()) - timedelta(days=RECENT_DAYS)
+    recent = func.sum(case((LetterSent.sent_on >= since, LetterSent.letters), else_=0))
+    return (
+        select(
+            LetterSent.prisoner_id.label("prisoner_id"),
+            recent.label("recent"),
+            func.max(LetterSent.sent_on).label("last_sent_on"),
+        )
+        .group_by(LetterSent.prisoner_id)
+        .subquery("need")
+    )
+
+
+def order_by_need(
+    query: Select[tuple[Prisoner]], today: date | None = None
+) -> Select[tuple[Prisoner]]:
+    """``query`` (a select of prisoners, e.g. a name search) reordered by need, neediest first.
+
+    Order: prisoners who can receive letters before the released and the dead; then fewest
+    letters in the last 60 days; then longest since the last letter, never written first; then
+    name, so pages are stable.
+    """
+    need = need_scores(today)
+    recent = func.coalesce(need.c.recent, 0)
+    # "Never written" sorts before every date. Spelled as a CASE because NULLS FIRST is not
+    # supported by every SQLite still in use, and PostgreSQL sorts NULLs last by default.
+    never_first = case((need.c.last_sent_on.is_(None), 0), else_=1)
+    not_writable_last = case((Prisoner.status.in_(NOT_WRITABLE), 1), else_=0)
+    return (
+        query.outerjoin(need, need.c.prisoner_id == Prisoner.id)
+        .order_by(None)
+        .order_by(
+            not_writable_last,
+            recent,
+            never_first,
+            need.c.last_sent_on,
+            Prisoner.family_name,
+            Prisoner.given_names,
+            Prisoner.id,
+        )
+    )
+
+
+def prisoners_by_need(
+    listed_only: bool = True, today: date | None = None
+) -> Select[tuple[Prisoner]]:
+    """All (listed) prisoners, neediest first: see ``order_by_need``."""
+    query = select(Prisoner)
+    if listed_only:
+        query = query.where(Prisoner.is_listed.is_(True))
+    return order_by_need(query, today)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A prisoner who may be picked, with what the weight is computed from."""
+
+    prisoner: Prisoner
+    recent_letters: int
+    days_since_last: int  # capped at DAYS_SINCE_CAP; never written counts as the cap
+
+    @property
+    def weight(self) -> float:
+        return pick_weight(self.recent_letters, self.days_since_last)
+
+
+def pick_weight(recent_letters: int, days_since_last: int) -> float:
+    """weight = (1 + min(days since the last letter, 365)) / (1 + letters in the last 60 days)².
+
+    Why: silence should count, but letters already received should count more, so the recent
+    count is squared. Someone never written to weighs 366; someone written to once yesterday
+    weighs 2/4 = 0.5; four recent letters cut a weight to 1/25. The "1 +" keeps every weight
+    above zero: a random pick may still land on anyone, it is only much less likely.
+    """
+    days = min(max(days_since_last, 0), DAYS_SINCE_CAP)
+    return (1 + days) / (1 + max(recent_letters, 0)) ** 2
+
+
+def pick_candidates(today: date | None = None) -> list[Candidate]:
+    """Listed prisoners who can be written to now, with their need: one query.
+
+    Skipped: unlisted, without a facility (no address), released or dead, and those whose
+    address needs checking (a letter there would likely come back).
+    """
+    today = today or date.today()
+    need = need_scores(today)
+    rows = db.session.execute(
+        select(Prisoner, need.c.recent, need.c.last_sent_on)
+        .outerjoin(need, need.c.prisoner_id == Prisoner.id)
+        .where(
+            Prisoner.is_listed.is_(True),
+            Prisoner.facility_id.is_not(None),
+            Prisoner.address_needs_checking.is_(False),
+            Prisoner.status.not_in(NOT_WRITABLE),
+        )
+        .order_by(Prisoner.id)  # a stable order, so a seeded pick is reproducible
+    ).all()
+    return [
+        Candidate(
+            prisoner=prisoner,
+            recent_letters=int(recent or 0),
+            days_since_last=(
+                DAYS_SINCE_CAP if last is None else min((today - last).days, DAYS_SINCE_CAP)
+            ),
+        )
+        for prisoner, recent, last in rows
+    ]
+
+
+def pick_prisoner_to_write(
+    rng: random.Random | None = None, today: date | None = None
+) -> Prisoner | None:
+    """A weighted random choice of someone to write to (see ``pick_weight``), or None.
+
+    Random rather than simply the neediest: many visitors press the button at once (an
+    evening, a shared link), and the top of the list alone would get every letter.
+    """
+    candidates = pick_candidates(today)
+    if not candidates:
+        return None
+    # Not for security: spreading letters only needs a fair spread, not unpredictability.
+    chooser = rng or random.Random()  # noqa: S311
+    chosen = chooser.choices(candidates, weights=[c.weight for c in candidates], k=1)[0]
+    return chosen.prisoner
+
+
+# --- birthdays --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Birthday:
+    """A coming birthday. ``birthday`` is the date it is celebrated this time round."""
+
+    prisoner: Prisoner
+    birthday: date
+    post_by: date
+    transit_days: int
+
+    def post_soon(self, today: date) -> bool:
+        """True when the card should go out within a week, or should already have gone."""
+        return (self.post_by - today).days <= POST_SOON_DAYS
+
+    def post_by_passed(self, today: date) -> bool:
+        return self.post_by < today
+
+
+def birthday_in_year(birth_date: date, year: int) -> date:
+    """The day ``birth_date`` is celebrated in ``year``.
+
+    29 February falls on 28 February in common years: still in February, and the card reaches
+    the prison before the day rather than after it (1 March would be a day late to some).
+    """
+    if birth_date.month == 2 and birth_date.day == 29:
+        try:
+            return date(year, 2, 29)
+        except ValueError:
+            return date(year, 2, 28)
+    return birth_date.replace(year=year)
+
+
+def next_birthday(birth_date: date, today: date) -> date:
+    """The next celebration on or after ``today`` (today's birthday counts)."""
+    this_year = birthday_in_year(birth_date, today.year)
+    if this_year >= today:
+        return this_year
+    return birthday_in_year(birth_date, today.year + 1)
+
+
+def transit_days(facility: Facility, posted_from: str) -> int:
+    """Days a letter from ``posted_from`` (a country code; empty: abroad) takes to arrive.
+
+    The facility's own figure if a coordinator set one, else the route's default.
+    """
+    if facility.transit_days is not None:
+        return facility.transit_days
+    destination = facility.country_code.upper()
+    if posted_from and posted_from.upper() == destination:
+        return TRANSIT_DOMESTIC
+    if destination in SLOW_FROM_ABROAD:
+        return TRANSIT_TO_RU_BY_FROM_ABROAD
+    return TRANSIT_OTHER
+
+
+def upcoming_birthdays(
+    today: date | None = None, days: int = 60, posted_from: str | None = None
+) -> list[Birthday]:
+    """Birthdays from ``today`` to ``today + days`` of listed prisoners one can post a card to.
+
+    Only a full birth date counts (a year alone has no day). Prisoners without a facility,
+    released or dead are left out: there is no prison to post a card to. ``posted_from``
+    defaults to the group's home country. Sorted by birthday, then name.
+    """
+    today = today or date.today()
+    if posted_from is None:
+        posted_from = group_settings().home_country
+    last_day = today + timedelta(days=days)
+    # Birth dates are few and the year wraps awkwardly in SQL: select every listed prisoner
+    # with a date (one query, facilities eagerly joined) and compute the day in Python.
+    prisoners = db.session.scalars(
+        select(Prisoner)
+        .join(Prisoner.facility)
+        .options(contains_eager(Prisoner.facility))
+        .where(
+            Prisoner.is_listed.is_(True),
+            Prisoner.birth_date.is_not(None),
+            Prisoner.status.not_in(NOT_WRITABLE),
+        )
+    ).all()
+    birthdays = []
+    for prisoner in prisoners:
+        if prisoner.birth_date is None or prisoner.facility is None:
+            continue  # excluded by the query; the check narrows the types
+        day = next_birthday(prisoner.birth_date, today)
+        if day > last_day:
+            continue
+        transit = transit_days(prisoner.facility, posted_from)
+        birthdays.append(
+            Birthday(
+                prisoner=prisoner,
+                birthday=day,
+                post_by=day - timedelta(days=transit),
+                transit_days=transit,
+            )
+        )
+    birthdays.sort(key=lambda b: (b.birthday, b.prisoner.family_name, b.prisoner.id))
+    return birthdays

@@ -1,0 +1,227 @@
+"""Upcoming birthdays: post-by dates from transit time, the public page and the iCalendar feed."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from icalendar import Calendar
+
+from letters.extensions import db
+from letters.models import Facility, GroupSettings, Prisoner
+from letters.tracking import services
+from tests.conftest import make_facility, make_prisoner
+
+# Years nobody would mistake for anything else in a page or a feed.
+BIRTH_YEAR = 1961
+
+
+def person(
+    name: str, birth_date: date | None, facility: Facility | None = None, **fields: Any
+) -> Prisoner:
+    return make_prisoner(
+        facility or make_facility(),
+        family_name=name,
+        given_names="A",
+        patronymic="",
+        latin_name="",
+        birth_date=birth_date,
+        birth_year=birth_date.year if birth_date else BIRTH_YEAR,
+        **fields,
+    )
+
+
+def home(country: str) -> None:
+    db.session.add(GroupSettings(id=1, home_country=country))
+    db.session.flush()
+
+
+def by_name(today: date, days: int = 60) -> dict[str, services.Birthday]:
+    return {b.prisoner.family_name: b for b in services.upcoming_birthdays(today, days=days)}
+
+
+# --- transit defaults -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("posted_from", "destination", "override", "expected"),
+    [
+        ("DE", "DE", None, 7),  # within a country
+        ("RU", "RU", None, 7),
+        ("DE", "RU", None, 21),  # to Russia from abroad
+        ("", "BY", None, 21),  # no home country: from abroad
+        ("DE", "US", None, 14),  # otherwise
+        ("", "GB", None, 14),
+        ("DE", "RU", 30, 30),  # the facility's own figure wins
+        ("RU", "RU", 3, 3),
+    ],
+)
+def test_transit_days(
+    ctx: None, posted_from: str, destination: str, override: int | None, expected: int
+) -> None:
+    facility = make_facility(country_code=destination, transit_days=override)
+    assert services.transit_days(facility, posted_from) == expected
+
+
+@pytest.mark.parametrize(
+    ("posted_from", "destination", "override", "transit"),
+    [
+        ("DE", "DE", None, 7),
+        ("DE", "RU", None, 21),
+        ("", "BY", None, 21),
+        ("DE", "US", None, 14),
+        ("DE", "RU", 10, 10),
+    ],
+)
+def test_post_by_uses_the_group_home_country(
+    ctx: None, posted_from: str, destination: str, override: int | None, transit: int
+) -> None:
+    home(posted_from)
+    person(
+        "X", date(BIRTH_YEAR, 7, 30), make_facility(country_code=destination, transit_days=override)
+    )
+    (birthday,) = services.upcoming_birthdays(date(2025, 7, 1))
+    assert birthday.birthday == date(2025, 7, 30)
+    assert birthday.transit_days == transit
+    assert birthday.post_by == date(2025, 7, 30) - timedelta(days=transit)
+
+
+# --- which birthdays, which day ---------------------------------------------------------------
+
+
+def test_year_wrap(ctx: None) -> None:
+    home("DE")
+    person("January", date(BIRTH_YEAR, 1, 5), make_facility(country_code="RU"))
+    person("December", date(BIRTH_YEAR, 12, 1))  # passed this year, next one is too far
+    birthdays = by_name(date(2025, 12, 20))
+    assert list(birthdays) == ["January"]
+    assert birthdays["January"].birthday == date(2026, 1, 5)
+    # 21 days before 5 January: the card should already be on its way.
+    assert birthdays["January"].post_by == date(2025, 12, 15)
+    assert birthdays["January"].post_by_passed(date(2025, 12, 20))
+
+
+def test_29_february_on_28_february_in_common_years(ctx: None) -> None:
+    person("Leap", date(1988, 2, 29))
+    assert by_name(date(2025, 2, 1))["Leap"].birthday == date(2025, 2, 28)
+    assert by_name(date(2028, 2, 1))["Leap"].birthday == date(2028, 2, 29)
+    # On 1 March of a common year the next one is a year off.
+    assert "Leap" not in by_name(date(2025, 3, 1))
+    assert by_name(date(2027, 12, 31))["Leap"].birthday == date(2028, 2, 29)
+
+
+def test_today_counts_and_window_end(ctx: None) -> None:
+    person("Today", date(BIRTH_YEAR, 6, 1))
+    person("Edge", date(BIRTH_YEAR, 7, 31))
+    person("Beyond", date(BIRTH_YEAR, 8, 1))
+    assert list(by_name(date(2025, 6, 1))) == ["Today", "Edge"]
+
+
+def test_year_only_unlisted_and_released_left_out(ctx: None) -> None:
+    person("YearOnly", None)
+    person("Hidden", date(BIRTH_YEAR, 6, 10), is_listed=False)
+    person("Listed", date(BIRTH_YEAR, 6, 10))
+    assert list(by_name(date(2025, 6, 1))) == ["Listed"]
+
+
+# --- the public page --------------------------------------------------------------------------
+
+
+def _seed_soon(app: Flask) -> int:
+    today = date.today()
+    with app.app_context():
+        home("DE")
+        # Domestic (7 days) and in 3 days: the post-by date has passed; highlighted.
+        soon = person(
+            "Soonova",
+            date(BIRTH_YEAR, *_month_day(today + timedelta(days=3))),
+            make_facility(country_code="DE", name="JVA Tegel"),
+        )
+        person(
+            "Laterova",
+            date(BIRTH_YEAR, *_month_day(today + timedelta(days=40))),
+            make_facility(country_code="DE", name="JVA Moabit"),
+        )
+        db.session.commit()
+        return soon.id
+
+
+def _month_day(day: date) -> tuple[int, int]:
+    # 29 February would not exist in the birth year: shift such a test day.
+    if (day.month, day.day) == (2, 29):
+        return (3, 1)
+    return (day.month, day.day)
+
+
+def test_public_page_shows_day_and_month_never_the_year(client: FlaskClient, app: Flask) -> None:
+    prisoner_id = _seed_soon(app)
+    response = client.get("/birthdays")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Soonova" in html
+    assert "Laterova" in html
+    assert html.index("Soonova") < html.index("Laterova")
+    assert str(BIRTH_YEAR) not in html
+    assert f"/prisoners/{prisoner_id}/write" in html
+    assert 'class="warning"' in html
+    assert html.count('class="warning"') == 1
+    assert "/birthdays.ics" in html
+    assert "style=" not in html
+    assert "<script" not in html
+
+
+def test_public_page_in_russian(client: FlaskClient, app: Flask) -> None:
+    _seed_soon(app)
+    html = client.get("/birthdays", headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    assert str(BIRTH_YEAR) not in html
+
+
+# --- the feed ---------------------------------------------------------------------------------
+
+
+def test_ics_feed(client: FlaskClient, app: Flask) -> None:
+    prisoner_id = _seed_soon(app)
+    with app.app_context():
+        person("YearOnly", None)
+        db.session.commit()
+    first = client.get("/birthdays.ics")
+    assert first.status_code == 200
+    assert first.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    text = first.get_data(as_text=True)
+    assert str(BIRTH_YEAR) not in text
+
+    cal = Calendar.from_ical(first.data)
+    events = list(cal.walk("VEVENT"))
+    assert len(events) == 4  # two people, a birthday and a post-by day each
+    soon = [e for e in events if f"prisoner-{prisoner_id}-" in str(e["UID"])]
+    birthday = next(e for e in soon if "-birthday-" in str(e["UID"]))
+    post_by = next(e for e in soon if "-post-by-" in str(e["UID"]))
+    expected = date.today() + timedelta(days=3)
+    if (expected.month, expected.day) == (2, 29):
+        expected = date(expected.year, 3, 1)
+    day = birthday.decoded("DTSTART")
+    assert day == expected
+    assert type(day) is date
+    assert birthday.decoded("DTEND") == expected + timedelta(days=1)
+    assert str(birthday["UID"]) == f"prisoner-{prisoner_id}-birthday-{expected.year}@letters"
+    assert "Soonova" in str(birthday["SUMMARY"])
+    assert post_by.decoded("DTSTART") == expected - timedelta(days=7)
+    assert "Post a birthday card to" in str(post_by["SUMMARY"])
+    assert f"/prisoners/{prisoner_id}/write" in str(birthday["URL"])
+
+    second = Calendar.from_ical(client.get("/birthdays.ics").data)
+    assert sorted(str(e["UID"]) for e in second.walk("VEVENT")) == sorted(
+        str(e["UID"]) for e in events
+    )
+
+
+def test_ics_looks_a_year_ahead(client: FlaskClient, app: Flask) -> None:
+    with app.app_context():
+        person("Far", date(BIRTH_YEAR, *_month_day(date.today() + timedelta(days=200))))
+        db.session.commit()
+    cal = Calendar.from_ical(client.get("/birthdays.ics").data)
+    assert len(list(cal.walk("VEVENT"))) == 2
+    assert "Far" not in client.get("/birthdays").get_data(as_text=True)

@@ -1,0 +1,210 @@
+"""Who needs a letter next: the order, its cost in queries, the weighted pick and /write-next."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event
+
+from letters.extensions import db
+from letters.models import LetterSent, Prisoner, Status
+from letters.tracking import services
+from tests.conftest import make_facility, make_prisoner
+
+TODAY = date(2025, 6, 15)
+
+
+def sent(prisoner: Prisoner, days_ago: int, letters: int = 1) -> None:
+    db.session.add(
+        LetterSent(
+            prisoner_id=prisoner.id, sent_on=TODAY - timedelta(days=days_ago), letters=letters
+        )
+    )
+
+
+def person(name: str, **fields: Any) -> Prisoner:
+    facility = fields.pop("facility", None) or make_facility()
+    return make_prisoner(
+        facility, family_name=name, given_names="A", patronymic="", latin_name="", **fields
+    )
+
+
+@contextmanager
+def count_statements() -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def record(*args: Any) -> None:
+        statements.append(args[2])
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+def by_need() -> list[str]:
+    return [p.family_name for p in db.session.scalars(services.prisoners_by_need(today=TODAY))]
+
+
+# --- the order --------------------------------------------------------------------------------
+
+
+def test_no_letters_before_many(ctx: None) -> None:
+    many = person("Many")
+    person("None")
+    one = person("One")
+    for days in (1, 2, 3):
+        sent(many, days)
+    sent(one, 5)
+    db.session.flush()
+    assert by_need() == ["None", "One", "Many"]
+
+
+def test_equal_counts_longest_silence_first(ctx: None) -> None:
+    recent = person("Recent")
+    older = person("Older")
+    oldest = person("Oldest")
+    sent(recent, 2)
+    sent(older, 30)
+    sent(oldest, 55)
+    # Letters before the 60-day window count for "since the last letter" only.
+    long_ago = person("LongAgo")
+    sent(long_ago, 200, letters=12)
+    db.session.flush()
+    assert by_need() == ["LongAgo", "Oldest", "Older", "Recent"]
+
+
+def test_an_evening_counts_all_its_letters(ctx: None) -> None:
+    evening = person("Evening")
+    single = person("Single")
+    sent(evening, 10, letters=12)
+    sent(single, 10)
+    db.session.flush()
+    assert by_need() == ["Single", "Evening"]
+
+
+def test_unlisted_left_out_and_released_last(ctx: None) -> None:
+    written = person("Written")
+    sent(written, 1, letters=5)
+    person("Hidden", is_listed=False)
+    person("Released", status=Status.RELEASED)
+    db.session.flush()
+    assert by_need() == ["Written", "Released"]
+
+
+def test_one_query_whatever_the_number_of_prisoners(ctx: None) -> None:
+    facility = make_facility()
+
+    def statements_for(count: int) -> int:
+        db.session.query(LetterSent).delete()
+        db.session.query(Prisoner).delete()
+        for i in range(count):
+            prisoner = person(f"P{i:02}", facility=facility)
+            sent(prisoner, i % 70, letters=1 + i % 3)
+        db.session.flush()
+        db.session.expunge_all()
+        with count_statements() as statements:
+            rows = db.session.scalars(services.prisoners_by_need(today=TODAY)).all()
+            candidates = services.pick_candidates(TODAY)
+        assert len(rows) == count
+        assert len(candidates) == count
+        return len(statements)
+
+    assert statements_for(3) == statements_for(20) == 2  # one for the list, one for the pick
+
+
+def test_public_list_orders_by_need_and_search_still_works(client: FlaskClient, app: Flask) -> None:
+    with app.app_context():
+        busy = person("Busyova")
+        person("Quietova")
+        person("Other")
+        # Written to today, so the order holds whatever day the test runs.
+        db.session.add(LetterSent(prisoner_id=busy.id, sent_on=date.today(), letters=3))
+        db.session.commit()
+    html = client.get("/prisoners").get_data(as_text=True)
+    assert html.index("Other") < html.index("Quietova") < html.index("Busyova")
+    html = client.get("/prisoners?q=ova").get_data(as_text=True)
+    assert "Other" not in html
+    assert html.index("Quietova") < html.index("Busyova")
+    assert "/write-next" in html
+    assert "/birthdays" in html
+
+
+# --- the weighted pick ------------------------------------------------------------------------
+
+
+def test_weight_formula() -> None:
+    assert services.pick_weight(0, 365) == 366
+    assert services.pick_weight(0, 10_000) == 366  # capped
+    assert services.pick_weight(1, 1) == 0.5
+    assert services.pick_weight(4, 0) == 1 / 25
+
+
+def test_pick_skips_needs_checking_unlisted_and_addressless(ctx: None) -> None:
+    ok = person("Ok")
+    for days in range(1, 9):
+        sent(ok, days, letters=3)  # heavily written to, so the others would win if allowed
+    person("Checking", address_needs_checking=True)
+    person("Hidden", is_listed=False)
+    person("Dead", status=Status.DECEASED)
+    no_address = person("NoAddress")
+    no_address.facility = None
+    db.session.flush()
+    rng = random.Random(1)
+    picks = {services.pick_prisoner_to_write(rng, TODAY).family_name for _ in range(300)}  # type: ignore[union-attr]
+    assert picks == {"Ok"}
+
+
+def test_pick_favours_the_forgotten(ctx: None) -> None:
+    person("Forgotten")
+    busy = person("Busy")
+    middle = person("Middle")
+    for days in range(1, 11):
+        sent(busy, days, letters=2)
+    sent(middle, 40)
+    db.session.flush()
+    rng = random.Random(20250615)
+    counts = Counter(
+        services.pick_prisoner_to_write(rng, TODAY).family_name  # type: ignore[union-attr]
+        for _ in range(2000)
+    )
+    assert sum(counts.values()) == 2000
+    # Weights 366 : 10.25 : 0.0045 — a wide margin, not an exact count.
+    assert counts["Forgotten"] > 10 * max(counts["Busy"], 1)
+    assert counts["Forgotten"] > 5 * counts["Middle"]
+    assert counts["Middle"] > counts["Busy"]
+
+
+def test_pick_none_when_nobody(ctx: None) -> None:
+    person("Checking", address_needs_checking=True)
+    db.session.flush()
+    assert services.pick_prisoner_to_write(random.Random(0), TODAY) is None
+
+
+# --- /write-next ------------------------------------------------------------------------------
+
+
+def test_write_next_redirects_to_a_writing_page(client: FlaskClient, app: Flask) -> None:
+    with app.app_context():
+        prisoner_id = person("Only").id
+        db.session.commit()
+    response = client.get("/write-next")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/prisoners/{prisoner_id}/write"
+    assert client.get(response.headers["Location"]).status_code == 200
+
+
+def test_write_next_with_nobody_goes_back_to_the_list(client: FlaskClient) -> None:
+    response = client.get("/write-next")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/prisoners"
+    html = client.get("/prisoners").get_data(as_text=True)
+    assert "Nobody can be suggested right now" in html

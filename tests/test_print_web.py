@@ -396,7 +396,28 @@ def test_the_letter_sheet_has_the_header_on_every_page(
             assert page.height / MM == pytest.approx(height_mm, abs=TOLERANCE_MM)
             text = page.extract_text()
             assert HEADER_NAME in text
-            assert f"page {number} of 3" in text
+            # In Russian for a Russian prison, whatever the writer's interface language.
+            assert f"стр. {number} из 3" in text
+
+
+def test_the_letter_sheet_to_a_prison_outside_russia_and_belarus_speaks_the_writers_language(
+    app: Flask, client: FlaskClient
+) -> None:
+    with app.app_context():
+        us = make_prisoner(
+            make_facility(
+                name="FCI Dublin",
+                street_address="5701 8th St",
+                city="Dublin",
+                country_area="CA",
+                postal_code="94568",
+                country_code="US",
+            ),
+            prisoner_number="12345-678",
+        ).id
+        db.session.commit()
+    with opened(client.get(f"/prisoners/{us}/sheet.pdf").data) as pages:
+        assert "page 1 of 1" in pages[0].extract_text()
 
 
 def test_the_reply_sheet_comes_only_when_asked_and_the_prison_allows_paper(

@@ -27,6 +27,10 @@ class LetterSheet:
     ruled_pages: int = 1  # when ``text`` is None
     fold_for: str | None = None  # envelope format code whose fold marks to draw
     reply_sheet: bool = False  # add a blank sheet for the reply (facility allows paper)
+    # Language of the words printed around the letter ("page 1 of 2", the reply note). Russian
+    # for Russian and Belarusian prisons, where Latin words can hold a letter up; None: the
+    # interface language.
+    language: str | None = None
 
 
 @dataclass(frozen=True)

@@ -312,6 +312,11 @@ def header_name(prisoner: Prisoner) -> tuple[str, str]:
     return line, number
 
 
+# Where the words printed around a letter must be in the prison's language: in Russia and
+# Belarus the censor holds up anything in Latin letters.
+LETTER_LANGUAGE = {"RU": "ru", "BY": "ru"}
+
+
 def letter_sheet_for(
     prisoner: Prisoner,
     text: str | None,
@@ -333,6 +338,7 @@ def letter_sheet_for(
         ruled_pages=max(1, min(ruled_pages, MAX_RULED_PAGES)),
         fold_for=fold_for,
         reply_sheet=reply_sheet and allows_paper,
+        language=LETTER_LANGUAGE.get(prisoner.facility.country_code if prisoner.facility else ""),
     )
 
 

@@ -9,9 +9,11 @@ renderer: the number a writer is told is the number that prints.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -103,7 +105,13 @@ def draw_letter_sheet(canvas: Canvas, sheet: LetterSheet, fmt: SheetFormat) -> i
     """Draw every page of ``sheet`` on ``canvas``, ending each page; returns the page count.
 
     The page size is set on every page, so letter sheets can share a PDF with other formats.
+    The words around the letter are in ``sheet.language`` when it is given.
     """
+    with force_locale(sheet.language) if sheet.language else nullcontext():
+        return _draw_letter_sheet(canvas, sheet, fmt)
+
+
+def _draw_letter_sheet(canvas: Canvas, sheet: LetterSheet, fmt: SheetFormat) -> int:
     folds = fold_marks(sheet.fold_for)  # refuse an unknown envelope before drawing anything
     pages = paginate(sheet, fmt)
     # The reply sheet travels back to the writer: it is not a page of this letter and is not

@@ -6,11 +6,11 @@ the fields, like the form's own checks, and stores nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from ..auth.decorators import coordinator_required
@@ -26,9 +26,17 @@ def display_helpers() -> dict[str, Any]:
     return {"occasion_label": lambda o: services.OCCASION_LABELS.get(o, o)}
 
 
-def _show_errors(form: FlaskForm, exc: services.InvalidData) -> None:
-    for name, messages in exc.errors.items():
-        form[name].errors = [*form[name].errors, *messages]
+def _save(form: Any, save: Callable[[Any, Any], Any], target: Any) -> Any | None:
+    """Run a service's save with the form's data and commit; on a refusal show its messages on
+    the fields (nothing is stored) and return None."""
+    try:
+        saved = save(target, form.data_for_save())
+    except services.InvalidData as exc:
+        for name, messages in exc.errors.items():
+            form[name].errors = [*form[name].errors, *messages]
+        return None
+    db.session.commit()
+    return saved
 
 
 # --- letter templates -------------------------------------------------------------------------
@@ -45,12 +53,8 @@ def templates() -> str:
 def template_create() -> str | Response:
     form = TemplateForm()
     if form.validate_on_submit() and request.form.get("action") != "preview":
-        try:
-            template = services.save_template(None, form.data_for_save())
-        except services.InvalidData as exc:
-            _show_errors(form, exc)
-        else:
-            db.session.commit()
+        template = _save(form, services.save_template, None)
+        if template is not None:
             flash(_("The template “%(title)s” was added.", title=template.title), "success")
             return redirect(url_for("drafting.template_edit", template_id=template.id))
     return _template_page(form, None)
@@ -61,15 +65,10 @@ def template_create() -> str | Response:
 def template_edit(template_id: int) -> str | Response:
     template = db.get_or_404(LetterTemplate, template_id)
     form = TemplateForm(data=TemplateForm.initial_data(template))
-    if form.validate_on_submit() and request.form.get("action") != "preview":
-        try:
-            services.save_template(template, form.data_for_save())
-        except services.InvalidData as exc:
-            _show_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The changes were saved."), "success")
-            return redirect(url_for("drafting.template_edit", template_id=template.id))
+    saving = form.validate_on_submit() and request.form.get("action") != "preview"
+    if saving and _save(form, services.save_template, template) is not None:
+        flash(_("The changes were saved."), "success")
+        return redirect(url_for("drafting.template_edit", template_id=template.id))
     return _template_page(form, template)
 
 
@@ -107,15 +106,9 @@ def template_delete(template_id: int) -> Response:
 @coordinator_required
 def phrases() -> str | Response:
     form = PhraseForm()
-    if form.validate_on_submit():
-        try:
-            services.save_phrase(None, form.data_for_save())
-        except services.InvalidData as exc:
-            _show_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The phrase was added."), "success")
-            return redirect(url_for("drafting.phrases"))
+    if form.validate_on_submit() and _save(form, services.save_phrase, None) is not None:
+        flash(_("The phrase was added."), "success")
+        return redirect(url_for("drafting.phrases"))
     return render_template("drafting/phrases.html", form=form, phrases=services.phrasebook())
 
 
@@ -124,15 +117,9 @@ def phrases() -> str | Response:
 def phrase_edit(phrase_id: int) -> str | Response:
     phrase = db.get_or_404(Phrase, phrase_id)
     form = PhraseForm(data=PhraseForm.initial_data(phrase))
-    if form.validate_on_submit():
-        try:
-            services.save_phrase(phrase, form.data_for_save())
-        except services.InvalidData as exc:
-            _show_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The changes were saved."), "success")
-            return redirect(url_for("drafting.phrases"))
+    if form.validate_on_submit() and _save(form, services.save_phrase, phrase) is not None:
+        flash(_("The changes were saved."), "success")
+        return redirect(url_for("drafting.phrases"))
     return render_template("drafting/phrase_edit.html", form=form, phrase=phrase)
 
 
@@ -152,15 +139,9 @@ def phrase_delete(phrase_id: int) -> Response:
 @coordinator_required
 def avoid_terms() -> str | Response:
     form = AvoidTermForm()
-    if form.validate_on_submit():
-        try:
-            services.save_avoid_term(None, form.data_for_save())
-        except services.InvalidData as exc:
-            _show_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The entry was added."), "success")
-            return redirect(url_for("drafting.avoid_terms"))
+    if form.validate_on_submit() and _save(form, services.save_avoid_term, None) is not None:
+        flash(_("The entry was added."), "success")
+        return redirect(url_for("drafting.avoid_terms"))
     return render_template("drafting/avoid_terms.html", form=form, terms=services.avoid_terms())
 
 
@@ -169,15 +150,9 @@ def avoid_terms() -> str | Response:
 def avoid_term_edit(term_id: int) -> str | Response:
     term = db.get_or_404(AvoidTerm, term_id)
     form = AvoidTermForm(data=AvoidTermForm.initial_data(term))
-    if form.validate_on_submit():
-        try:
-            services.save_avoid_term(term, form.data_for_save())
-        except services.InvalidData as exc:
-            _show_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The changes were saved."), "success")
-            return redirect(url_for("drafting.avoid_terms"))
+    if form.validate_on_submit() and _save(form, services.save_avoid_term, term) is not None:
+        flash(_("The changes were saved."), "success")
+        return redirect(url_for("drafting.avoid_terms"))
     return render_template("drafting/avoid_term_edit.html", form=form, term=term)
 
 

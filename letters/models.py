@@ -179,8 +179,9 @@ class Prisoner(db.Model):  # type: ignore[name-defined]
     # wrong); "confirmed" records that a coordinator checked the name as printed.
     envelope_name: Mapped[str] = mapped_column(String(MAX_LENGTH["name"]), default="")
     envelope_name_confirmed: Mapped[bool] = mapped_column(default=False)
-    # Set when mail comes back (or a visitor reports the address); cleared when a coordinator
-    # confirms the address or records a transfer.
+    # Set when mail comes back; cleared when a coordinator confirms the address or records a
+    # transfer. A visitor's report only reaches the coordinators' list: an anonymous visitor
+    # must not be able to put a warning on someone's public page.
     address_needs_checking: Mapped[bool] = mapped_column(default=False, server_default=false())
     address_confirmed_on: Mapped[date | None] = mapped_column(default=None)
     # Case-folded names for search: SQLite's LIKE folds ASCII only, so Cyrillic search needs it.
@@ -380,3 +381,61 @@ class LetterSent(db.Model):  # type: ignore[name-defined]
 
     prisoner: Mapped[Prisoner] = relationship()
     campaign: Mapped[Campaign | None] = relationship()
+
+
+# --- replies, returned mail and stale addresses ------------------------------------------------
+
+
+class MailEventKind(enum.StrEnum):
+    REPLY = "reply"
+    RETURNED = "returned"
+
+
+class ReturnReason(enum.StrEnum):
+    MOVED = "moved"
+    RELEASED = "released"
+    REFUSED_BY_CENSOR = "refused_by_censor"
+    UNKNOWN_ADDRESSEE = "unknown_addressee"
+    OTHER = "other"
+
+
+class MailEvent(db.Model):  # type: ignore[name-defined]
+    """A reply received from a prisoner, or a letter that came back, recorded by a coordinator."""
+
+    __tablename__ = "mail_events"
+    __table_args__ = (
+        CheckConstraint(
+            "kind != 'returned' OR return_reason IS NOT NULL", name="returned_has_reason"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prisoner_id: Mapped[int] = mapped_column(
+        ForeignKey("prisoners.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[MailEventKind] = mapped_column(_enum(MailEventKind))
+    happened_on: Mapped[date] = mapped_column(index=True)
+    return_reason: Mapped[ReturnReason | None] = mapped_column(_enum(ReturnReason), default=None)
+    note: Mapped[str] = mapped_column(String(MAX_LENGTH["address_line"]), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    prisoner: Mapped[Prisoner] = relationship()
+
+
+MAX_REPORT_CHARS = 1000
+
+
+class AddressReport(db.Model):  # type: ignore[name-defined]
+    """A visitor's note that a prisoner's address is wrong. Holds no IP and no identity."""
+
+    __tablename__ = "address_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prisoner_id: Mapped[int] = mapped_column(
+        ForeignKey("prisoners.id", ondelete="CASCADE"), index=True
+    )
+    message: Mapped[str] = mapped_column(String(MAX_REPORT_CHARS), default="")
+    resolved: Mapped[bool] = mapped_column(default=False, server_default=false())
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    prisoner: Mapped[Prisoner] = relationship()

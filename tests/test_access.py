@@ -35,6 +35,8 @@ PUBLIC_ENDPOINTS = {
     "tracking.write_next",
     "tracking.birthdays",
     "tracking.birthdays_ics",
+    # Any visitor may report an inaccurate address (a message only, rate-limited).
+    "tracking.report_address",
 }
 
 

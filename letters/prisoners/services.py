@@ -316,6 +316,9 @@ def transfer_prisoner(
     prisoner.facility = facility
     if unit is not None:
         prisoner.unit = unit
+    # A new address is a known address: returned mail no longer speaks against it.
+    prisoner.address_needs_checking = False
+    prisoner.address_confirmed_on = on
     entry = _history_entry(prisoner, facility, on, note=note)
     prisoner.address_history.append(entry)
     db.session.add(prisoner)

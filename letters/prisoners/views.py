@@ -11,7 +11,9 @@ from ..extensions import db
 from ..facilities.services import country_label
 from ..models import Prisoner
 from ..printing.services import group_settings
+from ..tracking import mail
 from ..tracking import services as tracking
+from ..tracking.forms import RETURN_REASON_LABELS, AddressReportForm, ReplyForm, ReturnForm
 from . import bp, services
 from .forms import (
     ListFilterForm,
@@ -69,6 +71,7 @@ def public_profile(prisoner_id: int) -> str:
         form=form,
         block=block,
         allowances=services.facility_allowances(prisoner.facility),
+        report_form=AddressReportForm(formdata=None),
     )
 
 
@@ -122,6 +125,10 @@ def edit(prisoner_id: int) -> str | Response:
         form=form,
         prisoner=prisoner,
         preview=services.envelope_preview(prisoner),
+        reply_form=ReplyForm(formdata=None),
+        return_form=ReturnForm(formdata=None),
+        mail_events=mail.recent_events(prisoner),
+        return_reasons=RETURN_REASON_LABELS,
     )
 
 

@@ -5,13 +5,22 @@ from __future__ import annotations
 from datetime import date
 
 from babel.dates import format_skeleton
-from flask import flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from werkzeug.exceptions import TooManyRequests
 from werkzeug.wrappers import Response
 
-from ..prisoners.services import display_name
-from . import bp, calendar, services
+from ..auth.decorators import coordinator_required
+from ..extensions import db, limiter
+from ..models import AddressReport, Prisoner
+from ..prisoners.services import display_name, listed_prisoner_or_404
+from . import bp, calendar, mail, services
+from .forms import AddressReportForm, ReplyForm, ReturnForm
+
+# Reports are short notes from visitors: a few an hour from one network is plenty.
+DEFAULT_REPORT_RATE_LIMIT = "5 per hour"
 
 
 @bp.app_template_filter("day_month")
@@ -57,3 +66,105 @@ def birthdays_ics() -> Response:
     response = Response(body, content_type="text/calendar; charset=utf-8")
     response.headers["Content-Disposition"] = 'inline; filename="birthdays.ics"'
     return response
+
+
+# --- replies, returned mail and addresses that need checking ----------------------------------
+
+
+def report_rate_limit() -> str:
+    return str(current_app.config.get("ADDRESS_REPORT_RATE_LIMIT", DEFAULT_REPORT_RATE_LIMIT))
+
+
+@bp.post("/prisoners/<int:prisoner_id>/report-address")
+@limiter.limit(report_rate_limit)
+def report_address(prisoner_id: int) -> str | Response | tuple[str, int]:
+    """A visitor reports an inaccurate address: the message is kept, nothing about them."""
+    prisoner = listed_prisoner_or_404(prisoner_id)
+    form = AddressReportForm()
+    if not form.validate():
+        page = render_template(
+            "tracking/report_address.html", prisoner=prisoner, form=form, display_name=display_name
+        )
+        return page, 400
+    mail.report_address(prisoner, form.message.data or "")
+    db.session.commit()
+    flash(_("Thank you! A coordinator will check the address."), "success")
+    return redirect(url_for("prisoners.public_profile", prisoner_id=prisoner.id))
+
+
+@bp.errorhandler(TooManyRequests)
+def too_many(error: TooManyRequests) -> tuple[str, int]:
+    return render_template("tracking/too_many_reports.html"), 429
+
+
+@bp.post("/manage/prisoners/<int:prisoner_id>/mail/reply")
+@coordinator_required
+def record_reply(prisoner_id: int) -> Response:
+    prisoner = db.get_or_404(Prisoner, prisoner_id)
+    form = ReplyForm()
+    if form.validate():
+        mail.record_reply(prisoner, form.day())
+        db.session.commit()
+        flash(_("The reply was recorded."), "success")
+    else:
+        _flash_errors(form)
+    return redirect(url_for("prisoners.edit", prisoner_id=prisoner.id, _anchor="mail"))
+
+
+@bp.post("/manage/prisoners/<int:prisoner_id>/mail/returned")
+@coordinator_required
+def record_return(prisoner_id: int) -> Response:
+    prisoner = db.get_or_404(Prisoner, prisoner_id)
+    form = ReturnForm()
+    if form.validate():
+        mail.record_return(prisoner, form.day(), form.chosen_reason(), form.note.data or "")
+        db.session.commit()
+        flash(_("The returned letter was recorded: the address needs checking."), "success")
+    else:
+        _flash_errors(form)
+    return redirect(url_for("prisoners.edit", prisoner_id=prisoner.id, _anchor="mail"))
+
+
+@bp.post("/manage/prisoners/<int:prisoner_id>/address-confirmed")
+@coordinator_required
+def confirm_address(prisoner_id: int) -> Response:
+    prisoner = db.get_or_404(Prisoner, prisoner_id)
+    form = FlaskForm()
+    if form.validate():
+        mail.confirm_address(prisoner, date.today())
+        db.session.commit()
+        flash(_("The address was confirmed."), "success")
+    else:
+        _flash_errors(form)
+    return redirect(url_for("prisoners.edit", prisoner_id=prisoner.id, _anchor="mail"))
+
+
+@bp.route("/manage/needs-checking")
+@coordinator_required
+def needs_checking() -> str:
+    return render_template(
+        "tracking/needs_checking.html",
+        items=mail.needs_checking(date.today()),
+        max_age_days=mail.MAX_AGE_DAYS,
+        display_name=display_name,
+    )
+
+
+@bp.post("/manage/address-reports/<int:report_id>/resolved")
+@coordinator_required
+def resolve_report(report_id: int) -> Response:
+    report = db.get_or_404(AddressReport, report_id)
+    form = FlaskForm()
+    if form.validate():
+        mail.resolve_report(report)
+        db.session.commit()
+        flash(_("The report was marked as resolved."), "success")
+    else:
+        _flash_errors(form)
+    return redirect(url_for("tracking.needs_checking"))
+
+
+def _flash_errors(form: FlaskForm) -> None:
+    for errors in form.errors.values():
+        for message in errors:
+            flash(str(message), "error")

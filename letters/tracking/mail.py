@@ -1,0 +1,122 @@
+"""Replies and returned mail, and keeping addresses true: what needs checking, and why.
+
+A returned letter marks the address "needs checking" (shown on the public page) until a
+coordinator confirms the address or records a transfer. Visitors' reports land on the
+coordinators' list without touching the public page, and record nothing about the visitor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import (
+    MAX_REPORT_CHARS,
+    AddressReport,
+    MailEvent,
+    MailEventKind,
+    Prisoner,
+    ReturnReason,
+)
+
+MAX_AGE_DAYS = 180
+
+# Why an address is on the list, in the order the list shows them.
+RETURNED = "returned"
+NEVER_CONFIRMED = "never_confirmed"
+CONFIRMED_LONG_AGO = "confirmed_long_ago"
+REPORTED = "reported"
+
+
+@dataclass
+class NeedsChecking:
+    prisoner: Prisoner
+    reasons: list[str] = field(default_factory=list)
+    reports: list[AddressReport] = field(default_factory=list)
+
+
+def record_reply(prisoner: Prisoner, on: date) -> MailEvent:
+    event = MailEvent(prisoner=prisoner, kind=MailEventKind.REPLY, happened_on=on)
+    db.session.add(event)
+    return event
+
+
+def record_return(prisoner: Prisoner, on: date, reason: ReturnReason, note: str = "") -> MailEvent:
+    event = MailEvent(
+        prisoner=prisoner,
+        kind=MailEventKind.RETURNED,
+        happened_on=on,
+        return_reason=ReturnReason(reason),
+        note=note.strip(),
+    )
+    prisoner.address_needs_checking = True
+    db.session.add(event)
+    return event
+
+
+def confirm_address(prisoner: Prisoner, today: date) -> None:
+    prisoner.address_needs_checking = False
+    prisoner.address_confirmed_on = today
+    db.session.add(prisoner)
+
+
+def report_address(prisoner: Prisoner, message: str) -> AddressReport:
+    """A visitor's report: the message only, never who sent it or from where."""
+    message = message.strip()
+    if not message or len(message) > MAX_REPORT_CHARS:
+        raise ValueError("a report needs a message of at most 1000 characters")
+    report = AddressReport(prisoner=prisoner, message=message)
+    db.session.add(report)
+    return report
+
+
+def resolve_report(report: AddressReport) -> None:
+    report.resolved = True
+    db.session.add(report)
+
+
+def recent_events(prisoner: Prisoner, limit: int = 10) -> list[MailEvent]:
+    query = (
+        select(MailEvent)
+        .where(MailEvent.prisoner_id == prisoner.id)
+        .order_by(MailEvent.happened_on.desc(), MailEvent.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def needs_checking(today: date, max_age_days: int = MAX_AGE_DAYS) -> list[NeedsChecking]:
+    """Prisoners, listed or not, whose address should be checked, each with the reasons:
+    mail came back, never confirmed, confirmed over ``max_age_days`` ago, or reported."""
+    cutoff = today - timedelta(days=max_age_days)
+    open_reports: dict[int, list[AddressReport]] = {}
+    for report in db.session.scalars(
+        select(AddressReport)
+        .where(AddressReport.resolved.is_(False))
+        .order_by(AddressReport.created_at, AddressReport.id)
+    ):
+        open_reports.setdefault(report.prisoner_id, []).append(report)
+    query = select(Prisoner).where(
+        Prisoner.address_needs_checking.is_(True)
+        | Prisoner.address_confirmed_on.is_(None)
+        | (Prisoner.address_confirmed_on < cutoff)
+        | Prisoner.id.in_(list(open_reports))
+    )
+    results = []
+    for prisoner in db.session.scalars(query.order_by(Prisoner.family_name, Prisoner.id)):
+        item = NeedsChecking(prisoner, reports=open_reports.get(prisoner.id, []))
+        if prisoner.address_needs_checking:
+            item.reasons.append(RETURNED)
+        if prisoner.address_confirmed_on is None:
+            item.reasons.append(NEVER_CONFIRMED)
+        elif prisoner.address_confirmed_on < cutoff:
+            item.reasons.append(CONFIRMED_LONG_AGO)
+        if item.reports:
+            item.reasons.append(REPORTED)
+        results.append(item)
+    # Returned mail and reports first: they are known problems, not only old data.
+    results.sort(key=lambda i: (RETURNED not in i.reasons, REPORTED not in i.reasons))
+    return results

@@ -335,17 +335,52 @@ class AvoidTerm(db.Model):  # type: ignore[name-defined]
 # --- counting letters -------------------------------------------------------------------------
 
 
+class CampaignKind(enum.StrEnum):
+    EVENING = "evening"  # one evening, often one day: writers around a table
+    CAMPAIGN = "campaign"  # a solidarity week or a longer drive, writers anywhere
+
+
+# Which prisoners an evening or a campaign writes to. A plain association table: the letters
+# themselves are counted in the letter log, not here.
+campaign_prisoners = db.Table(
+    "campaign_prisoners",
+    db.Column("campaign_id", ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True),
+    # Indexed on its own too: deleting a prisoner looks their rows up by prisoner.
+    db.Column(
+        "prisoner_id", ForeignKey("prisoners.id", ondelete="CASCADE"), primary_key=True, index=True
+    ),
+)
+
+
 class Campaign(db.Model):  # type: ignore[name-defined]
     """A letter-writing evening or a solidarity week, to which letters sent can be counted."""
 
     __tablename__ = "campaigns"
+    __table_args__ = (
+        CheckConstraint("goal IS NULL OR goal > 0", name="goal_positive"),
+        CheckConstraint(
+            "starts_on IS NULL OR ends_on IS NULL OR ends_on >= starts_on", name="ends_after_start"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[CampaignKind] = mapped_column(
+        _enum(CampaignKind), default=CampaignKind.EVENING, server_default=CampaignKind.EVENING.value
+    )
     name: Mapped[str] = mapped_column(String(MAX_LENGTH["address_line"]))
     starts_on: Mapped[date | None] = mapped_column(default=None)
     ends_on: Mapped[date | None] = mapped_column(default=None)
     goal: Mapped[int | None] = mapped_column(default=None)
+    # A few public words for the report-back page ("Thank you to everyone who came to ...").
+    report_note: Mapped[str] = mapped_column(
+        String(MAX_LENGTH["note"]), default="", server_default=""
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    prisoners: Mapped[list[Prisoner]] = relationship(
+        secondary=campaign_prisoners,
+        order_by="(Prisoner.family_name, Prisoner.given_names, Prisoner.id)",
+    )
 
 
 class SentVia(enum.StrEnum):

@@ -55,8 +55,10 @@ def record_letter_sent(
     user: User | None = None,
     letters: int = 1,
     via: SentVia = SentVia.WEB,
+    sent_on: date | None = None,
 ) -> LetterSent:
-    """Insert one row saying ``letters`` letters went to ``prisoner`` today (the caller commits).
+    """Insert one row saying ``letters`` letters went to ``prisoner`` on ``sent_on`` (default
+    today; a coordinator may record an evening the morning after). The caller commits.
 
     Always an insert, never a counter read and written back: concurrent "I sent it" clicks on
     PostgreSQL would otherwise lose updates, and SQLite would report a locked database. The row
@@ -66,7 +68,7 @@ def record_letter_sent(
         raise ValueError(f"letters must be at least 1, got {letters}")
     row = LetterSent(
         prisoner_id=prisoner.id,
-        sent_on=date.today(),
+        sent_on=sent_on or date.today(),
         letters=letters,
         campaign_id=campaign.id if campaign is not None else None,
         via=via,

@@ -375,6 +375,9 @@ class Campaign(db.Model):  # type: ignore[name-defined]
     report_note: Mapped[str] = mapped_column(
         String(MAX_LENGTH["note"]), default="", server_default=""
     )
+    # The report-back page is public only once a coordinator publishes it: an evening's name
+    # and date, announced in advance, would tell anyone watching when supporters meet.
+    report_published: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     prisoners: Mapped[list[Prisoner]] = relationship(

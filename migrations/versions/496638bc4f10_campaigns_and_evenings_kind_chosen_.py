@@ -36,6 +36,7 @@ def upgrade():
     with op.batch_alter_table('campaigns', schema=None) as batch_op:
         batch_op.add_column(sa.Column('kind', sa.Enum('evening', 'campaign', name='campaignkind', native_enum=False, length=20), server_default='evening', nullable=False))
         batch_op.add_column(sa.Column('report_note', sa.String(length=2000), server_default='', nullable=False))
+        batch_op.add_column(sa.Column('report_published', sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.create_check_constraint(op.f('ck_campaigns_goal_positive'), 'goal IS NULL OR goal > 0')
         batch_op.create_check_constraint(op.f('ck_campaigns_ends_after_start'), 'starts_on IS NULL OR ends_on IS NULL OR ends_on >= starts_on')
 
@@ -47,6 +48,7 @@ def downgrade():
     with op.batch_alter_table('campaigns', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_campaigns_ends_after_start'), type_='check')
         batch_op.drop_constraint(op.f('ck_campaigns_goal_positive'), type_='check')
+        batch_op.drop_column('report_published')
         batch_op.drop_column('report_note')
         batch_op.drop_column('kind')
 

@@ -40,6 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .api import bp as api_bp
     from .auth import bp as auth_bp
     from .auth import sessions
+    from .campaigns import bp as campaigns_bp
     from .csv_io import bp as csv_bp
     from .drafting import bp as drafting_bp
     from .facilities import bp as facilities_bp
@@ -59,6 +60,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(drafting_bp)
     app.register_blueprint(writing_bp)
     app.register_blueprint(tracking_bp)
+    app.register_blueprint(campaigns_bp)
     app.register_blueprint(api_bp)
     cli.init_app(app)
 

@@ -37,6 +37,8 @@ PUBLIC_ENDPOINTS = {
     "tracking.birthdays_ics",
     # Any visitor may report an inaccurate address (a message only, rate-limited).
     "tracking.report_address",
+    # A campaign's report-back page, once a coordinator publishes it (404 until then).
+    "campaigns.report",
 }
 
 

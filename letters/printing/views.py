@@ -19,7 +19,7 @@ from werkzeug.wrappers import Response
 
 from ..auth.decorators import coordinator_required
 from ..extensions import db
-from ..models import Prisoner
+from ..models import Campaign, Prisoner
 from ..prisoners.services import FieldError, display_name, listed_prisoner_or_404
 from . import bp, services
 from .download import pdf_download
@@ -145,8 +145,17 @@ def sheet(prisoner_id: int) -> View:
 @bp.route("/manage/print/pack", methods=["GET", "POST"])
 @coordinator_required
 def pack() -> View:
-    """Everything for a letter-writing evening in one PDF (POST, so a reload asks first)."""
-    prisoners = services.listed_printable_prisoners()
+    """Everything for a letter-writing evening in one PDF (POST, so a reload asks first).
+
+    ``?campaign=<id>`` offers that evening's chosen prisoners (listed or not) instead of
+    everyone listed.
+    """
+    campaign = None
+    if request.args.get("campaign"):
+        campaign = db.get_or_404(Campaign, request.args.get("campaign", type=int) or 0)
+        prisoners = [p for p in campaign.prisoners if p.facility_id is not None]
+    else:
+        prisoners = services.listed_printable_prisoners()
     settings = services.group_settings()
     form = PackForm(
         prisoners,
@@ -178,6 +187,7 @@ def pack() -> View:
     return render_template(
         "printing/pack.html",
         form=form,
+        campaign=campaign,
         group_return_lines=services.group_return_lines(settings),
     )
 

@@ -7,6 +7,7 @@ to fill it) but never the draft.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -14,20 +15,22 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
+    IntegerField,
     SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Length, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
+from wtforms.widgets import DateInput, NumberInput
 
 from ..drafting import services as drafting
 from ..models import Campaign, LetterTemplate
 from ..printing.forms import ENVELOPE_LABELS, SHEET_LABELS
 from ..printing.services import DEFAULT_FOLD
-from ..prisoners.forms import strip
-from ..prisoners.services import GENDER_LABELS, language_name
-from .services import MAX_LETTER_CHARS
+from ..prisoners.forms import Checked, required, strip
+from ..prisoners.services import GENDER_LABELS, language_name, parse_date
+from .services import MAX_LETTER_CHARS, MAX_LETTERS_PER_ENTRY
 
 # The writer's name and city go into the letter only; a generous limit still stops nonsense.
 WRITER_FIELD_MAX = 100
@@ -210,3 +213,58 @@ class SentForm(FlaskForm):
 
     def back_to_writing(self) -> bool:
         return self.back.data == "write"
+
+
+class CoordinatorLettersForm(FlaskForm):
+    """A coordinator logs letters posted to one prisoner (a pile from a meeting, letters sent
+    by post to the group): how many, which day, and the campaign if any."""
+
+    letters = IntegerField(
+        _l("Letters posted"),
+        [
+            InputRequired(message=_l("%(field)s is required.", field=_l("Letters posted"))),
+            NumberRange(
+                1,
+                MAX_LETTERS_PER_ENTRY,
+                message=_l(
+                    "Letters posted: enter a number from 1 to %(max)d.", max=MAX_LETTERS_PER_ENTRY
+                ),
+            ),
+        ],
+        default=1,
+        widget=NumberInput(min=1, max=MAX_LETTERS_PER_ENTRY),
+        id="log-letters",
+    )
+    sent_on = StringField(
+        _l("Posted on"),
+        [required(_l("Posted on")), Checked(parse_date)],
+        filters=[strip],
+        widget=DateInput(),
+        default=lambda: date.today().isoformat(),
+        id="log-sent-on",
+    )
+    campaign_id = SelectField(
+        _l("Counted to"), coerce=optional_int, validate_choice=False, id="log-campaign"
+    )
+
+    def __init__(self, campaigns: list[Campaign], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.campaigns = {c.id: c for c in campaigns}
+        self.campaign_id.choices = [SelectChoice("", _l("No campaign"))] + [
+            SelectChoice(c.id, c.name) for c in campaigns
+        ]
+
+    def validate_campaign_id(self, field: SelectField) -> None:
+        if field.data is not None and field.data not in self.campaigns:
+            raise ValidationError(_l("That campaign no longer exists. Please choose again."))
+
+    def validate_sent_on(self, field: StringField) -> None:
+        day = parse_date(field.data or "") if not field.errors else None
+        if day is not None and day > date.today():
+            raise ValidationError(_l("The letters cannot have been posted after today."))
+
+    def chosen_campaign(self) -> Campaign | None:
+        return self.campaigns.get(self.campaign_id.data) if self.campaign_id.data else None
+
+    def day(self) -> date:
+        return parse_date(self.sent_on.data or "") or date.today()

@@ -48,6 +48,10 @@ CYRILLIC_LANGUAGES = ("ru", "be", "uk", "bg", "mk", "kk", "ky", "tg", "mn")
 
 # --- counting letters sent --------------------------------------------------------------------
 
+# One prisoner's pile at a busy evening is a few dozen letters; more than this in one entry is
+# a typing slip (an extra zero), not an evening.
+MAX_LETTERS_PER_ENTRY = 200
+
 
 def record_letter_sent(
     prisoner: Prisoner,
@@ -98,6 +102,15 @@ def current_campaigns(today: date | None = None) -> list[Campaign]:
         .order_by(Campaign.starts_on, Campaign.name, Campaign.id)
     )
     return list(db.session.scalars(query))
+
+
+def campaigns_for_entry(today: date | None = None) -> list[Campaign]:
+    """Campaigns a coordinator may count letters to: running ones first, then the rest newest
+    first (a reply-to-everyone week may be recorded after it ended)."""
+    running = current_campaigns(today)
+    running_ids = {c.id for c in running}
+    rest = db.session.scalars(select(Campaign).order_by(Campaign.created_at.desc(), Campaign.id))
+    return running + [c for c in rest if c.id not in running_ids]
 
 
 # --- templates --------------------------------------------------------------------------------

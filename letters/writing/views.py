@@ -25,15 +25,16 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.wrappers import Response
 
+from ..auth.decorators import coordinator_required
 from ..extensions import db, limiter
 from ..guidelines.services import before_you_write
-from ..models import Prisoner
+from ..models import Prisoner, SentVia
 from ..printing import services as printing
 from ..printing.download import pdf_download
 from ..printing.sheets import render_letter_sheets
 from ..prisoners.services import display_name, language_name, listed_prisoner_or_404
 from . import bp, services
-from .forms import LetterForm, SentForm, TemplateForm
+from .forms import CoordinatorLettersForm, LetterForm, SentForm, TemplateForm
 from .script import script_config
 
 View = str | Response | tuple[str, int] | tuple[Response, int]
@@ -139,6 +140,37 @@ def sent(prisoner_id: int) -> View:
     return redirect(url_for(endpoint, prisoner_id=prisoner.id, _anchor="sent"))
 
 
+@bp.post("/manage/prisoners/<int:prisoner_id>/letters")
+@coordinator_required
+def record_letters(prisoner_id: int) -> Response:
+    """A coordinator logs letters posted to anyone (listed or not), on any day up to today."""
+    prisoner = db.get_or_404(Prisoner, prisoner_id)
+    form = CoordinatorLettersForm(services.campaigns_for_entry())
+    if form.validate():
+        services.record_letter_sent(
+            prisoner,
+            campaign=form.chosen_campaign(),
+            user=current_user._get_current_object(),
+            letters=form.letters.data or 1,
+            via=SentVia.COORDINATOR,
+            sent_on=form.day(),
+        )
+        db.session.commit()
+        flash(
+            _(
+                "%(count)d letters to %(name)s were recorded.",
+                count=form.letters.data,
+                name=display_name(prisoner),
+            ),
+            "success",
+        )
+    else:
+        for field in form:
+            for message in field.errors:
+                flash(f"{field.label.text}: {message}", "error")
+    return redirect(url_for("prisoners.edit", prisoner_id=prisoner.id, _anchor="letters"))
+
+
 @bp.errorhandler(TooManyRequests)
 def too_many(error: TooManyRequests) -> tuple[str, int]:
     # Only "I sent it" is limited: say kindly why, and that the letter is no less sent.
@@ -163,7 +195,15 @@ def sent_helpers() -> dict[str, Any]:
     # The prisoner's profile (another blueprint) shows the "I sent it" form and the count by
     # name, so they are read only on pages that show them, and the prisoners blueprint need not
     # import this one (which imports it).
-    return {"sent_form": sent_form, "letters_sent_count": services.letters_sent_count}
+    return {
+        "sent_form": sent_form,
+        "letters_sent_count": services.letters_sent_count,
+        "coordinator_letters_form": coordinator_letters_form,
+    }
+
+
+def coordinator_letters_form() -> CoordinatorLettersForm:
+    return CoordinatorLettersForm(services.campaigns_for_entry(), formdata=None)
 
 
 def sent_form(back: str = "profile") -> SentForm:

@@ -1,0 +1,185 @@
+"""Forms: a campaign or evening, and the sheet that records what an evening wrote."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import DateInput, NumberInput
+
+from ..models import MAX_LENGTH, Campaign, CampaignKind, Prisoner
+from ..printing.forms import MultiCheckboxField
+from ..prisoners.forms import Checked, required, strip
+from ..prisoners.services import display_name, parse_date
+from ..writing.services import MAX_LETTERS_PER_ENTRY
+from .services import MAX_GOAL, CampaignFields
+
+KIND_LABELS = {
+    CampaignKind.EVENING: _l("A letter-writing evening"),
+    CampaignKind.CAMPAIGN: _l("A campaign or solidarity week"),
+}
+
+
+def _date(label: str, **kwargs: Any) -> StringField:
+    return StringField(label, [Checked(parse_date)], filters=[strip], widget=DateInput(), **kwargs)
+
+
+class CampaignForm(FlaskForm):
+    kind = RadioField(
+        _l("What is it?"),
+        choices=[SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()],
+        default=CampaignKind.EVENING.value,
+    )
+    name = StringField(
+        _l("Name"),
+        [required(_l("Name")), Length(max=MAX_LENGTH["address_line"])],
+        filters=[strip],
+        description=_l("Shown on the report-back page once published: no place or meeting time."),
+    )
+    starts_on = _date(_l("First day"))
+    ends_on = _date(_l("Last day"), description=_l("The same as the first day for an evening."))
+    goal = IntegerField(
+        _l("Goal (letters)"),
+        [
+            Optional(),
+            NumberRange(
+                1,
+                MAX_GOAL,
+                message=_l("The goal must be between 1 and %(max)d letters.", max=MAX_GOAL),
+            ),
+        ],
+        widget=NumberInput(min=1, max=MAX_GOAL),
+    )
+    prisoner_ids = MultiCheckboxField(_l("Who to write to"), coerce=int, validate_choice=True)
+    report_note = TextAreaField(
+        _l("A note for the report-back page"),
+        [Length(max=MAX_LENGTH["note"])],
+        filters=[strip],
+        description=_l("For example, thanks to everyone who came. Shown to anyone."),
+    )
+    report_published = BooleanField(
+        _l("Publish the report-back page"),
+        description=_l(
+            "Anyone with the link can then see the name, the dates and how many letters went "
+            "to whom. Prisoners not on the public list are counted but never named."
+        ),
+    )
+
+    def __init__(self, prisoners: list[Prisoner], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.prisoner_ids.choices = [SelectChoice(p.id, _prisoner_label(p)) for p in prisoners]
+
+    @classmethod
+    def initial_data(cls, campaign: Campaign) -> dict[str, Any]:
+        return {
+            "kind": campaign.kind.value,
+            "name": campaign.name,
+            "starts_on": campaign.starts_on.isoformat() if campaign.starts_on else "",
+            "ends_on": campaign.ends_on.isoformat() if campaign.ends_on else "",
+            "goal": campaign.goal,
+            "prisoner_ids": [p.id for p in campaign.prisoners],
+            "report_note": campaign.report_note,
+            "report_published": campaign.report_published,
+        }
+
+    def validate_ends_on(self, field: StringField) -> None:
+        if self.starts_on.errors or field.errors:
+            return
+        first = parse_date(self.starts_on.data or "")
+        last = parse_date(field.data or "")
+        if first and last and last < first:
+            raise ValidationError(_l("The last day is before the first day."))
+
+    def fields(self) -> CampaignFields:
+        return CampaignFields(
+            kind=CampaignKind(self.kind.data),
+            name=self.name.data or "",
+            starts_on=parse_date(self.starts_on.data or ""),
+            ends_on=parse_date(self.ends_on.data or ""),
+            goal=self.goal.data,
+            report_note=self.report_note.data or "",
+            report_published=bool(self.report_published.data),
+            prisoner_ids=list(self.prisoner_ids.data or []),
+        )
+
+
+def _prisoner_label(prisoner: Prisoner) -> str:
+    if prisoner.is_listed:
+        return display_name(prisoner)
+    return str(_l("%(name)s (not on the public list)", name=display_name(prisoner)))
+
+
+class RecordLettersForm(FlaskForm):
+    """What an evening wrote: a number per prisoner (fields ``count_<id>``) and the day posted.
+
+    Built per campaign by ``record_letters_form``, because the fields are its prisoners.
+    """
+
+    sent_on = StringField(
+        _l("Posted on"),
+        [
+            InputRequired(message=_l("%(field)s is required.", field=_l("Posted on"))),
+            Checked(parse_date),
+        ],
+        filters=[strip],
+        widget=DateInput(),
+        default=lambda: date.today().isoformat(),
+    )
+
+    def counts(self) -> dict[int, int]:
+        """Prisoner id → letters, for every prisoner field (blank counts as 0)."""
+        return {
+            int(name.removeprefix("count_")): int(field.data or 0)
+            for name, field in self._fields.items()
+            if name.startswith("count_")
+        }
+
+    def count_fields(self) -> list[Any]:
+        return [field for name, field in self._fields.items() if name.startswith("count_")]
+
+    def day(self) -> date:
+        return parse_date(self.sent_on.data or "") or date.today()
+
+
+def record_letters_form(prisoners: list[Prisoner], **kwargs: Any) -> RecordLettersForm:
+    """A ``RecordLettersForm`` with one number field per prisoner, labelled with the name."""
+
+    class Form(RecordLettersForm):
+        pass
+
+    for prisoner in prisoners:
+        label = display_name(prisoner)
+        setattr(
+            Form,
+            f"count_{prisoner.id}",
+            IntegerField(
+                label,
+                [
+                    Optional(),
+                    NumberRange(
+                        0,
+                        MAX_LETTERS_PER_ENTRY,
+                        message=_l(
+                            "Letters to %(name)s: enter a number from 0 to %(max)d.",
+                            name=label,
+                            max=MAX_LETTERS_PER_ENTRY,
+                        ),
+                    ),
+                ],
+                default=0,
+                widget=NumberInput(min=0, max=MAX_LETTERS_PER_ENTRY),
+                id=f"count-{prisoner.id}",
+            ),
+        )
+    return Form(**kwargs)

@@ -1,0 +1,310 @@
+"""Campaigns and letter-writing evenings: who they write to, what they achieved, and recording
+an evening's letters in one go.
+
+Progress is always read from the letter log (``LetterSent``) by grouped queries: a campaign
+holds no counter of its own, so letters recorded from the web, at an evening and by a
+coordinator all count the same way and nothing can drift.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import (
+    MAX_LENGTH,
+    Campaign,
+    CampaignKind,
+    LetterSent,
+    Prisoner,
+    SentVia,
+    Status,
+    User,
+)
+from ..prisoners.services import FieldError, display_name
+from ..tracking.services import order_by_need
+from ..writing.services import MAX_LETTERS_PER_ENTRY, record_letter_sent
+
+# A goal beyond this is a typing slip too: the largest solidarity weeks count in thousands.
+MAX_GOAL = 100_000
+
+
+# --- saving -----------------------------------------------------------------------------------
+
+
+@dataclass
+class CampaignFields:
+    """What a coordinator fills in, already parsed (the form or a test builds it)."""
+
+    kind: CampaignKind
+    name: str
+    starts_on: date | None = None
+    ends_on: date | None = None
+    goal: int | None = None
+    report_note: str = ""
+    report_published: bool = False
+    prisoner_ids: Sequence[int] = field(default_factory=list)
+
+
+def check_fields(fields: CampaignFields) -> None:
+    """Raise ``FieldError`` for the first thing the database would refuse, worded for people."""
+    if not fields.name.strip():
+        raise FieldError(_("The name is required."))
+    if len(fields.name) > MAX_LENGTH["address_line"]:
+        raise FieldError(
+            _("The name is too long: at most %(max)d characters.", max=MAX_LENGTH["address_line"])
+        )
+    if len(fields.report_note) > MAX_LENGTH["note"]:
+        raise FieldError(
+            _(
+                "The note for the report-back page is too long: at most %(max)d characters.",
+                max=MAX_LENGTH["note"],
+            )
+        )
+    if fields.starts_on and fields.ends_on and fields.ends_on < fields.starts_on:
+        raise FieldError(_("The last day is before the first day."))
+    if fields.goal is not None and not 1 <= fields.goal <= MAX_GOAL:
+        raise FieldError(_("The goal must be between 1 and %(max)d letters.", max=MAX_GOAL))
+
+
+def save_campaign(campaign: Campaign | None, fields: CampaignFields) -> Campaign:
+    """Create (``campaign`` None) or update a campaign and its chosen prisoners; caller commits.
+
+    Raises ``FieldError`` for invalid fields and ``LookupError`` for a prisoner id that does not
+    exist, before anything is changed.
+    """
+    check_fields(fields)
+    prisoners = _prisoners(fields.prisoner_ids)
+    if campaign is None:
+        campaign = Campaign()
+        db.session.add(campaign)
+    campaign.kind = fields.kind
+    campaign.name = fields.name.strip()
+    campaign.starts_on = fields.starts_on
+    campaign.ends_on = fields.ends_on
+    campaign.goal = fields.goal
+    campaign.report_note = fields.report_note.strip()
+    campaign.report_published = fields.report_published
+    campaign.prisoners = prisoners
+    return campaign
+
+
+def _prisoners(ids: Sequence[int]) -> list[Prisoner]:
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return []
+    found = {p.id: p for p in db.session.scalars(select(Prisoner).where(Prisoner.id.in_(wanted)))}
+    missing = [str(i) for i in wanted if i not in found]
+    if missing:
+        raise LookupError(_("No prisoner with id %(ids)s.", ids=", ".join(missing)))
+    return [found[i] for i in wanted]
+
+
+def choosable_prisoners(campaign: Campaign | None = None) -> list[Prisoner]:
+    """Everyone an evening could write to, neediest first (so the form suggests them first):
+    listed or not, but not the released or the dead, unless the campaign already has them."""
+    can_receive = Prisoner.status.not_in((Status.RELEASED, Status.DECEASED))
+    chosen_ids = [p.id for p in campaign.prisoners] if campaign is not None else []
+    condition = can_receive | Prisoner.id.in_(chosen_ids) if chosen_ids else can_receive
+    return list(db.session.scalars(order_by_need(select(Prisoner).where(condition))))
+
+
+def campaigns_newest_first() -> list[Campaign]:
+    query = select(Campaign).order_by(
+        func.coalesce(Campaign.starts_on, func.date(Campaign.created_at)).desc(), Campaign.id.desc()
+    )
+    return list(db.session.scalars(query))
+
+
+# --- progress ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Letters counted to a campaign, from the letter log."""
+
+    letters: int
+    people: int
+    goal: int | None
+    per_prisoner: Mapping[int, int]
+
+    @property
+    def percent(self) -> int | None:
+        """Percent of the goal reached, rounded down; may pass 100 (a goal beaten is news)."""
+        if not self.goal:
+            return None
+        return self.letters * 100 // self.goal
+
+    @property
+    def goal_reached(self) -> bool:
+        return self.goal is not None and self.letters >= self.goal
+
+
+def progress(campaign: Campaign) -> Progress:
+    """One grouped query: letters per prisoner counted to ``campaign``."""
+    rows = db.session.execute(
+        select(LetterSent.prisoner_id, func.sum(LetterSent.letters))
+        .where(LetterSent.campaign_id == campaign.id)
+        .group_by(LetterSent.prisoner_id)
+    ).all()
+    per_prisoner = {prisoner_id: int(total) for prisoner_id, total in rows}
+    return Progress(
+        letters=sum(per_prisoner.values()),
+        people=len(per_prisoner),
+        goal=campaign.goal,
+        per_prisoner=per_prisoner,
+    )
+
+
+def progress_of_all(campaigns: Sequence[Campaign]) -> dict[int, Progress]:
+    """``progress`` for many campaigns in one grouped query (the campaigns list)."""
+    ids = [c.id for c in campaigns]
+    per_campaign: dict[int, dict[int, int]] = {i: {} for i in ids}
+    if ids:
+        rows = db.session.execute(
+            select(LetterSent.campaign_id, LetterSent.prisoner_id, func.sum(LetterSent.letters))
+            .where(LetterSent.campaign_id.in_(ids))
+            .group_by(LetterSent.campaign_id, LetterSent.prisoner_id)
+        ).all()
+        for campaign_id, prisoner_id, total in rows:
+            if campaign_id is not None:  # always, by the WHERE clause; narrows the type
+                per_campaign[campaign_id][prisoner_id] = int(total)
+    return {
+        c.id: Progress(
+            letters=sum(per_campaign[c.id].values()),
+            people=len(per_campaign[c.id]),
+            goal=c.goal,
+            per_prisoner=per_campaign[c.id],
+        )
+        for c in campaigns
+    }
+
+
+def other_prisoners(done: Progress, chosen_ids: set[int]) -> list[tuple[Prisoner, int]]:
+    """Prisoners with letters counted to the campaign who are not among its chosen ones (a
+    visitor may pick any running campaign when saying "I sent it"), with their letters."""
+    others = [i for i in done.per_prisoner if i not in chosen_ids]
+    if not others:
+        return []
+    prisoners = db.session.scalars(
+        select(Prisoner).where(Prisoner.id.in_(others)).order_by(Prisoner.family_name, Prisoner.id)
+    )
+    return [(p, done.per_prisoner[p.id]) for p in prisoners]
+
+
+# --- recording an evening's letters -----------------------------------------------------------
+
+
+def via_for(campaign: Campaign) -> SentVia:
+    """Letters entered in bulk are "evening" letters for an evening, else a coordinator's entry."""
+    return SentVia.EVENING if campaign.kind == CampaignKind.EVENING else SentVia.COORDINATOR
+
+
+def record_letters(
+    campaign: Campaign,
+    counts: Mapping[int, int],
+    sent_on: date,
+    user: User | None,
+    today: date | None = None,
+) -> int:
+    """Log what an evening wrote: one letter-log row per prisoner with a count above zero.
+
+    ``counts`` maps prisoner id to letters; every id must be one of the campaign's prisoners.
+    All or nothing: raises ``FieldError`` (a count out of range, a date in the future) or
+    ``LookupError`` (a prisoner not in the campaign) before adding any row. Returns the number
+    of letters logged. The caller commits.
+    """
+    today = today or date.today()
+    if sent_on > today:
+        raise FieldError(_("The letters cannot have been posted after today."))
+    chosen = {p.id: p for p in campaign.prisoners}
+    strangers = [str(i) for i in counts if i not in chosen]
+    if strangers:
+        raise LookupError(
+            _("Prisoner id %(ids)s is not part of this evening.", ids=", ".join(strangers))
+        )
+    for prisoner_id, count in counts.items():
+        if not 0 <= count <= MAX_LETTERS_PER_ENTRY:
+            raise FieldError(
+                _(
+                    "Letters to %(name)s: enter a number from 0 to %(max)d.",
+                    name=display_name(chosen[prisoner_id]),
+                    max=MAX_LETTERS_PER_ENTRY,
+                )
+            )
+    if not any(counts.values()):
+        raise FieldError(_("Enter how many letters were written to at least one person."))
+    via = via_for(campaign)
+    for prisoner_id, count in counts.items():
+        if count:
+            record_letter_sent(
+                chosen[prisoner_id],
+                campaign=campaign,
+                user=user,
+                letters=count,
+                via=via,
+                sent_on=sent_on,
+            )
+    return sum(counts.values())
+
+
+# --- the public report-back page --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportBack:
+    """What a published campaign achieved, safe to show anyone.
+
+    Only listed prisoners are named; letters to others are counted in the totals and summed as
+    "people not on our public list" without names, so the page reveals nobody the group keeps
+    off its public list.
+    """
+
+    campaign: Campaign
+    letters: int
+    people: int
+    named: list[tuple[Prisoner, int]]
+    unnamed_people: int
+    unnamed_letters: int
+
+    @property
+    def percent(self) -> int | None:
+        if not self.campaign.goal:
+            return None
+        return self.letters * 100 // self.campaign.goal
+
+
+def report_back(campaign: Campaign) -> ReportBack:
+    done = progress(campaign)
+    prisoners = (
+        {
+            p.id: p
+            for p in db.session.scalars(
+                select(Prisoner).where(Prisoner.id.in_(list(done.per_prisoner)))
+            )
+        }
+        if done.per_prisoner
+        else {}
+    )
+    named = sorted(
+        (
+            (prisoners[i], count)
+            for i, count in done.per_prisoner.items()
+            if i in prisoners and prisoners[i].is_listed
+        ),
+        key=lambda pair: (-pair[1], pair[0].family_name, pair[0].id),
+    )
+    named_letters = sum(count for _prisoner, count in named)
+    return ReportBack(
+        campaign=campaign,
+        letters=done.letters,
+        people=done.people,
+        named=named,
+        unnamed_people=done.people - len(named),
+        unnamed_letters=done.letters - named_letters,
+    )

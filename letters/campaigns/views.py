@@ -1,0 +1,134 @@
+"""Campaign and evening pages: the coordinators' list, form and progress page (where an
+evening's letters are recorded), and the public report-back page."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from ..auth.decorators import coordinator_required
+from ..extensions import db
+from ..models import Campaign
+from ..prisoners.services import FieldError, display_name
+from . import bp, services
+from .forms import KIND_LABELS, CampaignForm, RecordLettersForm, record_letters_form
+
+View = str | Response | tuple[str, int]
+
+
+@bp.route("/manage/campaigns")
+@coordinator_required
+def index() -> str:
+    campaigns = services.campaigns_newest_first()
+    return render_template(
+        "campaigns/index.html",
+        campaigns=campaigns,
+        progress=services.progress_of_all(campaigns),
+        kinds=KIND_LABELS,
+    )
+
+
+@bp.route("/manage/campaigns/new", methods=["GET", "POST"])
+@coordinator_required
+def create() -> View:
+    form = CampaignForm(services.choosable_prisoners())
+    if form.validate_on_submit():
+        campaign = _save(None, form)
+        if campaign is not None:
+            flash(_("“%(name)s” was created.", name=campaign.name), "success")
+            return redirect(url_for("campaigns.show", campaign_id=campaign.id))
+    return render_template("campaigns/form.html", form=form, campaign=None)
+
+
+@bp.route("/manage/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"])
+@coordinator_required
+def edit(campaign_id: int) -> View:
+    campaign = db.get_or_404(Campaign, campaign_id)
+    form = CampaignForm(
+        services.choosable_prisoners(campaign), data=CampaignForm.initial_data(campaign)
+    )
+    if form.validate_on_submit() and _save(campaign, form) is not None:
+        flash(_("The changes were saved."), "success")
+        return redirect(url_for("campaigns.show", campaign_id=campaign.id))
+    return render_template("campaigns/form.html", form=form, campaign=campaign)
+
+
+@bp.route("/manage/campaigns/<int:campaign_id>")
+@coordinator_required
+def show(campaign_id: int) -> str:
+    campaign = db.get_or_404(Campaign, campaign_id)
+    return _show(campaign, record_letters_form(campaign.prisoners, formdata=None))
+
+
+@bp.post("/manage/campaigns/<int:campaign_id>/letters")
+@coordinator_required
+def record(campaign_id: int) -> View:
+    """Log an evening's letters: one row per prisoner written to, all or nothing."""
+    campaign = db.get_or_404(Campaign, campaign_id)
+    form = record_letters_form(campaign.prisoners)
+    if form.validate():
+        try:
+            total = services.record_letters(
+                campaign, form.counts(), form.day(), user=current_user._get_current_object()
+            )
+        except (FieldError, LookupError) as exc:
+            form.form_errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "%(count)d letters were recorded for “%(name)s”.",
+                    count=total,
+                    name=campaign.name,
+                ),
+                "success",
+            )
+            return redirect(url_for("campaigns.show", campaign_id=campaign.id, _anchor="record"))
+    return _show(campaign, form), 400
+
+
+@bp.route("/campaigns/<int:campaign_id>")
+def report(campaign_id: int) -> str:
+    """The public report-back page: published campaigns only, listed prisoners only by name."""
+    campaign = db.get_or_404(Campaign, campaign_id)
+    if not campaign.report_published:
+        abort(404)
+    return render_template(
+        "campaigns/report.html",
+        report=services.report_back(campaign),
+        display_name=display_name,
+    )
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _save(campaign: Campaign | None, form: CampaignForm) -> Campaign | None:
+    """Save, or put the services' complaint on the form and return None."""
+    try:
+        saved = services.save_campaign(campaign, form.fields())
+    except (FieldError, LookupError) as exc:
+        db.session.rollback()
+        form.form_errors.append(str(exc))
+        return None
+    db.session.commit()
+    return saved
+
+
+def _show(campaign: Campaign, form: RecordLettersForm) -> str:
+    done = services.progress(campaign)
+    chosen_ids = {p.id for p in campaign.prisoners}
+    return render_template(
+        "campaigns/show.html",
+        campaign=campaign,
+        progress=done,
+        form=form,
+        kinds=KIND_LABELS,
+        # Letters counted to the campaign for someone it did not choose (a visitor picked the
+        # campaign on any prisoner's page): shown so the totals add up.
+        others=services.other_prisoners(done, chosen_ids),
+        display_name=display_name,
+        with_address=[p for p in campaign.prisoners if p.facility_id is not None],
+    )

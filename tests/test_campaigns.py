@@ -1,0 +1,481 @@
+"""Campaigns and letter-writing evenings: choosing people, recording an evening's letters at
+once, progress against the goal, the public report-back page, the evening pack, and the
+coordinator's entry of letters for one prisoner."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date, timedelta
+
+import pdfplumber
+import pytest
+from conftest import AuthActions, csrf_token, make_facility, make_prisoner
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from letters.campaigns import services
+from letters.extensions import db
+from letters.models import Campaign, CampaignKind, LetterSent, Prisoner, SentVia, Status
+from letters.prisoners.services import FieldError
+
+
+def text(response: object) -> str:
+    """The page's visible text with tags dropped and spaces collapsed."""
+    html = response.get_data(as_text=True)  # type: ignore[attr-defined]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def checkboxes(html: str, name: str) -> dict[int, bool]:
+    """Each checkbox called ``name``: its value and whether it is ticked."""
+    boxes = {}
+    for tag in re.findall(r"<input[^>]*>", html):
+        if f'name="{name}"' in tag:
+            value = re.search(r'value="(\d+)"', tag)
+            assert value, tag
+            boxes[int(value.group(1))] = " checked" in tag
+    return boxes
+
+
+def make_people(count: int, **fields: object) -> list[int]:
+    facility = make_facility()
+    ids = []
+    for n in range(count):
+        values = {"family_name": f"Иванов{n:02d}", "latin_name": f"Ivanov {n:02d}"} | fields
+        prisoner = make_prisoner(facility, **values)
+        ids.append(prisoner.id)
+    return ids
+
+
+def make_campaign(prisoner_ids: list[int], **fields: object) -> Campaign:
+    values: dict[str, object] = {
+        "kind": CampaignKind.EVENING,
+        "name": "Вечер писем, ноябрь",
+        "starts_on": date.today(),
+        "ends_on": date.today(),
+        "goal": 100,
+        "prisoner_ids": prisoner_ids,
+    }
+    values.update(fields)
+    campaign = services.save_campaign(None, services.CampaignFields(**values))  # type: ignore[arg-type]
+    db.session.flush()
+    return campaign
+
+
+def logged_rows() -> list[LetterSent]:
+    return list(db.session.scalars(select(LetterSent).order_by(LetterSent.prisoner_id)))
+
+
+# --- creating and editing ---------------------------------------------------------------------
+
+
+def campaign_form(client: FlaskClient, path: str, **fields: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "csrf_token": csrf_token(client, path),
+        "kind": "evening",
+        "name": "Solidarity evening",
+        "starts_on": "2026-11-28",
+        "ends_on": "2026-11-28",
+        "goal": "60",
+        "report_note": "",
+    }
+    data.update(fields)
+    return data
+
+
+def test_a_coordinator_creates_an_evening_with_chosen_people(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    auth.create_and_login()
+    with app.app_context():
+        ids = make_people(3)
+        db.session.commit()
+    response = client.post(
+        "/manage/campaigns/new",
+        data=campaign_form(client, "/manage/campaigns/new", prisoner_ids=[ids[0], ids[2]]),
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        campaign = db.session.scalars(select(Campaign)).one()
+        assert campaign.name == "Solidarity evening"
+        assert campaign.kind == CampaignKind.EVENING
+        assert campaign.starts_on == date(2026, 11, 28)
+        assert campaign.goal == 60
+        assert [p.id for p in campaign.prisoners] == [ids[0], ids[2]]
+        assert not campaign.report_published
+        assert response.headers["Location"].endswith(f"/manage/campaigns/{campaign.id}")
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"name": ""}, "Name is required."),
+        ({"name": "x" * 301}, "Field cannot be longer than 300 characters."),
+        (
+            {"starts_on": "2026-12-01", "ends_on": "2026-11-30"},
+            "The last day is before the first day.",
+        ),
+        ({"starts_on": "1 December"}, "“1 December” is not a date: use YYYY-MM-DD."),
+        ({"goal": "0"}, "The goal must be between 1 and 100000 letters."),
+        ({"goal": "many"}, "Not a valid integer value."),
+        ({"prisoner_ids": ["999999"]}, "is not a valid choice"),
+    ],
+)
+def test_a_bad_campaign_is_refused_with_the_field_named_and_nothing_stored(
+    app: Flask, client: FlaskClient, auth: AuthActions, fields: dict[str, object], message: str
+) -> None:
+    auth.create_and_login()
+    response = client.post(
+        "/manage/campaigns/new", data=campaign_form(client, "/manage/campaigns/new", **fields)
+    )
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True).replace("&#34;", '"').replace("&#39;", "'")
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Campaign.id))) == 0
+
+
+def test_editing_changes_the_people_and_keeps_the_letters(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    auth.create_and_login()
+    with app.app_context():
+        ids = make_people(3)
+        campaign = make_campaign(ids[:2])
+        services.record_letters(campaign, {ids[0]: 5}, date.today(), user=None)
+        db.session.commit()
+        campaign_id = campaign.id
+    path = f"/manage/campaigns/{campaign_id}/edit"
+    page = client.get(path).get_data(as_text=True)
+    assert checkboxes(page, "prisoner_ids") == {ids[0]: True, ids[1]: True, ids[2]: False}
+    response = client.post(
+        path, data=campaign_form(client, path, name="Renamed", prisoner_ids=[ids[2]])
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        campaign = db.session.get_one(Campaign, campaign_id)
+        assert campaign.name == "Renamed"
+        assert [p.id for p in campaign.prisoners] == [ids[2]]
+        assert services.progress(campaign).letters == 5
+
+
+def test_the_form_offers_the_neediest_first_and_not_the_released(app: Flask) -> None:
+    with app.app_context():
+        facility = make_facility()
+        written = make_prisoner(facility, family_name="Written", latin_name="")
+        never = make_prisoner(facility, family_name="Never", latin_name="")
+        released = make_prisoner(
+            facility, family_name="Free", latin_name="", status=Status.RELEASED
+        )
+        db.session.add(LetterSent(prisoner_id=written.id, sent_on=date.today(), letters=3))
+        db.session.commit()
+        offered = [p.id for p in services.choosable_prisoners()]
+        assert offered == [never.id, written.id]
+        campaign = make_campaign([released.id])
+        assert released.id in [p.id for p in services.choosable_prisoners(campaign)]
+
+
+def test_the_database_refuses_a_goal_of_zero_and_dates_the_wrong_way_round(app: Flask) -> None:
+    with app.app_context():
+        db.session.add(Campaign(name="x", goal=0))
+        with pytest.raises(IntegrityError):
+            db.session.flush()
+        db.session.rollback()
+        db.session.add(Campaign(name="x", starts_on=date(2026, 2, 2), ends_on=date(2026, 2, 1)))
+        with pytest.raises(IntegrityError):
+            db.session.flush()
+        db.session.rollback()
+
+
+# --- recording an evening's letters -----------------------------------------------------------
+
+
+def record_form(client: FlaskClient, campaign_id: int, **counts: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "csrf_token": csrf_token(client, f"/manage/campaigns/{campaign_id}"),
+        "sent_on": date.today().isoformat(),
+    }
+    data.update(counts)
+    return data
+
+
+def test_an_evening_logs_twelve_letters_to_one_person_as_one_row(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    auth.create_and_login()
+    with app.app_context():
+        ids = make_people(3)
+        campaign_id = make_campaign(ids).id
+        db.session.commit()
+    response = client.post(
+        f"/manage/campaigns/{campaign_id}/letters",
+        data=record_form(
+            client,
+            campaign_id,
+            **{f"count_{ids[0]}": "12", f"count_{ids[1]}": "3", f"count_{ids[2]}": ""},
+        ),
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        rows = logged_rows()
+        assert [(r.prisoner_id, r.letters) for r in rows] == [(ids[0], 12), (ids[1], 3)]
+        assert {r.via for r in rows} == {SentVia.EVENING}
+        assert {r.campaign_id for r in rows} == {campaign_id}
+        assert all(r.user_id is not None for r in rows)
+    page = text(client.get(f"/manage/campaigns/{campaign_id}"))
+    assert "15 letters · to 2 people" in page
+    assert "15 of a goal of 100 letters (15%)" in page
+
+
+def test_a_campaign_week_logs_as_coordinator_entries_on_the_chosen_day(app: Flask) -> None:
+    with app.app_context():
+        ids = make_people(1)
+        campaign = make_campaign(ids, kind=CampaignKind.CAMPAIGN)
+        yesterday = date.today() - timedelta(days=1)
+        assert services.record_letters(campaign, {ids[0]: 4}, yesterday, user=None) == 4
+        row = logged_rows()[0]
+        assert (row.via, row.sent_on, row.letters) == (SentVia.COORDINATOR, yesterday, 4)
+
+
+@pytest.mark.parametrize(
+    ("count", "message"),
+    [
+        ("-1", "Letters to Дмитрий Дмитриевич Иванов01 (Ivanov 01): enter a number from 0 to 200."),
+        (
+            "2000",
+            "Letters to Дмитрий Дмитриевич Иванов01 (Ivanov 01): enter a number from 0 to 200.",
+        ),
+        ("a dozen", "Not a valid integer value."),
+    ],
+)
+def test_one_bad_number_records_nothing_and_names_the_person(
+    app: Flask, client: FlaskClient, auth: AuthActions, count: str, message: str
+) -> None:
+    auth.create_and_login()
+    with app.app_context():
+        ids = make_people(2)
+        campaign_id = make_campaign(ids).id
+        db.session.commit()
+    response = client.post(
+        f"/manage/campaigns/{campaign_id}/letters",
+        data=record_form(client, campaign_id, **{f"count_{ids[0]}": "5", f"count_{ids[1]}": count}),
+    )
+    assert response.status_code == 400
+    assert message in text(response)
+    # The bad value is shown back, the good one kept, so nothing typed is lost.
+    page = response.get_data(as_text=True)
+    assert re.search(rf'id="count-{ids[0]}"[^>]*value="5"', page)
+    with app.app_context():
+        assert logged_rows() == []
+
+
+def test_a_future_day_or_nothing_at_all_is_refused(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    auth.create_and_login()
+    with app.app_context():
+        ids = make_people(1)
+        campaign_id = make_campaign(ids).id
+        db.session.commit()
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    form = record_form(client, campaign_id, **{f"count_{ids[0]}": "2"})
+    form["sent_on"] = tomorrow
+    response = client.post(f"/manage/campaigns/{campaign_id}/letters", data=form)
+    assert response.status_code == 400
+    assert "The letters cannot have been posted after today." in text(response)
+    form = record_form(client, campaign_id, **{f"count_{ids[0]}": "0"})
+    response = client.post(f"/manage/campaigns/{campaign_id}/letters", data=form)
+    assert response.status_code == 400
+    assert "Enter how many letters were written to at least one person." in text(response)
+    with app.app_context():
+        assert logged_rows() == []
+
+
+def test_letters_to_someone_not_chosen_are_refused_by_the_service(app: Flask) -> None:
+    with app.app_context():
+        ids = make_people(2)
+        campaign = make_campaign(ids[:1])
+        with pytest.raises(LookupError, match=str(ids[1])):
+            services.record_letters(campaign, {ids[0]: 1, ids[1]: 1}, date.today(), user=None)
+        with pytest.raises(FieldError):
+            services.record_letters(campaign, {ids[0]: 201}, date.today(), user=None)
+        assert logged_rows() == []
+
+
+def test_progress_counts_letters_from_the_web_too(app: Flask) -> None:
+    with app.app_context():
+        ids = make_people(2)
+        campaign = make_campaign(ids[:1], goal=10)
+        db.session.add(
+            LetterSent(prisoner_id=ids[1], sent_on=date.today(), letters=1, campaign_id=campaign.id)
+        )
+        services.record_letters(campaign, {ids[0]: 9}, date.today(), user=None)
+        db.session.flush()
+        done = services.progress(campaign)
+        assert (done.letters, done.people, done.percent, done.goal_reached) == (10, 2, 100, True)
+        others = services.other_prisoners(done, {ids[0]})
+        assert [(p.id, n) for p, n in others] == [(ids[1], 1)]
+        assert services.progress_of_all([campaign])[campaign.id] == done
+
+
+# --- the public report-back page --------------------------------------------------------------
+
+
+def test_the_report_back_page_is_public_only_once_published(
+    app: Flask, client: FlaskClient
+) -> None:
+    with app.app_context():
+        campaign_id = make_campaign(make_people(1)).id
+        db.session.commit()
+    assert client.get(f"/campaigns/{campaign_id}").status_code == 404
+    with app.app_context():
+        db.session.get_one(Campaign, campaign_id).report_published = True
+        db.session.commit()
+    assert client.get(f"/campaigns/{campaign_id}").status_code == 200
+
+
+def test_seventy_six_letters_to_twelve_people_naming_only_the_listed(
+    app: Flask, client: FlaskClient
+) -> None:
+    with app.app_context():
+        ids = make_people(10)
+        hidden = make_people(2, is_listed=False, given_names="<b>Скрытый</b>")
+        campaign = make_campaign(
+            ids + hidden, report_published=True, report_note="Спасибо всем! <script>x</script>"
+        )
+        counts = {i: 6 for i in ids} | {hidden[0]: 10, hidden[1]: 6}
+        services.record_letters(campaign, counts, date.today(), user=None)
+        db.session.commit()
+        campaign_id = campaign.id
+    response = client.get(f"/campaigns/{campaign_id}")
+    page = text(response)
+    assert "76 letters to 12 people" in page
+    assert "76% of our goal of 100 letters" in page
+    assert "Ivanov 00" in page and "Ivanov 09" in page
+    assert "2 people not on our public list: 16 letters" in page
+    html = response.get_data(as_text=True)
+    assert "Скрытый" not in html
+    assert "<script>x</script>" not in html
+    assert "&lt;script&gt;x&lt;/script&gt;" in html
+
+
+def test_the_russian_report_back_page_declines_the_numbers(app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        ids = make_people(2)
+        campaign = make_campaign(ids, report_published=True, goal=None)
+        services.record_letters(campaign, {ids[0]: 1, ids[1]: 1}, date.today(), user=None)
+        db.session.commit()
+        campaign_id = campaign.id
+    page = text(client.get(f"/campaigns/{campaign_id}", headers={"Accept-Language": "ru"}))
+    assert "2 письма 2 людям" in page
+
+
+# --- the evening pack for the campaign's people -----------------------------------------------
+
+
+def test_the_pack_offers_the_campaigns_people_and_prints_them(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    auth.create_and_login()
+    with app.app_context():
+        ids = make_people(3)
+        unlisted = make_people(1, is_listed=False, family_name="Скрытов", latin_name="")[0]
+        campaign_id = make_campaign([ids[1], unlisted]).id
+        db.session.commit()
+    path = f"/manage/print/pack?campaign={campaign_id}"
+    page = client.get(path).get_data(as_text=True)
+    assert checkboxes(page, "prisoner_ids") == {ids[1]: True, unlisted: True}
+    response = client.post(
+        path,
+        data={
+            "csrf_token": csrf_token(client, path),
+            "prisoner_ids": [ids[1], unlisted],
+            "envelopes": "1",
+            "size": "DL",
+            "posted_from": "DE",
+            "return_choice": "none",
+            "label_sheet": "L7160",
+            "start_at": "1",
+        },
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    with pdfplumber.open(io.BytesIO(response.data)) as pdf:
+        words = " ".join(page.extract_text() or "" for page in pdf.pages)
+    # Name in the dative on the envelope: the printing code, fed the campaign's people.
+    assert "Иванов01 Дмитрию" in words
+    assert "Скрытову Дмитрию" in words
+    assert "Иванов00" not in words
+
+
+def test_the_pack_for_an_unknown_campaign_is_not_found(
+    client: FlaskClient, auth: AuthActions
+) -> None:
+    auth.create_and_login()
+    assert client.get("/manage/print/pack?campaign=999").status_code == 404
+
+
+# --- a coordinator's entry for one prisoner ---------------------------------------------------
+
+
+def test_a_coordinator_records_letters_for_one_prisoner(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    auth.create_and_login()
+    with app.app_context():
+        prisoner_id = make_people(1, is_listed=False)[0]
+        campaign_id = make_campaign([]).id
+        db.session.commit()
+    edit = f"/manage/prisoners/{prisoner_id}/edit"
+    last_week = (date.today() - timedelta(days=7)).isoformat()
+    response = client.post(
+        f"/manage/prisoners/{prisoner_id}/letters",
+        data={
+            "csrf_token": csrf_token(client, edit),
+            "letters": "7",
+            "sent_on": last_week,
+            "campaign_id": str(campaign_id),
+        },
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"{edit}#letters")
+    with app.app_context():
+        row = logged_rows()[0]
+        assert (row.letters, row.via, row.campaign_id) == (7, SentVia.COORDINATOR, campaign_id)
+        assert row.sent_on.isoformat() == last_week
+    assert "7 letters recorded so far." in text(client.get(edit))
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"letters": "0"}, "Letters posted: enter a number from 1 to 200."),
+        ({"letters": ""}, "Letters posted is required."),
+        ({"sent_on": "2999-01-01"}, "The letters cannot have been posted after today."),
+        ({"sent_on": "yesterday"}, "“yesterday” is not a date: use YYYY-MM-DD."),
+        ({"campaign_id": "999"}, "That campaign no longer exists."),
+    ],
+)
+def test_a_bad_coordinator_entry_is_refused_and_named(
+    app: Flask, client: FlaskClient, auth: AuthActions, fields: dict[str, str], message: str
+) -> None:
+    auth.create_and_login()
+    with app.app_context():
+        prisoner_id = make_people(1)[0]
+        db.session.commit()
+    edit = f"/manage/prisoners/{prisoner_id}/edit"
+    data = {
+        "csrf_token": csrf_token(client, edit),
+        "letters": "2",
+        "sent_on": "",
+        "campaign_id": "",
+    }
+    data["sent_on"] = date.today().isoformat()
+    data.update(fields)
+    response = client.post(
+        f"/manage/prisoners/{prisoner_id}/letters", data=data, follow_redirects=True
+    )
+    assert message in text(response)
+    with app.app_context():
+        assert logged_rows() == []
+        assert db.session.get(Prisoner, prisoner_id) is not None

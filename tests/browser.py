@@ -63,6 +63,10 @@ def page(live_server: str) -> Iterator[Any]:
 
 
 def screenshot(page: Any, name: str) -> None:
-    """Keep a picture of the step for CI artifacts (``artifacts/screenshots``)."""
+    """Keep a picture of the step for CI artifacts (``artifacts/screenshots``).
+
+    Take it after a step's click, not between filling a form and clicking its button: after a
+    full-page capture, Chromium's click on a button below the fold can land nowhere.
+    """
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -111,7 +111,7 @@ def test_a_coordinator_creates_an_evening_with_chosen_people(
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"name": ""}, "Name is required."),
+        ({"name": ""}, "Name of the evening or campaign is required."),
         ({"name": "x" * 301}, "Field cannot be longer than 300 characters."),
         (
             {"starts_on": "2026-12-01", "ends_on": "2026-11-30"},
@@ -352,7 +352,8 @@ def test_seventy_six_letters_to_twelve_people_naming_only_the_listed(
     page = text(response)
     assert "76 letters to 12 people" in page
     assert "76% of our goal of 100 letters" in page
-    assert "Ivanov 00" in page and "Ivanov 09" in page
+    assert "Ivanov 00" in page
+    assert "Ivanov 09" in page
     assert "2 people not on our public list: 16 letters" in page
     html = response.get_data(as_text=True)
     assert "Скрытый" not in html

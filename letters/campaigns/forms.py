@@ -42,8 +42,11 @@ class CampaignForm(FlaskForm):
         default=CampaignKind.EVENING.value,
     )
     name = StringField(
-        _l("Name"),
-        [required(_l("Name")), Length(max=MAX_LENGTH["address_line"])],
+        _l("Name of the evening or campaign"),
+        [
+            required(_l("Name of the evening or campaign")),
+            Length(max=MAX_LENGTH["address_line"]),
+        ],
         filters=[strip],
         description=_l("Shown on the report-back page once published: no place or meeting time."),
     )

@@ -17,7 +17,8 @@ CSV_MIMETYPE = "text/csv; charset=utf-8"
 SAMPLE = Path(__file__).with_name("sample.csv")
 
 
-def _csv_download(body: bytes, filename: str) -> Response:
+def csv_download(body: bytes, filename: str) -> Response:
+    """A CSV file as a download; shared by every CSV export (prisoners, the letter log)."""
     return Response(
         body,
         headers={
@@ -55,11 +56,11 @@ def import_form() -> tuple[str, int]:
 def export() -> Response:
     # A byte-order mark, so Excel reads the Cyrillic as UTF-8; the import accepts it.
     body = export_csv(bom=True).encode("utf-8")
-    return _csv_download(body, f"prisoners-{date.today().isoformat()}.csv")
+    return csv_download(body, f"prisoners-{date.today().isoformat()}.csv")
 
 
 @bp.route("/sample.csv")
 @coordinator_required
 def sample() -> Response:
     body = SAMPLE.read_bytes()
-    return _csv_download(body, "prisoners-sample.csv")
+    return csv_download(body, "prisoners-sample.csv")

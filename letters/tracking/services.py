@@ -46,10 +46,12 @@ FEED_DAYS = 365
 
 
 def need_scores(today: date | None = None) -> Subquery:
-    """Per prisoner: letters in the last ``RECENT_DAYS`` days and the date of the last letter.
+    """Per prisoner: letters in the last ``RECENT_DAYS`` days, letters ever and the date of the
+    last letter.
 
     One grouped query over the letter log, as a subquery to outer-join to prisoners; a prisoner
-    with no row has never been written to. Columns: ``prisoner_id``, ``recent``, ``last_sent_on``.
+    with no row has never been written to. Columns: ``prisoner_id``, ``recent``, ``total``,
+    ``last_sent_on``.
     """
     since = (today or date.today()) - timedelta(days=RECENT_DAYS)
     recent = func.sum(case((LetterSent.sent_on >= since, LetterSent.letters), else_=0))
@@ -57,6 +59,7 @@ def need_scores(today: date | None = None) -> Subquery:
         select(
             LetterSent.prisoner_id.label("prisoner_id"),
             recent.label("recent"),
+            func.sum(LetterSent.letters).label("total"),
             func.max(LetterSent.sent_on).label("last_sent_on"),
         )
         .group_by(LetterSent.prisoner_id)

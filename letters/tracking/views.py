@@ -13,11 +13,15 @@ from werkzeug.exceptions import TooManyRequests
 from werkzeug.wrappers import Response
 
 from ..auth.decorators import coordinator_required
+from ..campaigns.forms import KIND_LABELS
+from ..csv_io.views import csv_download
 from ..extensions import db, limiter
 from ..models import AddressReport, Prisoner
-from ..prisoners.services import display_name, listed_prisoner_or_404
+from ..prisoners.services import STATUS_LABELS, display_name, listed_prisoner_or_404
 from . import bp, calendar, mail, services
-from .forms import AddressReportForm, ReplyForm, ReturnForm
+from .chart import weekly_chart
+from .dashboard import RECENT_MAIL_EVENTS, letter_log_csv, overview
+from .forms import RETURN_REASON_LABELS, AddressReportForm, ReplyForm, ReturnForm
 
 # Reports are short notes from visitors: a few an hour from one network is plenty.
 DEFAULT_REPORT_RATE_LIMIT = "5 per hour"
@@ -162,6 +166,33 @@ def resolve_report(report_id: int) -> Response:
     else:
         _flash_errors(form)
     return redirect(url_for("tracking.needs_checking"))
+
+
+# --- the coordinators' dashboard and the letter log --------------------------------------------
+
+
+@bp.route("/manage/dashboard")
+@coordinator_required
+def dashboard() -> str:
+    figures = overview(date.today())
+    return render_template(
+        "tracking/dashboard.html",
+        figures=figures,
+        chart=weekly_chart(figures.weeks),
+        recent_days=services.RECENT_DAYS,
+        recent_events=RECENT_MAIL_EVENTS,
+        return_reasons=RETURN_REASON_LABELS,
+        status_labels=STATUS_LABELS,
+        kinds=KIND_LABELS,
+    )
+
+
+@bp.route("/manage/letters.csv")
+@coordinator_required
+def letters_csv() -> Response:
+    # A byte-order mark, as in the prisoner export: Excel then reads the Cyrillic as UTF-8.
+    body = letter_log_csv(bom=True).encode("utf-8")
+    return csv_download(body, f"letters-{date.today().isoformat()}.csv")
 
 
 def _flash_errors(form: FlaskForm) -> None:

@@ -1,0 +1,359 @@
+"""What the coordinators' dashboard shows, and the letter log as CSV.
+
+Plain functions over the letter log (``LetterSent``), campaigns and mail events. Every figure
+comes from a handful of grouped queries, never a query per prisoner or per campaign, so the
+page costs the same with 3 prisoners or 3,000.
+
+The letter log is exported without ``user_id``: who recorded a letter is exactly what must not
+leave the server (see SECURITY.md).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import TextIO
+
+from sqlalchemy import ColumnElement, Subquery, case, func, select
+from sqlalchemy.orm import joinedload
+
+from ..campaigns.services import Progress, campaigns_newest_first, progress_of_all
+from ..csv_io.services import protect_cell
+from ..extensions import db
+from ..models import (
+    Campaign,
+    LetterSent,
+    MailEvent,
+    MailEventKind,
+    Prisoner,
+    ReturnReason,
+    Status,
+)
+from ..prisoners.services import display_name
+from .services import NOT_WRITABLE, need_scores
+
+# Half a year: long enough to see a campaign's effect fade, short enough for one chart.
+WEEKS = 26
+RECENT_MAIL_EVENTS = 20
+
+
+# --- letters per week -------------------------------------------------------------------------
+
+
+def week_start(day: date) -> date:
+    """The Monday of ``day``'s week (ISO weeks start on Monday)."""
+    return day - timedelta(days=day.weekday())
+
+
+def week_window(today: date, weeks: int = WEEKS) -> tuple[date, date]:
+    """First and last day (Monday, Sunday) of the ``weeks`` weeks ending with this week."""
+    if weeks < 1:
+        raise ValueError("weeks must be at least 1")
+    current = week_start(today)
+    return current - timedelta(weeks=weeks - 1), current + timedelta(days=6)
+
+
+def weekly_letters(today: date, weeks: int = WEEKS) -> list[tuple[date, int]]:
+    """(Monday, letters) for each of the ``weeks`` weeks ending with ``today``'s, oldest first.
+
+    Sums ``LetterSent.letters`` (one row may record several letters); weeks without letters
+    are there with 0, so the chart has no holes.
+    """
+    first, last = week_window(today, weeks)
+    # Grouped by day, then bucketed here: SQLite and PostgreSQL spell "the week's Monday"
+    # differently, and at most 7 × weeks rows come back.
+    per_day = db.session.execute(
+        select(LetterSent.sent_on, func.sum(LetterSent.letters))
+        .where(LetterSent.sent_on.between(first, last))
+        .group_by(LetterSent.sent_on)
+    )
+    totals = {first + timedelta(weeks=n): 0 for n in range(weeks)}
+    for day, letters in per_day:
+        totals[week_start(day)] += int(letters)
+    return list(totals.items())
+
+
+# --- per prisoner -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PrisonerActivity:
+    """Letters and mail for one prisoner. ``days_since_last`` is None when never written to."""
+
+    prisoner_id: int
+    name: str
+    is_listed: bool
+    status: Status
+    address_needs_checking: bool
+    total_letters: int
+    recent_letters: int
+    last_letter_on: date | None
+    days_since_last: int | None
+    replies: int
+    returns: int
+
+    @property
+    def can_receive(self) -> bool:
+        return self.status not in NOT_WRITABLE
+
+
+def _mail_counts() -> Subquery:
+    """Replies and returned letters per prisoner, ever: one grouped query, as a subquery."""
+
+    def count(kind: MailEventKind) -> ColumnElement[int]:
+        return func.sum(case((MailEvent.kind == kind, 1), else_=0))
+
+    return (
+        select(
+            MailEvent.prisoner_id.label("prisoner_id"),
+            count(MailEventKind.REPLY).label("replies"),
+            count(MailEventKind.RETURNED).label("returns"),
+        )
+        .group_by(MailEvent.prisoner_id)
+        .subquery("mail")
+    )
+
+
+def prisoner_activity(today: date) -> list[PrisonerActivity]:
+    """Every prisoner, listed or not, with their letters and mail: one query.
+
+    Order: longest since the last letter first, never written to before anyone; the released
+    and the dead go last, since nobody can write to them any more and they would otherwise sit
+    on top for ever. Then by name.
+    """
+    need = need_scores(today)
+    mail = _mail_counts()
+    rows = db.session.execute(
+        select(
+            Prisoner,
+            need.c.recent,
+            need.c.total,
+            need.c.last_sent_on,
+            mail.c.replies,
+            mail.c.returns,
+        )
+        .outerjoin(need, need.c.prisoner_id == Prisoner.id)
+        .outerjoin(mail, mail.c.prisoner_id == Prisoner.id)
+    ).all()
+    pairs = [
+        (
+            prisoner,
+            PrisonerActivity(
+                prisoner_id=prisoner.id,
+                name=display_name(prisoner),
+                is_listed=prisoner.is_listed,
+                status=prisoner.status,
+                address_needs_checking=prisoner.address_needs_checking,
+                total_letters=int(total or 0),
+                recent_letters=int(recent or 0),
+                last_letter_on=last,
+                days_since_last=None if last is None else (today - last).days,
+                replies=int(replies or 0),
+                returns=int(returns or 0),
+            ),
+        )
+        for prisoner, recent, total, last, replies, returns in rows
+    ]
+    pairs.sort(
+        key=lambda pair: (
+            not pair[1].can_receive,
+            pair[1].last_letter_on is not None,
+            pair[1].last_letter_on or date.min,
+            pair[0].family_name,
+            pair[0].given_names,
+            pair[0].id,
+        )
+    )
+    return [activity for _, activity in pairs]
+
+
+# --- per campaign -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CampaignProgress:
+    """One evening or campaign with the letters counted to it."""
+
+    campaign: Campaign
+    progress: Progress
+
+    @property
+    def goal_progress(self) -> int | None:
+        """Percent of the goal, capped at 100 for a progress bar; None without a goal."""
+        percent = self.progress.percent
+        return None if percent is None else min(percent, 100)
+
+
+def campaign_progress() -> list[CampaignProgress]:
+    """Every campaign and evening, newest first, with letters and people written to: two
+    queries, and the same figures as the campaigns pages show."""
+    campaigns = campaigns_newest_first()
+    done = progress_of_all(campaigns)
+    return [CampaignProgress(campaign, done[campaign.id]) for campaign in campaigns]
+
+
+# --- replies and returned letters -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MailEventRow:
+    prisoner_id: int
+    name: str
+    kind: MailEventKind
+    happened_on: date
+    return_reason: ReturnReason | None
+    note: str
+
+
+@dataclass(frozen=True)
+class MailSummary:
+    """Replies and returns in the chart's weeks (from ``since``), and the latest events."""
+
+    since: date
+    replies: int
+    returns: int
+    returns_by_reason: dict[ReturnReason, int]
+    recent: list[MailEventRow]
+
+
+def mail_summary(today: date, weeks: int = WEEKS, limit: int = RECENT_MAIL_EVENTS) -> MailSummary:
+    """Counts by kind and return reason in the ``weeks`` weeks, and the ``limit`` latest events
+    of any date: two queries."""
+    first, last = week_window(today, weeks)
+    counts = db.session.execute(
+        select(MailEvent.kind, MailEvent.return_reason, func.count())
+        .where(MailEvent.happened_on.between(first, last))
+        .group_by(MailEvent.kind, MailEvent.return_reason)
+    ).all()
+    by_reason = {
+        reason: number
+        for kind, reason, number in counts
+        if kind == MailEventKind.RETURNED and reason is not None
+    }
+    events = db.session.scalars(
+        select(MailEvent)
+        .options(joinedload(MailEvent.prisoner))
+        .order_by(MailEvent.happened_on.desc(), MailEvent.id.desc())
+        .limit(limit)
+    )
+    return MailSummary(
+        since=first,
+        replies=sum(number for kind, _, number in counts if kind == MailEventKind.REPLY),
+        returns=sum(by_reason.values()),
+        returns_by_reason=by_reason,
+        recent=[
+            MailEventRow(
+                prisoner_id=event.prisoner_id,
+                name=display_name(event.prisoner),
+                kind=event.kind,
+                happened_on=event.happened_on,
+                return_reason=event.return_reason,
+                note=event.note,
+            )
+            for event in events
+        ],
+    )
+
+
+# --- the whole page ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Overview:
+    today: date
+    weeks: list[tuple[date, int]]
+    prisoners: list[PrisonerActivity]
+    campaigns: list[CampaignProgress]
+    mail: MailSummary
+
+    @property
+    def letters_in_weeks(self) -> int:
+        return sum(letters for _, letters in self.weeks)
+
+
+def overview(today: date, weeks: int = WEEKS) -> Overview:
+    """Everything the dashboard shows."""
+    return Overview(
+        today=today,
+        weeks=weekly_letters(today, weeks),
+        prisoners=prisoner_activity(today),
+        campaigns=campaign_progress(),
+        mail=mail_summary(today, weeks),
+    )
+
+
+# --- the letter log as CSV --------------------------------------------------------------------
+
+# No user id or e-mail, ever: volunteers' identity must not leave the server.
+LETTER_LOG_HEADER = (
+    "sent_on",
+    "prisoner_id",
+    "prisoner_name",
+    "letters",
+    "via",
+    "campaign",
+    "recorded_at_utc",
+)
+
+
+def utc_iso(moment: datetime) -> str:
+    """``moment`` in UTC as ISO 8601. Naive values are UTC already: SQLite drops the zone."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def letter_log_rows() -> Iterator[list[str]]:
+    """The letter log, oldest first, as cells in ``LETTER_LOG_HEADER`` order (unprotected)."""
+    # Only the columns exported are selected: user_id is never even read.
+    query = (
+        select(
+            LetterSent.sent_on,
+            Prisoner,
+            LetterSent.letters,
+            LetterSent.via,
+            Campaign.name,
+            LetterSent.created_at,
+        )
+        .join(Prisoner, Prisoner.id == LetterSent.prisoner_id)
+        .outerjoin(Campaign, Campaign.id == LetterSent.campaign_id)
+        .order_by(LetterSent.sent_on, LetterSent.id)
+    )
+    for sent_on, prisoner, letters, via, campaign, created_at in db.session.execute(query):
+        yield [
+            sent_on.isoformat(),
+            str(prisoner.id),
+            display_name(prisoner),
+            str(letters),
+            via.value,
+            campaign or "",
+            utc_iso(created_at),
+        ]
+
+
+def write_letter_log(stream: TextIO, *, bom: bool = False) -> int:
+    """Write the letter log to ``stream`` (opened with ``newline=""``); returns the rows.
+
+    Every cell goes through ``protect_cell``: a prisoner's or campaign's name starting with
+    ``=`` must not run as a formula in a spreadsheet. ``bom`` starts the file with a byte-order
+    mark, which Excel needs to read UTF-8.
+    """
+    if bom:
+        stream.write("\ufeff")
+    writer = csv.writer(stream)
+    writer.writerow(LETTER_LOG_HEADER)
+    count = 0
+    for cells in letter_log_rows():
+        writer.writerow([protect_cell(cell) for cell in cells])
+        count += 1
+    return count
+
+
+def letter_log_csv(*, bom: bool = False) -> str:
+    """The whole letter log as CSV text (see ``write_letter_log``)."""
+    buffer = io.StringIO(newline="")
+    write_letter_log(buffer, bom=bom)
+    return buffer.getvalue()

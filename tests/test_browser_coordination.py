@@ -1,0 +1,117 @@
+"""A coordinator runs a letter-writing evening in a real browser: log in, create the evening
+and choose who to write to, print the pack, record what was written, see it on the dashboard
+chart and the report-back page, then record a returned letter and find the address flagged
+on the public page.
+
+Screenshots of each step land in ``artifacts/screenshots`` (CI keeps them).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+from urllib.parse import urlsplit
+
+import pdfplumber
+from browser import live_server, page, screenshot
+from conftest import AuthActions, make_facility, make_prisoner
+from flask import Flask
+from sqlalchemy import select
+
+from letters.extensions import db
+from letters.models import LetterSent, SentVia
+
+__all__ = ["live_server", "page"]
+
+PASSWORD = "correct horse battery staple"  # conftest's, which AuthActions.create uses
+
+
+def test_a_coordinator_runs_an_evening_from_choosing_people_to_a_returned_letter(
+    app: Flask, page: Any, auth: AuthActions
+) -> None:
+    auth.create("coordinator@abc.example")
+    with app.app_context():
+        facility = make_facility()
+        pchelintsev = make_prisoner(facility).id
+        make_prisoner(
+            facility, family_name="Шакурский", given_names="Илья", latin_name="Ilya Shakursky"
+        )
+        db.session.commit()
+
+    page.goto("/login")
+    page.fill("input[name=email]", "coordinator@abc.example")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    assert urlsplit(page.url).path.startswith("/manage")
+
+    # Create the evening and choose both people.
+    page.click("header nav >> text=Evenings and campaigns")
+    page.click("text=New evening or campaign")
+    page.fill("input[name=name]", "Letters for the Penza case")
+    page.fill("input[name=starts_on]", date.today().isoformat())
+    page.fill("input[name=ends_on]", date.today().isoformat())
+    page.fill("input[name=goal]", "20")
+    page.check("text=Пчелинцев")
+    page.check("text=Шакурский")
+    page.check("input[name=report_published]")
+    screenshot(page, "evening-01-new")
+    page.click("main button[type=submit]")
+    assert "Letters for the Penza case" in page.inner_text("h1")
+
+    # Print the pack for its people: a real PDF with both names in the dative.
+    evening_url = page.url
+    page.click("text=Print the evening pack")
+    with page.expect_download() as download:
+        page.click("main button[type=submit]")
+    with pdfplumber.open(download.value.path()) as pdf:
+        text = " ".join(p.extract_text() or "" for p in pdf.pages)
+    assert "Пчелинцеву Дмитрию" in text
+    assert "Шакурскому Илье" in text
+
+    # Record what the table wrote: twelve to one, five to the other, in one go.
+    page.goto(evening_url)
+    page.fill(f"#count-{pchelintsev}", "12")
+    page.fill("tr:has-text('Шакурский') input[type=number]", "5")
+    page.click("button:has-text('Record these letters')")
+    screenshot(page, "evening-02-recorded")
+    assert "17 letters were recorded" in page.inner_text("main")
+    assert "17 letters · to 2 people" in page.inner_text("#progress")
+    assert page.get_attribute("#goal-progress", "value") == "17"
+    with app.app_context():
+        rows = db.session.scalars(select(LetterSent)).all()
+        assert sorted(r.letters for r in rows) == [5, 12]
+        assert {r.via for r in rows} == {SentVia.EVENING}
+
+    # The public report-back page.
+    page.click("text=Public report-back page")
+    assert "17 letters to 2 people" in re.sub(r"\s+", " ", page.inner_text("main"))
+    screenshot(page, "evening-03-report-back")
+
+    # The dashboard's chart, drawn on the server, shows this week's 17 letters.
+    page.click("header nav >> text=Dashboard")
+    chart = page.locator("main svg.chart")
+    assert chart.count() == 1
+    assert "17" in (chart.get_attribute("aria-label") or "")
+    bars = page.locator("main svg.chart rect.bar")
+    assert bars.count() == 26
+    last = bars.nth(25)
+    assert float(last.get_attribute("height") or 0) > 0
+    assert float(bars.nth(0).get_attribute("height") or 0) == 0
+    screenshot(page, "evening-04-dashboard")
+
+    # A letter comes back: record it on the prisoner's page...
+    page.goto(f"/manage/prisoners/{pchelintsev}/edit")
+    page.fill("#mail input[name=on]", date.today().isoformat())
+    page.select_option("#mail select[name=reason]", "moved")
+    page.fill("#mail input[name=note]", "Stamp: transferred")
+    page.click("text=Record the returned letter")
+    assert "needs checking" in page.inner_text("main")
+
+    # ...and the public page warns every writer.
+    page.goto(f"/prisoners/{pchelintsev}")
+    assert page.locator("#address-needs-checking").is_visible()
+    screenshot(page, "evening-05-needs-checking")
+
+    # Nothing was fetched from anywhere but the app itself.
+    assert page.requested_hosts == {"127.0.0.1"}

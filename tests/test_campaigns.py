@@ -480,3 +480,54 @@ def test_a_bad_coordinator_entry_is_refused_and_named(
     with app.app_context():
         assert logged_rows() == []
         assert db.session.get(Prisoner, prisoner_id) is not None
+
+
+# --- correcting the log -----------------------------------------------------------------------
+
+
+def test_a_mistyped_entry_is_removed_and_the_progress_follows(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    auth.create_and_login()
+    with app.app_context():
+        ids = make_people(2)
+        campaign = make_campaign(ids)
+        services.record_letters(campaign, {ids[0]: 120, ids[1]: 3}, date.today(), user=None)
+        db.session.commit()
+        campaign_id = campaign.id
+        wrong = next(r.id for r in logged_rows() if r.letters == 120)
+    show = f"/manage/campaigns/{campaign_id}"
+    assert "At the evening" in text(client.get(show))
+    response = client.post(
+        f"{show}/letters/{wrong}/delete", data={"csrf_token": csrf_token(client, show)}
+    )
+    assert response.status_code == 302
+    page = text(client.get(show))
+    assert (
+        "The entry of 120 letters to Дмитрий Дмитриевич Иванов00 (Ivanov 00) was removed." in page
+    )
+    assert "3 letters · to 1 person" in page
+    with app.app_context():
+        assert [r.letters for r in logged_rows()] == [3]
+
+
+def test_an_entry_of_another_campaign_cannot_be_removed_from_this_one(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    auth.create_and_login()
+    with app.app_context():
+        ids = make_people(1)
+        mine = make_campaign(ids)
+        other = make_campaign(ids, name="Other")
+        services.record_letters(other, {ids[0]: 2}, date.today(), user=None)
+        db.session.commit()
+        mine_id, entry_id = mine.id, logged_rows()[0].id
+    show = f"/manage/campaigns/{mine_id}"
+    response = client.post(
+        f"{show}/letters/{entry_id}/delete", data={"csrf_token": csrf_token(client, show)}
+    )
+    assert response.status_code == 404
+    # Without the CSRF token nothing is removed either.
+    assert client.post(f"{show}/letters/{entry_id}/delete").status_code == 400
+    with app.app_context():
+        assert len(logged_rows()) == 1

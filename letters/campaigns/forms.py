@@ -18,7 +18,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import DateInput, NumberInput
 
-from ..models import MAX_LENGTH, Campaign, CampaignKind, Prisoner
+from ..models import MAX_LENGTH, Campaign, CampaignKind, Prisoner, SentVia
 from ..printing.forms import MultiCheckboxField
 from ..prisoners.forms import Checked, required, strip
 from ..prisoners.services import display_name, parse_date
@@ -28,6 +28,12 @@ from .services import MAX_GOAL, CampaignFields
 KIND_LABELS = {
     CampaignKind.EVENING: _l("A letter-writing evening"),
     CampaignKind.CAMPAIGN: _l("A campaign or solidarity week"),
+}
+
+VIA_LABELS = {
+    SentVia.WEB: _l("“I sent it” on the site"),
+    SentVia.EVENING: _l("At the evening"),
+    SentVia.COORDINATOR: _l("By a coordinator"),
 }
 
 

@@ -14,6 +14,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import (
@@ -251,6 +252,32 @@ def record_letters(
                 sent_on=sent_on,
             )
     return sum(counts.values())
+
+
+def recent_entries(campaign: Campaign, limit: int = 50) -> list[LetterSent]:
+    """The latest letter-log rows counted to ``campaign`` (newest first), with their prisoner:
+    what a coordinator checks after recording, and corrects if a number was mistyped."""
+    query = (
+        select(LetterSent)
+        .options(joinedload(LetterSent.prisoner))
+        .where(LetterSent.campaign_id == campaign.id)
+        .order_by(LetterSent.created_at.desc(), LetterSent.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def remove_entry(campaign: Campaign, entry_id: int) -> LetterSent:
+    """Delete one letter-log row of ``campaign`` (a typo, a form sent twice); caller commits.
+
+    Raises ``LookupError`` if the row does not exist or belongs to another campaign: a
+    coordinator correcting an evening must not reach into anything else.
+    """
+    entry = db.session.get(LetterSent, entry_id)
+    if entry is None or entry.campaign_id != campaign.id:
+        raise LookupError(entry_id)
+    db.session.delete(entry)
+    return entry
 
 
 # --- the public report-back page --------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from ..auth.decorators import coordinator_required
@@ -13,7 +14,7 @@ from ..extensions import db
 from ..models import Campaign
 from ..prisoners.services import FieldError, display_name
 from . import bp, services
-from .forms import KIND_LABELS, CampaignForm, RecordLettersForm, record_letters_form
+from .forms import KIND_LABELS, VIA_LABELS, CampaignForm, RecordLettersForm, record_letters_form
 
 View = str | Response | tuple[str, int]
 
@@ -89,6 +90,29 @@ def record(campaign_id: int) -> View:
     return _show(campaign, form), 400
 
 
+@bp.post("/manage/campaigns/<int:campaign_id>/letters/<int:entry_id>/delete")
+@coordinator_required
+def remove_entry(campaign_id: int, entry_id: int) -> Response:
+    """Correct the log: remove one entry of this campaign (a mistyped number, a double send)."""
+    campaign = db.get_or_404(Campaign, campaign_id)
+    form = FlaskForm()
+    if not form.validate():
+        abort(400)
+    try:
+        entry = services.remove_entry(campaign, entry_id)
+    except LookupError:
+        abort(404)
+    # Worded before the commit: the deleted row is detached from the session after it.
+    message = _(
+        "The entry of %(count)d letters to %(name)s was removed.",
+        count=entry.letters,
+        name=display_name(entry.prisoner),
+    )
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("campaigns.show", campaign_id=campaign.id, _anchor="entries"))
+
+
 @bp.route("/campaigns/<int:campaign_id>")
 def report(campaign_id: int) -> str:
     """The public report-back page: published campaigns only, listed prisoners only by name."""
@@ -131,4 +155,6 @@ def _show(campaign: Campaign, form: RecordLettersForm) -> str:
         others=services.other_prisoners(done, chosen_ids),
         display_name=display_name,
         with_address=[p for p in campaign.prisoners if p.facility_id is not None],
+        entries=services.recent_entries(campaign),
+        via_labels=VIA_LABELS,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import delete
+from sqlalchemy import delete, event
 
 from letters import create_app
 from letters.extensions import db
@@ -161,6 +162,21 @@ def make_prisoner(facility: Facility | None = None, **fields: Any) -> Prisoner:
     save_prisoner(prisoner)
     db.session.flush()
     return prisoner
+
+
+@contextmanager
+def count_statements() -> Iterator[list[str]]:
+    """The SQL statements run inside the block: proves a page costs a fixed number of queries."""
+    statements: list[str] = []
+
+    def record(*args: Any) -> None:
+        statements.append(args[2])
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
 
 
 __all__ = ["PASSWORD", "User", "csrf_token", "date", "make_facility", "make_prisoner"]

@@ -342,7 +342,10 @@ def test_seventy_six_letters_to_twelve_people_naming_only_the_listed(
         ids = make_people(10)
         hidden = make_people(2, is_listed=False, given_names="<b>Скрытый</b>")
         campaign = make_campaign(
-            ids + hidden, report_published=True, report_note="Спасибо всем! <script>x</script>"
+            ids + hidden,
+            name="<i>Вечер</i> писем",
+            report_published=True,
+            report_note="Спасибо всем! <script>x</script>",
         )
         counts = {i: 6 for i in ids} | {hidden[0]: 10, hidden[1]: 6}
         services.record_letters(campaign, counts, date.today(), user=None)
@@ -359,6 +362,7 @@ def test_seventy_six_letters_to_twelve_people_naming_only_the_listed(
     assert "Скрытый" not in html
     assert "<script>x</script>" not in html
     assert "&lt;script&gt;x&lt;/script&gt;" in html
+    assert "<h1>&lt;i&gt;Вечер&lt;/i&gt; писем</h1>" in html
 
 
 def test_the_russian_report_back_page_declines_the_numbers(app: Flask, client: FlaskClient) -> None:

@@ -7,15 +7,14 @@ import csv
 import io
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from conftest import count_statements, inline_scripts, make_facility, make_prisoner
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from letters.extensions import db
 from letters.models import (
@@ -29,7 +28,6 @@ from letters.models import (
     User,
 )
 from letters.tracking import chart, dashboard, mail
-from tests.conftest import inline_scripts, make_facility, make_prisoner
 
 # A Wednesday; its week starts on Monday 3 November.
 TODAY = date(2025, 11, 5)
@@ -63,20 +61,6 @@ def campaign(name: str, **fields: Any) -> Campaign:
     db.session.add(row)
     db.session.flush()
     return row
-
-
-@contextmanager
-def count_statements() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(*args: Any) -> None:
-        statements.append(args[2])
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 # --- letters per week -------------------------------------------------------------------------

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any
 
+from conftest import count_statements, make_facility, make_prisoner
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event
 
 from letters.extensions import db
 from letters.models import LetterSent, Prisoner, Status
 from letters.tracking import services
-from tests.conftest import make_facility, make_prisoner
 
 TODAY = date(2025, 6, 15)
 
@@ -34,20 +31,6 @@ def person(name: str, **fields: Any) -> Prisoner:
     return make_prisoner(
         facility, family_name=name, given_names="A", patronymic="", latin_name="", **fields
     )
-
-
-@contextmanager
-def count_statements() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(*args: Any) -> None:
-        statements.append(args[2])
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def by_need() -> list[str]:

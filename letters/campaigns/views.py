@@ -22,12 +22,8 @@ View = str | Response | tuple[str, int]
 @bp.route("/manage/campaigns")
 @coordinator_required
 def index() -> str:
-    campaigns = services.campaigns_newest_first()
     return render_template(
-        "campaigns/index.html",
-        campaigns=campaigns,
-        progress=services.progress_of_all(campaigns),
-        kinds=KIND_LABELS,
+        "campaigns/index.html", campaigns=services.campaign_progress(), kinds=KIND_LABELS
     )
 
 

@@ -18,7 +18,7 @@ import csv
 import difflib
 import io
 from collections import defaultdict, deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
@@ -231,8 +231,11 @@ def prisoner_cells(prisoner: Prisoner) -> list[str]:
     return [values[name] for name in HEADER]
 
 
-def write_csv(stream: TextIO, *, bom: bool = False) -> int:
-    """Write every prisoner, listed or not, by id, to ``stream``; returns how many.
+def write_protected(
+    stream: TextIO, header: Sequence[str], rows: Iterable[Sequence[str]], *, bom: bool = False
+) -> int:
+    """Write ``header`` and ``rows`` as CSV to ``stream``, every cell through ``protect_cell``
+    (a name starting with ``=`` must not run as a formula in a spreadsheet); returns the rows.
 
     Open a file with ``newline=""``: rows end in CRLF (RFC 4180) and cells keep their own line
     breaks. ``bom`` starts the file with a byte-order mark, which Excel needs to read UTF-8.
@@ -240,15 +243,20 @@ def write_csv(stream: TextIO, *, bom: bool = False) -> int:
     if bom:
         stream.write("\ufeff")
     writer = csv.writer(stream)
-    writer.writerow(HEADER)
+    writer.writerow(header)
     count = 0
+    for cells in rows:
+        writer.writerow([protect_cell(cell) for cell in cells])
+        count += 1
+    return count
+
+
+def write_csv(stream: TextIO, *, bom: bool = False) -> int:
+    """Write every prisoner, listed or not, by id, to ``stream``; returns how many."""
     prisoners = db.session.scalars(
         select(Prisoner).options(selectinload(Prisoner.facility)).order_by(Prisoner.id)
     )
-    for prisoner in prisoners:
-        writer.writerow([protect_cell(cell) for cell in prisoner_cells(prisoner)])
-        count += 1
-    return count
+    return write_protected(stream, HEADER, (prisoner_cells(p) for p in prisoners), bom=bom)
 
 
 def export_csv(*, bom: bool = False) -> str:

@@ -10,7 +10,6 @@ leave the server (see SECURITY.md).
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,8 +19,8 @@ from typing import TextIO
 from sqlalchemy import ColumnElement, Subquery, case, func, select
 from sqlalchemy.orm import joinedload
 
-from ..campaigns.services import Progress, campaigns_newest_first, progress_of_all
-from ..csv_io.services import protect_cell
+from ..campaigns.services import CampaignProgress, campaign_progress
+from ..csv_io.services import write_protected
 from ..extensions import db
 from ..models import (
     Campaign,
@@ -170,31 +169,6 @@ def prisoner_activity(today: date) -> list[PrisonerActivity]:
     return [activity for _, activity in pairs]
 
 
-# --- per campaign -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CampaignProgress:
-    """One evening or campaign with the letters counted to it."""
-
-    campaign: Campaign
-    progress: Progress
-
-    @property
-    def goal_progress(self) -> int | None:
-        """Percent of the goal, capped at 100 for a progress bar; None without a goal."""
-        percent = self.progress.percent
-        return None if percent is None else min(percent, 100)
-
-
-def campaign_progress() -> list[CampaignProgress]:
-    """Every campaign and evening, newest first, with letters and people written to: two
-    queries, and the same figures as the campaigns pages show."""
-    campaigns = campaigns_newest_first()
-    done = progress_of_all(campaigns)
-    return [CampaignProgress(campaign, done[campaign.id]) for campaign in campaigns]
-
-
 # --- replies and returned letters -------------------------------------------------------------
 
 
@@ -335,21 +309,9 @@ def letter_log_rows() -> Iterator[list[str]]:
 
 
 def write_letter_log(stream: TextIO, *, bom: bool = False) -> int:
-    """Write the letter log to ``stream`` (opened with ``newline=""``); returns the rows.
-
-    Every cell goes through ``protect_cell``: a prisoner's or campaign's name starting with
-    ``=`` must not run as a formula in a spreadsheet. ``bom`` starts the file with a byte-order
-    mark, which Excel needs to read UTF-8.
-    """
-    if bom:
-        stream.write("\ufeff")
-    writer = csv.writer(stream)
-    writer.writerow(LETTER_LOG_HEADER)
-    count = 0
-    for cells in letter_log_rows():
-        writer.writerow([protect_cell(cell) for cell in cells])
-        count += 1
-    return count
+    """Write the letter log to ``stream`` (opened with ``newline=""``), every cell protected
+    against formula injection (see ``write_protected``); returns the rows."""
+    return write_protected(stream, LETTER_LOG_HEADER, letter_log_rows(), bom=bom)
 
 
 def letter_log_csv(*, bom: bool = False) -> str:

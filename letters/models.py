@@ -77,10 +77,6 @@ class User(db.Model):  # type: ignore[name-defined]
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    login_failures: Mapped[list[LoginFailure]] = relationship(
-        back_populates="user", cascade="all, delete-orphan"
-    )
-
     # Flask-Login interface
     is_authenticated = True
     is_anonymous = False
@@ -97,15 +93,18 @@ class User(db.Model):  # type: ignore[name-defined]
 
 
 class LoginFailure(db.Model):  # type: ignore[name-defined]
-    """One failed password attempt, kept per account (never per IP) for throttling."""
+    """One failed password attempt, for throttling: never an IP, never the e-mail itself.
+
+    Failures are keyed on a keyed hash of the e-mail address tried (``account_key``), whether
+    or not an account has it: if only real accounts could be throttled, the throttle would tell
+    anyone which addresses belong to coordinators.
+    """
 
     __tablename__ = "login_failures"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    failed_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    user: Mapped[User] = relationship(back_populates="login_failures")
+    account_key: Mapped[str] = mapped_column(String(64), index=True)
+    failed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
 class Facility(db.Model):  # type: ignore[name-defined]

@@ -271,9 +271,46 @@ def test_sixth_failure_in_a_minute_is_refused_even_with_the_right_password(
     assert client.get(COORDINATOR_PAGE).status_code == 200
 
     with app.app_context():
-        # One row per failure, holding nothing but the account and the time.
-        assert set(LoginFailure.__table__.columns.keys()) == {"id", "user_id", "failed_at"}
-        assert db.session.scalar(select(func.count()).select_from(LoginFailure)) == 5
+        # One row per failure, holding nothing but a keyed hash of the address and the time.
+        assert set(LoginFailure.__table__.columns.keys()) == {"id", "account_key", "failed_at"}
+        keys = db.session.scalars(select(LoginFailure.account_key)).all()
+        assert len(keys) == 5
+        assert set(keys) == {services.account_key("anna@example.org")}
+        assert all(re.fullmatch("[0-9a-f]{64}", key) for key in keys)
+
+
+def test_an_unknown_address_is_throttled_exactly_like_a_real_one(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    """The throttle must not tell anyone which addresses belong to coordinators: a watcher who
+    tries six wrong passwords for each address sees the same answers for both."""
+    auth.create("anna@example.org")
+    answers = {}
+    for email in ("anna@example.org", "nobody@example.org"):
+        answers[email] = [
+            (response.status_code, _flash(response))
+            for response in (
+                auth.login(email, "wrong password here") for _n in range(services.MAX_FAILURES + 1)
+            )
+        ]
+    assert answers["anna@example.org"] == answers["nobody@example.org"]
+    assert answers["nobody@example.org"][-1][0] == 429
+    assert all(messages for _code, messages in answers["nobody@example.org"])
+    with app.app_context():
+        # Neither address is stored, only keys; and they differ per address.
+        stored = " ".join(db.session.scalars(select(LoginFailure.account_key)))
+        assert "example.org" not in stored
+        assert services.account_key("Anna@Example.org ") == services.account_key("anna@example.org")
+        assert services.account_key("anna@example.org") != services.account_key(
+            "nobody@example.org"
+        )
+
+
+def test_the_key_depends_on_the_secret_key(app: Flask) -> None:
+    with app.app_context():
+        before = services.account_key("anna@example.org")
+        app.config["SECRET_KEY"] = "another-secret-key-that-is-long-enough-0123456789"
+        assert services.account_key("anna@example.org") != before
 
 
 def test_throttle_lifts_after_a_minute(app: Flask, auth: AuthActions) -> None:
@@ -287,7 +324,19 @@ def test_throttle_lifts_after_a_minute(app: Flask, auth: AuthActions) -> None:
         db.session.commit()
     assert auth.login().status_code == 302
     with app.app_context():
-        # Expired failures are deleted rather than kept as a record of activity.
+        # Expired failures are deleted rather than kept as a record of activity: this account's
+        # and every other address's.
+        assert db.session.scalar(select(func.count()).select_from(LoginFailure)) == 0
+
+
+def test_expired_failures_of_other_addresses_are_deleted_too(app: Flask, auth: AuthActions) -> None:
+    auth.create()
+    auth.login("typo@example.org", "wrong password here")
+    with app.app_context():
+        db.session.execute(update(LoginFailure).values(failed_at=utcnow() - timedelta(seconds=61)))
+        db.session.commit()
+    assert auth.login().status_code == 302
+    with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(LoginFailure)) == 0
 
 
@@ -625,3 +674,9 @@ def test_cli_lists_email_and_role_only(runner: FlaskCliRunner, auth: AuthActions
     result = runner.invoke(args=["users", "list"])
     assert result.exit_code == 0
     assert result.output == "anna@example.org\tcoordinator\nboris@example.org\tadmin\n"
+
+
+def _flash(response: object) -> list[str]:
+    """The messages a login page shows, without the CSRF token (which differs per page)."""
+    html = response.get_data(as_text=True)  # type: ignore[attr-defined]
+    return re.findall(r'<p class="(?:flash[^"]*|error)"[^>]*>(.*?)</p>', html)

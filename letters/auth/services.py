@@ -12,6 +12,8 @@ rotated session token is the whole point of logging out.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 import secrets
 from datetime import timedelta
@@ -183,10 +185,13 @@ def list_users() -> list[User]:
 def authenticate(email: str, password: str) -> User | None:
     """The active account with this e-mail and password, or ``None``. Commits.
 
-    Raises :class:`LoginThrottled` when the account has had ``MAX_FAILURES`` wrong passwords
+    Raises :class:`LoginThrottled` when the address has had ``MAX_FAILURES`` wrong passwords
     within ``FAILURE_WINDOW``: then even the right password is refused. Failures are counted
-    per account in the database (so every worker sees them) and no IP address is kept.
+    per address tried, whether or not an account has it, so the throttle (like the answer and
+    its timing) is the same for every address and tells nobody which ones exist. They are kept
+    in the database (so every worker sees them) and no IP address is kept.
     """
+    key = account_key(email)
     if len(password) > MAX_PASSWORD_LENGTH:
         # No stored password is this long, so it cannot match: refuse before any lookup or
         # hashing, which also keeps the answer equally fast for known and unknown addresses.
@@ -199,13 +204,14 @@ def authenticate(email: str, password: str) -> User | None:
         .where(User.email == normalise_email(email), User.is_active.is_(True))
         .with_for_update()
     ).first()
+    _check_not_throttled(key)
     if user is None:
         _dummy_verify(password)
+        _record_failure(key)
         db.session.commit()
         return None
-    _check_not_throttled(user)
     if not verify_password(user.password_hash, password):
-        _record_failure(user)
+        _record_failure(key)
         db.session.commit()
         return None
     if _hasher().check_needs_rehash(user.password_hash):
@@ -215,18 +221,22 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def _check_not_throttled(user: User) -> None:
+def account_key(email: str) -> str:
+    """What login failures are counted under: an HMAC of the normalised address keyed with the
+    app's secret key, so the table never holds an address, typed right or wrong."""
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(secret, normalise_email(email).encode(), hashlib.sha256).hexdigest()
+
+
+def _check_not_throttled(key: str) -> None:
     cutoff = utcnow() - FAILURE_WINDOW
-    # Expired failures are of no further use; keeping them would only be a record of activity.
-    db.session.execute(
-        delete(LoginFailure).where(
-            LoginFailure.user_id == user.id, LoginFailure.failed_at <= cutoff
-        )
-    )
+    # Expired failures, for every address, are of no further use; keeping them would only be
+    # a record of activity.
+    db.session.execute(delete(LoginFailure).where(LoginFailure.failed_at <= cutoff))
     recent = db.session.scalar(
         select(func.count())
         .select_from(LoginFailure)
-        .where(LoginFailure.user_id == user.id, LoginFailure.failed_at > cutoff)
+        .where(LoginFailure.account_key == key, LoginFailure.failed_at > cutoff)
     )
     if recent is not None and recent >= MAX_FAILURES:
         db.session.commit()
@@ -235,8 +245,8 @@ def _check_not_throttled(user: User) -> None:
         )
 
 
-def _record_failure(user: User) -> None:
-    db.session.add(LoginFailure(user_id=user.id))
+def _record_failure(key: str) -> None:
+    db.session.add(LoginFailure(account_key=key))
 
 
 # --- sessions ---------------------------------------------------------------------------------
@@ -250,9 +260,10 @@ def change_password(user: User, old: str, new: str) -> None:
     used to guess the password quickly. Raises :class:`LoginThrottled`,
     :class:`WrongPasswordError` or :class:`PasswordError`.
     """
-    _check_not_throttled(user)
+    key = account_key(user.email)
+    _check_not_throttled(key)
     if len(old) > MAX_PASSWORD_LENGTH or not verify_password(user.password_hash, old):
-        _record_failure(user)
+        _record_failure(key)
         db.session.commit()
         raise WrongPasswordError(_("Your current password is not correct."))
     check_password_rules(new, user.email)

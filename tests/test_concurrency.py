@@ -12,6 +12,7 @@ import http.client
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
@@ -20,8 +21,9 @@ from flask import Flask
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
+from letters.campaigns.services import CampaignFields, progress, record_letters, save_campaign
 from letters.extensions import db
-from letters.models import LetterSent, Prisoner
+from letters.models import Campaign, CampaignKind, LetterSent, Prisoner
 from letters.writing.services import letters_sent_count, record_letter_sent
 
 WRITERS = 50
@@ -126,3 +128,40 @@ def test_fifty_concurrent_service_calls_insert_fifty_rows(app: Flask) -> None:
             future.result(timeout=TIMEOUT)  # re-raises "database is locked" or any other error
 
     assert _rows_and_count(app, prisoner_id) == (WRITERS, WRITERS)
+
+
+def test_fifty_evenings_recorded_at_once_are_all_counted(app: Flask) -> None:
+    """Fifty coordinators record the same evening's table at once (twelve letters to one
+    person, one to another): every entry lands, as one row per person each time."""
+    with app.app_context():
+        first = make_prisoner()
+        second = make_prisoner(first.facility, family_name="Шакурский", latin_name="")
+        evening = save_campaign(
+            None,
+            CampaignFields(
+                kind=CampaignKind.EVENING, name="Evening", prisoner_ids=[first.id, second.id]
+            ),
+        )
+        db.session.commit()
+        ids, evening_id = (first.id, second.id), evening.id
+    start = threading.Barrier(WRITERS, timeout=TIMEOUT)
+
+    def record(_: int) -> None:
+        with app.app_context():
+            campaign = db.session.get_one(Campaign, evening_id)
+            counts = {ids[0]: 12, ids[1]: 1}
+            # End the read transaction, so the writers meet at the barrier, not at a lock.
+            db.session.commit()
+            start.wait()
+            record_letters(campaign, counts, date.today(), user=None)
+            db.session.commit()
+
+    with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+        futures = [pool.submit(record, n) for n in range(WRITERS)]
+        for future in futures:
+            future.result(timeout=TIMEOUT)
+
+    assert _rows_and_count(app, ids[0]) == (WRITERS, 12 * WRITERS)
+    assert _rows_and_count(app, ids[1]) == (WRITERS, WRITERS)
+    with app.app_context():
+        assert progress(db.session.get_one(Campaign, evening_id)).letters == 13 * WRITERS

@@ -13,15 +13,18 @@ import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from conftest import make_prisoner
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from werkzeug.serving import make_server
 
+from letters import create_app
 from letters.campaigns.services import CampaignFields, progress, record_letters, save_campaign
+from letters.database import SQLITE_CACHE_KIB
 from letters.extensions import db
 from letters.models import Campaign, CampaignKind, LetterSent, Prisoner
 from letters.writing.services import letters_sent_count, record_letter_sent
@@ -165,3 +168,28 @@ def test_fifty_evenings_recorded_at_once_are_all_counted(app: Flask) -> None:
     assert _rows_and_count(app, ids[1]) == (WRITERS, WRITERS)
     with app.app_context():
         assert progress(db.session.get_one(Campaign, evening_id)).letters == 13 * WRITERS
+
+
+def test_sqlite_connections_are_set_for_many_writers_and_a_large_log(tmp_path: Path) -> None:
+    """What the counts above rely on, and the page cache the need-ordered lists want. Its own
+    SQLite app, so the PostgreSQL run checks the SQLite settings too."""
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'pragmas.db'}",
+            "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+            "AUTO_MIGRATE": False,
+        }
+    )
+    with app.app_context():
+        pragma = {
+            name: db.session.execute(text(f"PRAGMA {name}")).scalar()
+            for name in ("journal_mode", "busy_timeout", "foreign_keys", "cache_size")
+        }
+        db.session.rollback()
+        db.engine.dispose()
+    assert pragma == {
+        "journal_mode": "wal",
+        "busy_timeout": 15000,
+        "foreign_keys": 1,
+        "cache_size": -SQLITE_CACHE_KIB,
+    }

@@ -121,6 +121,27 @@ def test_public_list_orders_by_need_and_search_still_works(client: FlaskClient, 
     assert "/birthdays" in html
 
 
+def test_public_list_pages_count_only_listed_matches_in_need_order(
+    client: FlaskClient, app: Flask
+) -> None:
+    app.config["PAGE_SIZE"] = 2
+    with app.app_context():
+        names = ["Aova", "Bova", "Cova", "Dova", "Eova"]
+        people = [person(name) for name in names]
+        person("Hiddenova", is_listed=False)
+        for days_ago, someone in enumerate(people):  # Aova written to most recently
+            sent(someone, days_ago)
+            sent(someone, days_ago)  # two rows each: the count must be of people, not rows
+        db.session.commit()
+    pages = [client.get(f"/prisoners?page={n}").get_data(as_text=True) for n in (1, 2, 3)]
+    assert all(f"Page {n} of 3" in html for n, html in enumerate(pages, start=1))
+    shown = [[name for name in names if name in html] for html in pages]
+    assert shown == [["Dova", "Eova"], ["Bova", "Cova"], ["Aova"]]  # longest silence first
+    assert all("Hiddenova" not in html for html in pages)
+    searched = client.get("/prisoners?q=Dova").get_data(as_text=True)
+    assert "Page 1 of" not in searched  # one match: no pager
+
+
 # --- the weighted pick ------------------------------------------------------------------------
 
 

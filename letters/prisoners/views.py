@@ -48,8 +48,7 @@ def public_list() -> str:
     form = SearchForm(formdata=request.args)
     query = services.prisoner_query(name=form.q.data or "", listed_only=True)
     # Who needs a letter next comes first, also within a name search.
-    query = tracking.order_by_need(query)
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = tracking.page_by_need(query, per_page=current_app.config["PAGE_SIZE"])
     page_args = {"q": form.q.data} if form.q.data else {}
     return render_template("prisoners/public_list.html", form=form, page=page, page_args=page_args)
 

@@ -20,6 +20,7 @@ from letters.campaigns import services
 from letters.extensions import db
 from letters.models import Campaign, CampaignKind, LetterSent, Prisoner, SentVia, Status
 from letters.prisoners.services import FieldError
+from letters.writing.services import campaign_for, current_campaigns
 
 
 def text(response: object) -> str:
@@ -535,3 +536,87 @@ def test_an_entry_of_another_campaign_cannot_be_removed_from_this_one(
     assert client.post(f"{show}/letters/{entry_id}/delete").status_code == 400
     with app.app_context():
         assert len(logged_rows()) == 1
+
+
+# --- "I sent it" during a campaign ------------------------------------------------------------
+
+
+def selected_campaign(html: str) -> str | None:
+    select = re.search(r'<select[^>]*id="sent-campaign".*?</select>', html, re.S)
+    assert select, "no campaign choice on the page"
+    chosen = re.search(r'<option selected value="(\d*)"|<option value="(\d*)" selected', select[0])
+    return next((g for g in chosen.groups() if g is not None), None) if chosen else None
+
+
+def test_i_sent_it_preselects_the_one_running_campaign_that_chose_the_prisoner(
+    app: Flask, client: FlaskClient
+) -> None:
+    with app.app_context():
+        chosen, other = make_people(2)
+        week = make_campaign([chosen], kind=CampaignKind.CAMPAIGN, name="Solidarity week")
+        make_campaign([], name="Another drive")
+        db.session.commit()
+        week_id = week.id
+    assert selected_campaign(client.get(f"/prisoners/{chosen}").get_data(as_text=True)) == str(
+        week_id
+    )
+    # Not chosen by any campaign: the writer decides, nothing is preselected.
+    assert selected_campaign(client.get(f"/prisoners/{other}").get_data(as_text=True)) in (
+        None,
+        "",
+    )
+
+
+def test_two_running_campaigns_with_the_prisoner_preselect_neither(app: Flask) -> None:
+    with app.app_context():
+        ids = make_people(1)
+        make_campaign(ids, name="One")
+        make_campaign(ids, name="Two")
+        prisoner = db.session.get_one(Prisoner, ids[0])
+        assert campaign_for(prisoner, current_campaigns()) is None
+
+
+# --- deleting a campaign created by mistake ---------------------------------------------------
+
+
+def test_a_campaign_without_letters_is_deleted_and_its_people_stay(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    auth.create_and_login()
+    with app.app_context():
+        ids = make_people(2)
+        campaign_id = make_campaign(ids).id
+        db.session.commit()
+    edit = f"/manage/campaigns/{campaign_id}/edit"
+    response = client.post(
+        f"/manage/campaigns/{campaign_id}/delete", data={"csrf_token": csrf_token(client, edit)}
+    )
+    assert response.status_code == 302
+    assert "was deleted" in text(client.get("/manage/campaigns"))
+    with app.app_context():
+        assert db.session.get(Campaign, campaign_id) is None
+        assert db.session.scalar(select(func.count(Prisoner.id))) == 2
+
+
+def test_a_campaign_with_letters_is_not_deleted(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    auth.create_and_login()
+    with app.app_context():
+        ids = make_people(1)
+        campaign = make_campaign(ids, name="Week of solidarity")
+        services.record_letters(campaign, {ids[0]: 3}, date.today(), user=None)
+        db.session.commit()
+        campaign_id = campaign.id
+    edit = f"/manage/campaigns/{campaign_id}/edit"
+    response = client.post(
+        f"/manage/campaigns/{campaign_id}/delete",
+        data={"csrf_token": csrf_token(client, edit)},
+        follow_redirects=True,
+    )
+    assert "“Week of solidarity” has letters counted to it, so it cannot be deleted" in text(
+        response
+    )
+    with app.app_context():
+        assert db.session.get(Campaign, campaign_id) is not None
+        assert [r.campaign_id for r in logged_rows()] == [campaign_id]

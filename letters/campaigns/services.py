@@ -95,6 +95,27 @@ def save_campaign(campaign: Campaign | None, fields: CampaignFields) -> Campaign
     return campaign
 
 
+def delete_campaign(campaign: Campaign) -> None:
+    """Delete a campaign created by mistake; the caller commits.
+
+    Only one with no letters counted to it: deleting it would leave its letters counted but
+    no longer say what for, and a report-back page someone shared would vanish. Raises
+    ``FieldError`` otherwise.
+    """
+    counted = db.session.scalar(
+        select(func.count(LetterSent.id)).where(LetterSent.campaign_id == campaign.id)
+    )
+    if counted:
+        raise FieldError(
+            _(
+                "“%(name)s” has letters counted to it, so it cannot be deleted: they would "
+                "lose what they were written for. Rename it instead.",
+                name=campaign.name,
+            )
+        )
+    db.session.delete(campaign)
+
+
 def _prisoners(ids: Sequence[int]) -> list[Prisoner]:
     wanted = list(dict.fromkeys(ids))
     if not wanted:

@@ -52,6 +52,24 @@ def edit(campaign_id: int) -> View:
     return render_template("campaigns/form.html", form=form, campaign=campaign)
 
 
+@bp.post("/manage/campaigns/<int:campaign_id>/delete")
+@coordinator_required
+def delete(campaign_id: int) -> Response:
+    """Delete a campaign created by mistake (one with no letters counted to it)."""
+    campaign = db.get_or_404(Campaign, campaign_id)
+    if not FlaskForm().validate():
+        abort(400)
+    name = campaign.name
+    try:
+        services.delete_campaign(campaign)
+    except FieldError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("campaigns.edit", campaign_id=campaign.id))
+    db.session.commit()
+    flash(_("“%(name)s” was deleted.", name=name), "success")
+    return redirect(url_for("campaigns.index"))
+
+
 @bp.route("/manage/campaigns/<int:campaign_id>")
 @coordinator_required
 def show(campaign_id: int) -> str:

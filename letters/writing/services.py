@@ -104,6 +104,13 @@ def current_campaigns(today: date | None = None) -> list[Campaign]:
     return list(db.session.scalars(query))
 
 
+def campaign_for(prisoner: Prisoner, campaigns: list[Campaign]) -> int | None:
+    """The id of the one campaign among ``campaigns`` that chose ``prisoner``, or None when
+    none or several did (then the writer chooses)."""
+    choosing = [c.id for c in campaigns if any(p.id == prisoner.id for p in c.prisoners)]
+    return choosing[0] if len(choosing) == 1 else None
+
+
 def campaigns_for_entry(today: date | None = None) -> list[Campaign]:
     """Campaigns a coordinator may count letters to: running ones first, then the rest newest
     first (a reply-to-everyone week may be recorded after it ended)."""

@@ -206,8 +206,14 @@ def coordinator_letters_form() -> CoordinatorLettersForm:
     return CoordinatorLettersForm(services.campaigns_for_entry(), formdata=None)
 
 
-def sent_form(back: str = "profile") -> SentForm:
-    return SentForm(services.current_campaigns(), formdata=None, data={"back": back})
+def sent_form(back: str = "profile", prisoner: Prisoner | None = None) -> SentForm:
+    campaigns = services.current_campaigns()
+    data: dict[str, Any] = {"back": back}
+    if prisoner is not None:
+        # A writer at a solidarity week rarely knows to pick it: when exactly one running
+        # campaign writes to this prisoner, it is chosen for them (they can still change it).
+        data["campaign_id"] = services.campaign_for(prisoner, campaigns)
+    return SentForm(campaigns, formdata=None, data=data)
 
 
 def _page(

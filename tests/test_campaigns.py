@@ -620,3 +620,17 @@ def test_a_campaign_with_letters_is_not_deleted(
     with app.app_context():
         assert db.session.get(Campaign, campaign_id) is not None
         assert [r.campaign_id for r in logged_rows()] == [campaign_id]
+
+
+def test_the_service_refuses_an_unknown_prisoner_before_changing_anything(app: Flask) -> None:
+    with app.app_context():
+        ids = make_people(1)
+        campaign = make_campaign(ids, name="Before")
+        db.session.commit()
+        fields = services.CampaignFields(
+            kind=CampaignKind.EVENING, name="After", prisoner_ids=[ids[0], 999999]
+        )
+        with pytest.raises(LookupError, match="999999"):
+            services.save_campaign(campaign, fields)
+        assert campaign.name == "Before"
+        assert [p.id for p in campaign.prisoners] == ids

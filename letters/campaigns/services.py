@@ -27,6 +27,7 @@ from ..models import (
     Status,
     User,
 )
+from ..printing.services import prisoners_by_id
 from ..prisoners.services import FieldError, display_name
 from ..tracking.services import order_by_need
 from ..writing.services import MAX_LETTERS_PER_ENTRY, record_letter_sent
@@ -80,7 +81,7 @@ def save_campaign(campaign: Campaign | None, fields: CampaignFields) -> Campaign
     exist, before anything is changed.
     """
     check_fields(fields)
-    prisoners = _prisoners(fields.prisoner_ids)
+    prisoners = prisoners_by_id(fields.prisoner_ids)
     if campaign is None:
         campaign = Campaign()
         db.session.add(campaign)
@@ -114,17 +115,6 @@ def delete_campaign(campaign: Campaign) -> None:
             )
         )
     db.session.delete(campaign)
-
-
-def _prisoners(ids: Sequence[int]) -> list[Prisoner]:
-    wanted = list(dict.fromkeys(ids))
-    if not wanted:
-        return []
-    found = {p.id: p for p in db.session.scalars(select(Prisoner).where(Prisoner.id.in_(wanted)))}
-    missing = [str(i) for i in wanted if i not in found]
-    if missing:
-        raise LookupError(_("No prisoner with id %(ids)s.", ids=", ".join(missing)))
-    return [found[i] for i in wanted]
 
 
 def choosable_prisoners(campaign: Campaign | None = None) -> list[Prisoner]:

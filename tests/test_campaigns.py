@@ -4,6 +4,7 @@ coordinator's entry of letters for one prisoner."""
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from datetime import date, timedelta
@@ -457,9 +458,12 @@ def test_a_coordinator_records_letters_for_one_prisoner(
     [
         ({"letters": "0"}, "Letters posted: enter a number from 1 to 200."),
         ({"letters": ""}, "Letters posted is required."),
-        ({"sent_on": "2999-01-01"}, "The letters cannot have been posted after today."),
-        ({"sent_on": "yesterday"}, "“yesterday” is not a date: use YYYY-MM-DD."),
-        ({"campaign_id": "999"}, "That campaign no longer exists."),
+        ({"sent_on": "2999-01-01"}, "Posted on: The letters cannot have been posted after today."),
+        ({"sent_on": "yesterday"}, "Posted on: “yesterday” is not a date: use YYYY-MM-DD."),
+        (
+            {"campaign_id": "999"},
+            "Counted to: That campaign no longer exists. Please choose again.",
+        ),
     ],
 )
 def test_a_bad_coordinator_entry_is_refused_and_named(
@@ -473,15 +477,15 @@ def test_a_bad_coordinator_entry_is_refused_and_named(
     data = {
         "csrf_token": csrf_token(client, edit),
         "letters": "2",
-        "sent_on": "",
+        "sent_on": date.today().isoformat(),
         "campaign_id": "",
-    }
-    data["sent_on"] = date.today().isoformat()
-    data.update(fields)
+    } | fields
     response = client.post(
         f"/manage/prisoners/{prisoner_id}/letters", data=data, follow_redirects=True
     )
-    assert message in text(response)
+    # The one message, naming the field once (never "Letters posted: Letters posted ...").
+    flashed = re.findall(r'<p class="flash error"[^>]*>(.*?)</p>', response.get_data(as_text=True))
+    assert [html.unescape(m) for m in flashed] == [message]
     with app.app_context():
         assert logged_rows() == []
         assert db.session.get(Prisoner, prisoner_id) is not None

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
@@ -58,6 +59,16 @@ def offered(field: SelectField) -> str | None:
     """The field's value if it is one of its choices, else ``None``."""
     values = {choice.value for choice in field.choices or []}
     return field.data if field.data in values else None
+
+
+def flash_errors(form: FlaskForm) -> None:
+    """Flash each error of a form that redirects instead of showing itself again, naming the
+    field unless the message already does ("Reason is required." needs no "Reason: ")."""
+    for field in form:
+        for message in field.errors:
+            text, label = str(message), str(field.label.text)
+            named = field.type == "CSRFTokenField" or label.casefold() in text.casefold()
+            flash(text if named else f"{label}: {text}", "error")
 
 
 def required(label: str) -> DataRequired:

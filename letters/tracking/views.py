@@ -17,6 +17,7 @@ from ..campaigns.forms import KIND_LABELS
 from ..csv_io.views import csv_download
 from ..extensions import db, limiter
 from ..models import AddressReport, Prisoner
+from ..prisoners.forms import flash_errors
 from ..prisoners.services import STATUS_LABELS, display_name, listed_prisoner_or_404
 from . import bp, calendar, mail, services
 from .chart import weekly_chart
@@ -111,7 +112,7 @@ def record_reply(prisoner_id: int) -> Response:
         db.session.commit()
         flash(_("The reply was recorded."), "success")
     else:
-        _flash_errors(form)
+        flash_errors(form)
     return redirect(url_for("prisoners.edit", prisoner_id=prisoner.id, _anchor="mail"))
 
 
@@ -125,7 +126,7 @@ def record_return(prisoner_id: int) -> Response:
         db.session.commit()
         flash(_("The returned letter was recorded: the address needs checking."), "success")
     else:
-        _flash_errors(form)
+        flash_errors(form)
     return redirect(url_for("prisoners.edit", prisoner_id=prisoner.id, _anchor="mail"))
 
 
@@ -139,7 +140,7 @@ def confirm_address(prisoner_id: int) -> Response:
         db.session.commit()
         flash(_("The address was confirmed."), "success")
     else:
-        _flash_errors(form)
+        flash_errors(form)
     return redirect(url_for("prisoners.edit", prisoner_id=prisoner.id, _anchor="mail"))
 
 
@@ -164,7 +165,7 @@ def resolve_report(report_id: int) -> Response:
         db.session.commit()
         flash(_("The report was marked as resolved."), "success")
     else:
-        _flash_errors(form)
+        flash_errors(form)
     return redirect(url_for("tracking.needs_checking"))
 
 
@@ -193,9 +194,3 @@ def letters_csv() -> Response:
     # A byte-order mark, as in the prisoner export: Excel then reads the Cyrillic as UTF-8.
     body = letter_log_csv(bom=True).encode("utf-8")
     return csv_download(body, f"letters-{date.today().isoformat()}.csv")
-
-
-def _flash_errors(form: FlaskForm) -> None:
-    for errors in form.errors.values():
-        for message in errors:
-            flash(str(message), "error")

@@ -32,6 +32,7 @@ from ..models import Prisoner, SentVia
 from ..printing import services as printing
 from ..printing.download import pdf_download
 from ..printing.sheets import render_letter_sheets
+from ..prisoners.forms import flash_errors
 from ..prisoners.services import display_name, language_name, listed_prisoner_or_404
 from . import bp, services
 from .forms import CoordinatorLettersForm, LetterForm, SentForm, TemplateForm
@@ -165,9 +166,7 @@ def record_letters(prisoner_id: int) -> Response:
             "success",
         )
     else:
-        for field in form:
-            for message in field.errors:
-                flash(f"{field.label.text}: {message}", "error")
+        flash_errors(form)
     return redirect(url_for("prisoners.edit", prisoner_id=prisoner.id, _anchor="letters"))
 
 

@@ -15,9 +15,13 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+# The codes that get the site's own error page (no stack trace, no framework page).
+ERROR_PAGE_CODES = (400, 403, 404, 405, 413, 429, 500)
+
+
 def init_app(app: Flask) -> None:
     app.after_request(set_security_headers)
-    for code in (400, 403, 404, 405, 413, 429, 500):
+    for code in ERROR_PAGE_CODES:
         app.register_error_handler(code, _error_page)
 
 

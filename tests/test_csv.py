@@ -709,7 +709,7 @@ def test_cli_export_to_stdout_and_to_a_file(
     assert to_stdout.exit_code == 0
     assert to_stdout.stdout.splitlines()[0] == ",".join(HEADER)
     assert to_file.exit_code == 0
-    assert "7" in to_file.stderr
+    assert f"7 prisoner(s) written to {out}." in to_file.stderr
     assert out.read_bytes() == SAMPLE.read_bytes()
 
 

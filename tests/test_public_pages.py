@@ -180,8 +180,8 @@ def test_the_profile_tells_a_writer_what_they_need(client: FlaskClient, pchelint
     assert "They can read: Russian, English" in text
     assert "Prefers Russian." in text
     assert "Chess" in text
-    assert "Sentenced to 18 years." in text
-    assert "Sentenced" in text
+    assert "Sentenced to 18 years." in text  # the bio
+    assert re.search(r"<p>\s*Sentenced\s*</p>", html)  # the status line, not the bio
     assert "Photos allowed" in text
     assert "Cards not allowed" in text
     assert "Blank paper not known" in text

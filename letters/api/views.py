@@ -7,13 +7,12 @@ API is read-only, needs no cookie, and says nothing the public profile does not.
 from __future__ import annotations
 
 from flask import jsonify, request
-from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from ..extensions import db
-from ..models import Prisoner
-from ..prisoners.services import prisoner_query
+from ..prisoners.services import listed_prisoner_or_404, prisoner_query
+from ..security import ERROR_PAGE_CODES
 from . import bp, services
 
 # Short: a group's page may show a count a minute old, and a new listing or an unlisting
@@ -57,14 +56,11 @@ def prisoners() -> Response:
 
 
 @bp.get("/prisoners/<int:prisoner_id>")
-def prisoner(prisoner_id: int) -> Response | tuple[Response, int]:
+def prisoner(prisoner_id: int) -> Response:
     posted_from = _posted_from()
-    found = db.session.scalar(
-        select(Prisoner).where(Prisoner.id == prisoner_id, Prisoner.is_listed.is_(True))
-    )
-    if found is None:
-        # Unlisted people are as absent as unknown ones: the same 404, the same words.
-        return jsonify(error="No listed prisoner has this id."), 404
+    # Unlisted people are as absent as unknown ones: the same 404, the same words (as JSON,
+    # by json_error below).
+    found = listed_prisoner_or_404(prisoner_id, description="No listed prisoner has this id.")
     counts = services.letter_counts([found.id]).get(found.id, services.LetterCounts())
     return _cacheable(jsonify(services.prisoner_json(found, counts, posted_from)))
 
@@ -84,6 +80,12 @@ def allow_any_origin(response: Response) -> Response:
 def json_error(error: HTTPException) -> tuple[Response, int]:
     # A program calling the API reads JSON, not the site's HTML error page.
     return jsonify(error=error.description), error.code or 500
+
+
+# Flask looks handlers up by status code before by class, so the app's HTML page for a 404
+# would win over the class handler above: the API registers its own for each of those codes.
+for _code in ERROR_PAGE_CODES:
+    bp.register_error_handler(_code, json_error)
 
 
 def _cacheable(response: Response) -> Response:

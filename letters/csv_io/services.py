@@ -34,6 +34,7 @@ from ..facilities.services import find_facility
 from ..models import Facility, Prisoner
 from ..prisoners.services import (
     FieldError,
+    birth_text,
     check_length,
     parse_birth,
     parse_date,
@@ -201,17 +202,13 @@ def unprotect_cell(value: str) -> str:
 def prisoner_cells(prisoner: Prisoner) -> list[str]:
     """One prisoner as a row of cells in ``HEADER`` order, before formula protection."""
     facility = prisoner.facility
-    if prisoner.birth_date is not None:
-        birth = prisoner.birth_date.isoformat()
-    else:
-        birth = str(prisoner.birth_year) if prisoner.birth_year else ""
     values = {
         "family_name": prisoner.family_name,
         "given_names": prisoner.given_names,
         "patronymic": prisoner.patronymic,
         "latin_name": prisoner.latin_name,
         "gender": prisoner.gender.value if prisoner.gender else "",
-        "birth_date": birth,
+        "birth_date": birth_text(prisoner),
         "prisoner_number": prisoner.prisoner_number,
         "facility": facility.name if facility else "",
         "street_address": facility.street_address if facility else "",

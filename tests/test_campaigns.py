@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 import pdfplumber
 import pytest
-from conftest import AuthActions, csrf_token, make_facility, make_prisoner
+from conftest import AuthActions, count_statements, csrf_token, make_facility, make_prisoner
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -638,3 +638,35 @@ def test_the_service_refuses_an_unknown_prisoner_before_changing_anything(app: F
             services.save_campaign(campaign, fields)
         assert campaign.name == "Before"
         assert [p.id for p in campaign.prisoners] == ids
+
+
+def test_one_letter_is_reported_in_the_singular(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    auth.create_and_login()
+    with app.app_context():
+        prisoner_id = make_people(1, latin_name="")[0]
+        db.session.commit()
+    edit = f"/manage/prisoners/{prisoner_id}/edit"
+    data = {"csrf_token": csrf_token(client, edit), "letters": "1"}
+    data["sent_on"] = date.today().isoformat()
+    page = text(
+        client.post(f"{edit.removesuffix('/edit')}/letters", data=data, follow_redirects=True)
+    )
+    assert "1 letter to Дмитрий Дмитриевич Иванов00 was recorded." in page
+    page = text(client.get(edit, headers={"Accept-Language": "ru"}))
+    assert "Пока учтено 1 письмо." in page
+
+
+def test_finding_the_campaign_to_preselect_is_one_query_however_many_run(app: Flask) -> None:
+    with app.app_context():
+        ids = make_people(3)
+        for n in range(4):
+            make_campaign(ids, name=f"Drive {n}")
+        db.session.commit()
+        db.session.expunge_all()  # as a fresh request: nobody's people loaded yet
+        prisoner = db.session.get_one(Prisoner, ids[0])
+        campaigns = current_campaigns()
+        with count_statements() as statements:
+            assert campaign_for(prisoner, campaigns) is None  # four chose them: no preselection
+        assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -93,9 +94,10 @@ def record(campaign_id: int) -> View:
         else:
             db.session.commit()
             flash(
-                _(
-                    "%(count)d letters were recorded for “%(name)s”.",
-                    count=total,
+                ngettext(
+                    "%(num)d letter was recorded for “%(name)s”.",
+                    "%(num)d letters were recorded for “%(name)s”.",
+                    total,
                     name=campaign.name,
                 ),
                 "success",
@@ -117,9 +119,10 @@ def remove_entry(campaign_id: int, entry_id: int) -> Response:
     except LookupError:
         abort(404)
     # Worded before the commit: the deleted row is detached from the session after it.
-    message = _(
-        "The entry of %(count)d letters to %(name)s was removed.",
-        count=entry.letters,
+    message = ngettext(
+        "The entry of %(num)d letter to %(name)s was removed.",
+        "The entry of %(num)d letters to %(name)s was removed.",
+        entry.letters,
         name=display_name(entry.prisoner),
     )
     db.session.commit()

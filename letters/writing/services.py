@@ -27,6 +27,7 @@ from ..models import (
     Prisoner,
     SentVia,
     User,
+    campaign_prisoners,
 )
 from ..printing import sheets
 from ..printing.fonts import REGULAR, register_fonts
@@ -107,7 +108,16 @@ def current_campaigns(today: date | None = None) -> list[Campaign]:
 def campaign_for(prisoner: Prisoner, campaigns: list[Campaign]) -> int | None:
     """The id of the one campaign among ``campaigns`` that chose ``prisoner``, or None when
     none or several did (then the writer chooses)."""
-    choosing = [c.id for c in campaigns if any(p.id == prisoner.id for p in c.prisoners)]
+    if not campaigns:
+        return None
+    # One query on the association table: loading each campaign's people would cost a query
+    # per running campaign on every profile and writing page.
+    choosing = db.session.scalars(
+        select(campaign_prisoners.c.campaign_id).where(
+            campaign_prisoners.c.prisoner_id == prisoner.id,
+            campaign_prisoners.c.campaign_id.in_([c.id for c in campaigns]),
+        )
+    ).all()
     return choosing[0] if len(choosing) == 1 else None
 
 

@@ -18,7 +18,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
@@ -158,9 +158,10 @@ def record_letters(prisoner_id: int) -> Response:
         )
         db.session.commit()
         flash(
-            _(
-                "%(count)d letters to %(name)s were recorded.",
-                count=form.letters.data,
+            ngettext(
+                "%(num)d letter to %(name)s was recorded.",
+                "%(num)d letters to %(name)s were recorded.",
+                form.letters.data or 1,
                 name=display_name(prisoner),
             ),
             "success",

@@ -336,9 +336,21 @@ def name_line(recipient: Recipient, address: PostalAddress) -> tuple[str, list[s
     if address.name_line_format.strip():
         line = address.name_line_format.replace("{name}", name).replace("{number}", number)
         return line.strip(" /,-"), warnings
-    if country in NUMBER_OMITTED_COUNTRIES or not number:
-        return name, warnings
-    return f"{name} {number}", warnings
+    if number_on_name_line(address, number):
+        return f"{name} {number}", warnings
+    return name, warnings
+
+
+def number_on_name_line(address: PostalAddress, number: str) -> bool:
+    """Whether ``name_line`` prints the prisoner number (a letter's page header then need not
+    repeat it). Decided by the rules, not by searching the line: a number such as "199" is
+    also part of "1992 г.р."."""
+    number = number.strip()
+    if not number or address.country_code.upper() in YEAR_OF_BIRTH_COUNTRIES:
+        return False
+    if address.name_line_format.strip():
+        return "{number}" in address.name_line_format
+    return address.country_code.upper() not in NUMBER_OMITTED_COUNTRIES
 
 
 # --- the block --------------------------------------------------------------------------------

@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 import pdfplumber
 import pytest
 from pdfplumber.page import Page
 
+from letters.printing import labels as labels_module
 from letters.printing.formats import LABEL_SHEETS, LabelSheet
 from letters.printing.labels import render_labels
 
@@ -25,6 +27,20 @@ RUSSIAN_BLOCK = (
     "Пензенская область",
     "440039",
 )
+
+
+@pytest.fixture
+def canvases(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every canvas the labels renderer starts, recorded (and still created)."""
+    started: list[object] = []
+    real = labels_module.new_canvas
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        started.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(labels_module, "new_canvas", recording)
+    return started
 
 
 def numbered_blocks(count: int) -> list[tuple[str, ...]]:
@@ -121,11 +137,15 @@ def test_starting_at_the_last_label_uses_one_label_then_a_fresh_sheet() -> None:
 
 
 @pytest.mark.parametrize(("sheet", "start_at"), [("L7160", 0), ("L7160", 22), ("5160", 31)])
-def test_start_at_outside_the_sheet_is_refused(sheet: str, start_at: int) -> None:
+def test_start_at_outside_the_sheet_is_refused(
+    sheet: str, start_at: int, canvases: list[object]
+) -> None:
     out = io.BytesIO()
     with pytest.raises(ValueError, match="between 1 and"):
         render_labels(numbered_blocks(3), sheet, start_at, out)
-    assert out.getvalue() == b""
+    # Refused before a canvas exists, so not one page was started (ReportLab writes no
+    # bytes before save(), so an empty output would prove nothing).
+    assert canvases == []
 
 
 def test_unknown_label_sheet_is_refused() -> None:

@@ -12,6 +12,7 @@ import pdfplumber
 import pytest
 from pdfplumber.page import Page
 
+from letters.printing import pack as pack_module
 from letters.printing.data import Envelope, EveningPack, PrisonerCard
 from letters.printing.formats import ENVELOPES, LABEL_SHEETS
 from letters.printing.pack import render_evening_pack
@@ -47,6 +48,20 @@ US_CARD = PrisonerCard(
 )
 RUSSIAN_ENVELOPE = Envelope(RUSSIAN_ADDRESS, "RU", "DE", postal_code="440039")
 US_ENVELOPE = Envelope(US_ADDRESS, "US", "DE")
+
+
+@pytest.fixture
+def canvases(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every canvas the pack renderer starts, recorded (and still created)."""
+    started: list[object] = []
+    real = pack_module.new_canvas
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        started.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pack_module, "new_canvas", recording)
+    return started
 
 
 def evening(**changes: Any) -> EveningPack:
@@ -207,11 +222,15 @@ def test_empty_sections_are_left_out() -> None:
         {"card_sheet": "A5"},
     ],
 )
-def test_bad_choices_are_refused_before_anything_is_written(changes: dict[str, Any]) -> None:
+def test_bad_choices_are_refused_before_anything_is_written(
+    changes: dict[str, Any], canvases: list[object]
+) -> None:
     out = io.BytesIO()
     with pytest.raises(ValueError):  # noqa: PT011 - the message varies with the choice
         render_evening_pack(evening(**changes), out)
-    assert out.getvalue() == b""
+    # Refused before a canvas exists, so not one page was started (ReportLab writes no
+    # bytes before save(), so an empty output would prove nothing).
+    assert canvases == []
 
 
 def test_labels_start_at_the_first_free_label() -> None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pdfplumber
 import pytest
 from pdfplumber.page import Page
 
+from letters.printing import sheets as sheets_module
 from letters.printing.data import LetterSheet
 from letters.printing.sheets import count_pages, render_letter_sheets
 
@@ -29,6 +31,20 @@ RUSSIAN = (
     "С теплом,\n"
     "Анна."
 )
+
+
+@pytest.fixture
+def canvases(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every canvas the sheets renderer starts, recorded (and still created)."""
+    started: list[object] = []
+    real = sheets_module.new_canvas
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        started.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sheets_module, "new_canvas", recording)
+    return started
 
 
 def long_text(paragraphs: int) -> str:
@@ -278,12 +294,14 @@ def test_size_is_case_insensitive() -> None:
     ],
 )
 def test_unknown_choices_are_refused_before_anything_is_written(
-    sheet: LetterSheet, size: str
+    sheet: LetterSheet, size: str, canvases: list[object]
 ) -> None:
     out = io.BytesIO()
     with pytest.raises(ValueError, match="A4|B4|ruled_pages"):
         render_letter_sheets([sheet], size, out)
-    assert out.getvalue() == b""
+    # Refused before a canvas exists, so not one page was started (ReportLab writes no
+    # bytes before save(), so an empty output would prove nothing).
+    assert canvases == []
 
 
 def test_runs_of_blank_lines_become_one_paragraph_break() -> None:

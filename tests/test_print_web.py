@@ -776,3 +776,40 @@ def test_in_a_browser_my_own_address_needs_the_confirmation(
         page.click("main button[type=submit]")
     [lines] = page_lines(Path(download_info.value.path()).read_bytes())
     assert_in_order(lines, HOME_ADDRESS.splitlines())
+
+
+# --- the name and number in a letter page's header ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("facility", "prisoner", "expected"),
+    [
+        # Russia prints the year of birth, never the number: a number "199" is not in
+        # "1992 г.р." for this purpose and must still reach the header.
+        ({}, {"prisoner_number": "199"}, ("Пчелинцеву Дмитрию Дмитриевичу, 1992 г.р.", "199")),
+        # The US prints the number on the name line, so the header does not repeat it.
+        (
+            {
+                "name": "FCI Dublin",
+                "street_address": "5701 8th St. - Camp Parks",
+                "city": "Dublin",
+                "country_area": "CA",
+                "postal_code": "94568",
+                "country_code": "US",
+            },
+            {
+                "family_name": "Doe",
+                "given_names": "John",
+                "patronymic": "",
+                "latin_name": "",
+                "prisoner_number": "12345-678",
+            },
+            ("John Doe 12345-678", ""),
+        ),
+    ],
+)
+def test_the_page_header_gives_the_number_only_where_the_name_line_does_not(
+    ctx: None, facility: dict[str, str], prisoner: dict[str, str], expected: tuple[str, str]
+) -> None:
+    someone = make_prisoner(make_facility(**facility), **prisoner)
+    assert services.header_name(someone) == expected

@@ -134,13 +134,31 @@ def country_codes() -> tuple[str, ...]:
 
 def country_label(code: str) -> str:
     """A country's name in the reader's language, for menus and lists (not for envelopes)."""
-    names = Locale.parse(str(get_locale() or "en")).territories
-    return names.get(code.upper()) or code.upper()
+    return _territory_names(_reader_locale()).get(code.upper()) or code.upper()
 
 
 def country_choices() -> list[tuple[str, str]]:
     """(code, "Name (CODE)") for every country, sorted by name in the reader's language."""
-    return sorted(
-        ((code, f"{country_label(code)} ({code})") for code in country_codes()),
-        key=lambda choice: choice[1].casefold(),
+    return list(_country_choices(_reader_locale()))
+
+
+def _reader_locale() -> str:
+    return str(get_locale() or "en")
+
+
+# Per language, built once: every print form and facility form offers the ~250 countries, and
+# looking each name up anew cost a few milliseconds a page.
+@cache
+def _territory_names(locale: str) -> dict[str, str]:
+    return dict(Locale.parse(locale).territories)
+
+
+@cache
+def _country_choices(locale: str) -> tuple[tuple[str, str], ...]:
+    names = _territory_names(locale)
+    return tuple(
+        sorted(
+            ((code, f"{names.get(code) or code} ({code})") for code in country_codes()),
+            key=lambda choice: choice[1].casefold(),
+        )
     )

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import BinaryIO
 
+from flask_babel import gettext as _
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
@@ -194,17 +195,6 @@ def page_rect(fmt: EnvelopeFormat) -> Rect:
     return Rect(0, 0, width, height)
 
 
-def stamp_field(fmt: EnvelopeFormat) -> Rect:
-    """The 40 × 25 mm field where the stamp goes (GOST R 51506-99), inset from the corner."""
-    width, height = fmt.size
-    return Rect(
-        width - STAMP_MARGIN - STAMP_FIELD_WIDTH,
-        height - STAMP_MARGIN - STAMP_FIELD_HEIGHT,
-        STAMP_FIELD_WIDTH,
-        STAMP_FIELD_HEIGHT,
-    )
-
-
 def stamp_area(fmt: EnvelopeFormat) -> Rect:
     """The top-right zone kept clear: the stamp field with its margin on every side."""
     width, height = fmt.size
@@ -326,7 +316,7 @@ def render_envelopes(envelopes: Iterable[Envelope], size: str, out: BinaryIO) ->
     size raises ``ValueError`` before anything is written.
     """
     fmt = envelope_format(size)
-    canvas = new_canvas(out, "Envelopes", fmt.size)
+    canvas = new_canvas(out, _("Envelopes"), fmt.size)
     pages = 0
     for envelope in envelopes:
         draw_envelope(canvas, envelope, fmt)

@@ -13,8 +13,6 @@ class EnvelopeFormat:
     code: str
     width_mm: float  # landscape: the long side
     height_mm: float
-    holds: str  # which sheet, folded how (for fold marks)
-    folds: int  # how many times the sheet is folded across to fit
 
     @property
     def size(self) -> tuple[float, float]:
@@ -22,12 +20,13 @@ class EnvelopeFormat:
         return self.width_mm * mm, self.height_mm * mm
 
 
+# What each holds and how the sheet folds to fit is ``sheets.FOLDS`` (it draws the fold marks).
 ENVELOPES: dict[str, EnvelopeFormat] = {
-    "DL": EnvelopeFormat("DL", 220, 110, "A4", 2),  # A4 folded in three
-    "C6": EnvelopeFormat("C6", 162, 114, "A4", 2),  # A4 folded twice (in half, then half)
-    "C5": EnvelopeFormat("C5", 229, 162, "A4", 1),  # A4 folded once
-    "C4": EnvelopeFormat("C4", 324, 229, "A4", 0),  # A4 flat
-    "US10": EnvelopeFormat("US10", 241.3, 104.8, "LETTER", 2),  # US Letter in three
+    "DL": EnvelopeFormat("DL", 220, 110),  # A4 folded in three
+    "C6": EnvelopeFormat("C6", 162, 114),  # A4 folded in four
+    "C5": EnvelopeFormat("C5", 229, 162),  # A4 folded in half
+    "C4": EnvelopeFormat("C4", 324, 229),  # A4 flat
+    "US10": EnvelopeFormat("US10", 241.3, 104.8),  # US Letter in three
 }
 
 

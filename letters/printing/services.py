@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..addressing import name_line
+from ..addressing import name_line, number_on_name_line
 from ..extensions import db
 from ..facilities.services import country_codes
 from ..models import GroupSettings, Prisoner
@@ -306,10 +306,9 @@ def header_name(prisoner: Prisoner) -> tuple[str, str]:
     number = prisoner.prisoner_number.strip()
     if prisoner.facility is None:
         return display_name(prisoner), number
-    line, _warnings = name_line(recipient(prisoner), postal_address(prisoner.facility))
-    if number and number in line:
-        number = ""
-    return line, number
+    address = postal_address(prisoner.facility)
+    line, _warnings = name_line(recipient(prisoner), address)
+    return line, "" if number_on_name_line(address, number) else number
 
 
 # Where the words printed around a letter must be in the prison's language: in Russia and

@@ -86,14 +86,26 @@ def sheet_format(size: str) -> SheetFormat:
 def paginate(sheet: LetterSheet, fmt: SheetFormat) -> list[Page]:
     """The pages ``sheet`` prints on, in order: the letter's pages, then the reply sheet."""
     if sheet.text is None:
-        if sheet.ruled_pages < 1:
-            raise ValueError(f"ruled_pages must be at least 1, got {sheet.ruled_pages}")
-        pages = [Page("ruled") for _page in range(sheet.ruled_pages)]
+        pages = [Page("ruled") for _page in range(_ruled_pages(sheet))]
     else:
         pages = [Page("text", lines) for lines in _text_pages(sheet.text, fmt)]
     if sheet.reply_sheet:
         pages.append(Page("reply"))
     return pages
+
+
+def _ruled_pages(sheet: LetterSheet) -> int:
+    if sheet.ruled_pages < 1:
+        raise ValueError(f"ruled_pages must be at least 1, got {sheet.ruled_pages}")
+    return sheet.ruled_pages
+
+
+def check_sheet(sheet: LetterSheet) -> None:
+    """Raise ``ValueError`` for a choice that cannot print (an unknown envelope to fold for,
+    no ruled page), without laying out the text."""
+    fold_marks(sheet.fold_for)
+    if sheet.text is None:
+        _ruled_pages(sheet)
 
 
 def count_pages(sheet: LetterSheet, size: str) -> int:
@@ -112,7 +124,7 @@ def draw_letter_sheet(canvas: Canvas, sheet: LetterSheet, fmt: SheetFormat) -> i
 
 
 def _draw_letter_sheet(canvas: Canvas, sheet: LetterSheet, fmt: SheetFormat) -> int:
-    folds = fold_marks(sheet.fold_for)  # refuse an unknown envelope before drawing anything
+    folds = fold_marks(sheet.fold_for)
     pages = paginate(sheet, fmt)
     # The reply sheet travels back to the writer: it is not a page of this letter and is not
     # counted in "page n of m". The last letter page says it was enclosed instead, so a reader
@@ -148,6 +160,9 @@ def render_letter_sheets(sheets: Iterable[LetterSheet], size: str, out: BinaryIO
     page: many readers refuse a PDF without pages (the envelopes do the same).
     """
     fmt = sheet_format(size)
+    sheets = list(sheets)  # a handful of letters: checked all before the first page starts
+    for sheet in sheets:
+        check_sheet(sheet)
     canvas = new_canvas(out, _("Letter sheets"), fmt.size)
     pages = sum(draw_letter_sheet(canvas, sheet, fmt) for sheet in sheets)
     if not pages:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from sqlalchemy import func, select
 from letters.extensions import db
 from letters.facilities.services import find_facility, save_facility
 from letters.models import Facility, Status
+from letters.tracking.services import upcoming_birthdays
 
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -315,3 +317,53 @@ def test_facility_posts_without_a_csrf_token_are_refused_and_write_nothing(
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Facility)) == 1
         assert db.session.scalars(select(Facility.name)).one() == PENZA["name"]
+
+
+# --- how long a letter takes (the post-by date for birthday cards) -----------------------------
+
+
+def test_a_coordinator_sets_the_days_a_letter_takes_and_the_post_by_date_follows(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    auth.create_and_login()
+    soon = date.today() + timedelta(days=40)
+    with app.app_context():
+        facility_id = make_facility().id
+        make_prisoner(db.session.get_one(Facility, facility_id), birth_date=soon.replace(year=1992))
+        db.session.commit()
+    path = f"/manage/facilities/{facility_id}/edit"
+
+    def post_by() -> date:
+        with app.app_context():
+            (birthday,) = upcoming_birthdays(date.today(), days=60, posted_from="DE")
+            return birthday.post_by
+
+    assert post_by() == soon - timedelta(days=21)  # the default to Russia from abroad
+    response = client.post(
+        path, data={**PENZA, "csrf_token": csrf_token(client, path), "transit_days": "35"}
+    )
+    assert response.status_code == 302
+    assert post_by() == soon - timedelta(days=35)
+    assert 'value="35"' in client.get(path).get_data(as_text=True)
+    # Emptied, the usual time applies again.
+    client.post(path, data={**PENZA, "csrf_token": csrf_token(client, path), "transit_days": ""})
+    assert post_by() == soon - timedelta(days=21)
+
+
+@pytest.mark.parametrize("days", ["0", "91", "three weeks"])
+def test_impossible_days_are_refused_on_their_field_and_nothing_changes(
+    app: Flask, client: FlaskClient, auth: AuthActions, days: str
+) -> None:
+    auth.create_and_login()
+    with app.app_context():
+        facility_id = make_facility(transit_days=10).id
+        db.session.commit()
+    path = f"/manage/facilities/{facility_id}/edit"
+    response = client.post(
+        path, data={**PENZA, "csrf_token": csrf_token(client, path), "transit_days": days}
+    )
+    assert response.status_code == 200
+    errors = field_errors(response.get_data(as_text=True), "transit_days")
+    assert "from 1 to 90" in errors or "Not a valid integer value" in errors
+    (facility,) = facilities(app)
+    assert facility.transit_days == 10

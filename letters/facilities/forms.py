@@ -6,13 +6,14 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import Length
+from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import Length, NumberRange, Optional
+from wtforms.widgets import NumberInput
 
 from ..models import Facility
 from ..prisoners.forms import Checked, required, strip
 from ..prisoners.services import check_length, check_name_line_format
-from .services import EDITABLE_FIELDS, country_choices
+from .services import EDITABLE_FIELDS, MAX_TRANSIT_DAYS, country_choices
 
 # Tri-state answers travel as "", "yes", "no": a select cannot carry None, True and False.
 TRI_STATE = {"": None, "yes": True, "no": False}
@@ -105,6 +106,25 @@ class FacilityForm(FlaskForm):
             "Shown to letter writers: what the facility refuses (staples, stickers, …)."
         ),
     )
+    transit_days = IntegerField(
+        _l("Days a letter takes to arrive"),
+        [
+            Optional(),
+            NumberRange(
+                1,
+                MAX_TRANSIT_DAYS,
+                message=_l(
+                    "Days a letter takes to arrive: a number from 1 to %(max)d.",
+                    max=MAX_TRANSIT_DAYS,
+                ),
+            ),
+        ],
+        widget=NumberInput(min=1, max=MAX_TRANSIT_DAYS),
+        description=_l(
+            "Sets the post-by date for birthday cards. Leave empty for the usual time: 7 days "
+            "within a country, 21 days to Russia or Belarus from abroad, 14 otherwise."
+        ),
+    )
     transit_notes = TextAreaField(
         _l("Notes for coordinators"),
         [Checked(check_length, "bio")],
@@ -129,6 +149,7 @@ class FacilityForm(FlaskForm):
     def values(self) -> dict[str, Any]:
         """Column name → value, ready for ``services.save_facility``."""
         values = {name: getattr(self, name).data or "" for name in EDITABLE_FIELDS}
+        values["transit_days"] = self.transit_days.data  # a number, or None for the default
         for name in TRI_STATE_FIELDS:
             values[name] = TRI_STATE.get(values[name])
         values["country_code"] = values["country_code"].upper()

@@ -33,8 +33,12 @@ EDITABLE_FIELDS = (
     "allows_envelopes",
     "allows_stamps",
     "restrictions",
+    "transit_days",
     "transit_notes",
 )
+
+# A letter that takes longer than this has been lost, not delayed: a bigger number is a typo.
+MAX_TRANSIT_DAYS = 90
 
 
 def address_errors(facility: Facility) -> dict[str, str]:

@@ -39,9 +39,8 @@ def set_security_headers(response: Response) -> Response:
 
 
 def _error_page(error: Exception) -> tuple[str, int]:
+    # An unhandled error is already logged by Flask (method, path, traceback) before this runs.
     code = getattr(error, "code", 500) or 500
-    if code == 500:
-        current_app.logger.error("Unhandled error on %s %s", request.method, request.path)
     return render_template("errors/error.html", code=code), code
 
 

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from babel.dates import format_skeleton
 from flask import Flask
 from flask.testing import FlaskClient
 from icalendar import Calendar
@@ -175,7 +176,13 @@ def test_public_page_shows_day_and_month_never_the_year(client: FlaskClient, app
 
 def test_public_page_in_russian(client: FlaskClient, app: Flask) -> None:
     _seed_soon(app)
-    html = client.get("/birthdays", headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    response = client.get("/birthdays", headers={"Accept-Language": "ru"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert '<html lang="ru">' in html
+    # The day and month in Russian words, as day_month writes them ("5 января").
+    soon = date.today() + timedelta(days=3)
+    assert format_skeleton("MMMMd", soon, locale="ru") in html
     assert str(BIRTH_YEAR) not in html
 
 

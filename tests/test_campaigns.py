@@ -458,7 +458,7 @@ def test_a_coordinator_records_letters_for_one_prisoner(
     [
         ({"letters": "0"}, "Letters posted: enter a number from 1 to 200."),
         ({"letters": ""}, "Letters posted is required."),
-        ({"sent_on": "2999-01-01"}, "Posted on: The letters cannot have been posted after today."),
+        ({"sent_on": "2999-01-01"}, "Posted on: The date cannot be after today."),
         ({"sent_on": "yesterday"}, "Posted on: “yesterday” is not a date: use YYYY-MM-DD."),
         (
             {"campaign_id": "999"},

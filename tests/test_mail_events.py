@@ -106,7 +106,8 @@ def test_coordinator_pages_record_replies_returns_and_confirmations(
     assert "Address confirmed" in html
     token = csrf_token(client, edit)
     base = f"/manage/prisoners/{prisoner_id}"
-    assert client.post(f"{base}/mail/reply", data={"csrf_token": token, "on": "2026-05-02"})
+    reply = client.post(f"{base}/mail/reply", data={"csrf_token": token, "on": "2026-05-02"})
+    assert reply.status_code == 302
     response = client.post(
         f"{base}/mail/returned",
         data={"csrf_token": token, "on": "2026-05-03", "reason": "moved", "note": "moved"},
@@ -218,3 +219,21 @@ def test_unlisted_prisoners_cannot_be_reported(app: Flask, client: FlaskClient) 
     token = csrf_token(client, "/login")
     url = f"/prisoners/{hidden_id}/report-address"
     assert client.post(url, data={"csrf_token": token, "message": "x"}).status_code == 404
+
+
+@pytest.mark.parametrize("kind", ["reply", "returned"])
+def test_a_reply_or_return_dated_after_today_is_refused_and_named(
+    app: Flask, client: FlaskClient, auth: AuthActions, prisoner_id: int, kind: str
+) -> None:
+    auth.create_and_login()
+    edit = f"/manage/prisoners/{prisoner_id}/edit"
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    data = {"csrf_token": csrf_token(client, edit), "on": tomorrow, "reason": "moved"}
+    response = client.post(
+        f"/manage/prisoners/{prisoner_id}/mail/{kind}", data=data, follow_redirects=True
+    )
+    label = "Reply received on" if kind == "reply" else "Letter came back on"
+    assert f"{label}: The date cannot be after today." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalars(select(MailEvent)).all() == []
+        assert not get(app, prisoner_id).address_needs_checking

@@ -187,6 +187,21 @@ def test_pick_favours_the_forgotten(ctx: None) -> None:
     assert counts["Middle"] > counts["Busy"]
 
 
+def test_candidates_count_only_the_last_60_days_as_recent(ctx: None) -> None:
+    """What the weights are computed from: a letter 61 days old is not recent, but it still
+    ends the "never written" wait."""
+    fresh, old = person("Fresh"), person("Old")
+    person("Never")
+    sent(fresh, 1, letters=2)
+    sent(fresh, 60)
+    sent(old, 61, letters=5)
+    db.session.flush()
+    by_name = {c.prisoner.family_name: c for c in services.pick_candidates(TODAY)}
+    assert (by_name["Fresh"].recent_letters, by_name["Fresh"].days_since_last) == (3, 1)
+    assert (by_name["Old"].recent_letters, by_name["Old"].days_since_last) == (0, 61)
+    assert (by_name["Never"].recent_letters, by_name["Never"].days_since_last) == (0, 365)
+
+
 def test_pick_none_when_nobody(ctx: None) -> None:
     person("Checking", address_needs_checking=True)
     db.session.flush()

@@ -24,12 +24,11 @@ from ..models import (
     LetterSent,
     Prisoner,
     SentVia,
-    Status,
     User,
 )
 from ..printing.services import prisoners_by_id
 from ..prisoners.services import FieldError, display_name
-from ..tracking.services import order_by_need
+from ..tracking.services import NOT_WRITABLE, order_by_need
 from ..writing.services import MAX_LETTERS_PER_ENTRY, record_letter_sent
 
 # A goal beyond this is a typing slip too: the largest solidarity weeks count in thousands.
@@ -120,7 +119,7 @@ def delete_campaign(campaign: Campaign) -> None:
 def choosable_prisoners(campaign: Campaign | None = None) -> list[Prisoner]:
     """Everyone an evening could write to, neediest first (so the form suggests them first):
     listed or not, but not the released or the dead, unless the campaign already has them."""
-    can_receive = Prisoner.status.not_in((Status.RELEASED, Status.DECEASED))
+    can_receive = Prisoner.status.not_in(NOT_WRITABLE)
     chosen_ids = [p.id for p in campaign.prisoners] if campaign is not None else []
     condition = can_receive | Prisoner.id.in_(chosen_ids) if chosen_ids else can_receive
     return list(db.session.scalars(order_by_need(select(Prisoner).where(condition))))
@@ -159,22 +158,11 @@ class Progress:
 
 def progress(campaign: Campaign) -> Progress:
     """One grouped query: letters per prisoner counted to ``campaign``."""
-    rows = db.session.execute(
-        select(LetterSent.prisoner_id, func.sum(LetterSent.letters))
-        .where(LetterSent.campaign_id == campaign.id)
-        .group_by(LetterSent.prisoner_id)
-    ).all()
-    per_prisoner = {prisoner_id: int(total) for prisoner_id, total in rows}
-    return Progress(
-        letters=sum(per_prisoner.values()),
-        people=len(per_prisoner),
-        goal=campaign.goal,
-        per_prisoner=per_prisoner,
-    )
+    return progress_of_all([campaign])[campaign.id]
 
 
 def progress_of_all(campaigns: Sequence[Campaign]) -> dict[int, Progress]:
-    """``progress`` for many campaigns in one grouped query (the campaigns list)."""
+    """Letters per prisoner counted to each campaign, in one grouped query."""
     ids = [c.id for c in campaigns]
     per_campaign: dict[int, dict[int, int]] = {i: {} for i in ids}
     if ids:
@@ -326,45 +314,26 @@ class ReportBack:
     """
 
     campaign: Campaign
-    letters: int
-    people: int
+    progress: Progress
     named: list[tuple[Prisoner, int]]
     unnamed_people: int
     unnamed_letters: int
 
-    @property
-    def percent(self) -> int | None:
-        if not self.campaign.goal:
-            return None
-        return self.letters * 100 // self.campaign.goal
-
 
 def report_back(campaign: Campaign) -> ReportBack:
     done = progress(campaign)
-    prisoners = (
-        {
-            p.id: p
-            for p in db.session.scalars(
-                select(Prisoner).where(Prisoner.id.in_(list(done.per_prisoner)))
-            )
-        }
-        if done.per_prisoner
-        else {}
-    )
     named = sorted(
         (
-            (prisoners[i], count)
-            for i, count in done.per_prisoner.items()
-            if i in prisoners and prisoners[i].is_listed
+            (prisoner, done.per_prisoner[prisoner.id])
+            for prisoner in prisoners_by_id(list(done.per_prisoner))
+            if prisoner.is_listed
         ),
         key=lambda pair: (-pair[1], pair[0].family_name, pair[0].id),
     )
-    named_letters = sum(count for _prisoner, count in named)
     return ReportBack(
         campaign=campaign,
-        letters=done.letters,
-        people=done.people,
+        progress=done,
         named=named,
         unnamed_people=done.people - len(named),
-        unnamed_letters=done.letters - named_letters,
+        unnamed_letters=done.letters - sum(count for _prisoner, count in named),
     )

@@ -7,7 +7,6 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from ..auth.decorators import coordinator_required
@@ -57,9 +56,7 @@ def edit(campaign_id: int) -> View:
 @coordinator_required
 def delete(campaign_id: int) -> Response:
     """Delete a campaign created by mistake (one with no letters counted to it)."""
-    campaign = db.get_or_404(Campaign, campaign_id)
-    if not FlaskForm().validate():
-        abort(400)
+    campaign = db.get_or_404(Campaign, campaign_id)  # (CSRFProtect checked the token already)
     name = campaign.name
     try:
         services.delete_campaign(campaign)
@@ -110,10 +107,7 @@ def record(campaign_id: int) -> View:
 @coordinator_required
 def remove_entry(campaign_id: int, entry_id: int) -> Response:
     """Correct the log: remove one entry of this campaign (a mistyped number, a double send)."""
-    campaign = db.get_or_404(Campaign, campaign_id)
-    form = FlaskForm()
-    if not form.validate():
-        abort(400)
+    campaign = db.get_or_404(Campaign, campaign_id)  # (CSRFProtect checked the token already)
     try:
         entry = services.remove_entry(campaign, entry_id)
     except LookupError:

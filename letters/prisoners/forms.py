@@ -71,6 +71,16 @@ def flash_errors(form: FlaskForm) -> None:
             flash(text if named else f"{label}: {text}", "error")
 
 
+def not_after_today(form: FlaskForm, field: Any) -> None:
+    """For a day something happened (a letter posted, a reply received): never tomorrow. A
+    mistyped year would otherwise sit at the top of every newest-first list for decades."""
+    if field.errors or not field.data:
+        return  # unparsable or empty: another validator has said so
+    day = services.parse_date(str(field.data))
+    if day is not None and day > date.today():
+        raise ValidationError(_l("The date cannot be after today."))
+
+
 def required(label: str) -> DataRequired:
     return DataRequired(message=_l("%(field)s is required.", field=label))
 

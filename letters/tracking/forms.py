@@ -11,7 +11,7 @@ from wtforms.validators import Length
 from wtforms.widgets import DateInput
 
 from ..models import MAX_LENGTH, MAX_REPORT_CHARS, ReturnReason
-from ..prisoners.forms import Checked, required, strip
+from ..prisoners.forms import Checked, not_after_today, required, strip
 from ..prisoners.services import parse_date
 
 RETURN_REASON_LABELS = {
@@ -26,7 +26,7 @@ RETURN_REASON_LABELS = {
 def _date_field(label: str) -> StringField:
     return StringField(
         label,
-        [required(label), Checked(parse_date)],
+        [required(label), Checked(parse_date), not_after_today],
         filters=[strip],
         widget=DateInput(),
         default=lambda: date.today().isoformat(),

@@ -28,7 +28,7 @@ from ..drafting import services as drafting
 from ..models import Campaign, LetterTemplate
 from ..printing.forms import ENVELOPE_LABELS, SHEET_LABELS
 from ..printing.services import DEFAULT_FOLD
-from ..prisoners.forms import Checked, required, strip
+from ..prisoners.forms import Checked, not_after_today, required, strip
 from ..prisoners.services import GENDER_LABELS, language_name, parse_date
 from .services import MAX_LETTER_CHARS, MAX_LETTERS_PER_ENTRY
 
@@ -237,7 +237,7 @@ class CoordinatorLettersForm(FlaskForm):
     )
     sent_on = StringField(
         _l("Posted on"),
-        [required(_l("Posted on")), Checked(parse_date)],
+        [required(_l("Posted on")), Checked(parse_date), not_after_today],
         filters=[strip],
         widget=DateInput(),
         default=lambda: date.today().isoformat(),
@@ -257,11 +257,6 @@ class CoordinatorLettersForm(FlaskForm):
     def validate_campaign_id(self, field: SelectField) -> None:
         if field.data is not None and field.data not in self.campaigns:
             raise ValidationError(_l("That campaign no longer exists. Please choose again."))
-
-    def validate_sent_on(self, field: StringField) -> None:
-        day = parse_date(field.data or "") if not field.errors else None
-        if day is not None and day > date.today():
-            raise ValidationError(_l("The letters cannot have been posted after today."))
 
     def chosen_campaign(self) -> Campaign | None:
         return self.campaigns.get(self.campaign_id.data) if self.campaign_id.data else None

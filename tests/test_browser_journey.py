@@ -293,8 +293,9 @@ def test_the_template_is_filled_without_reloading(app: Flask, page: Any) -> None
     assert posts == [f"/prisoners/{prisoner_id}/write/template"]
     # Writing over the template, then choosing another, asks first; "no" keeps the words.
     page.fill("#letter-text", "Моё собственное письмо.")
-    page.once("dialog", lambda dialog: dialog.dismiss())
-    page.click("text=Use this template")
+    with page.expect_event("dialog") as asked:  # fails if the page does not ask
+        page.click("text=Use this template")
+    asked.value.dismiss()
     page.wait_for_timeout(300)
     assert letter(page) == "Моё собственное письмо."
     assert page.requested_hosts == {"127.0.0.1"}

@@ -249,6 +249,13 @@ def test_page_and_messages_follow_the_readers_language(
         f"/prisoners/{prisoner_id}/write", headers={"Accept-Language": "ru"}
     ).get_data(as_text=True)
     assert '<html lang="ru">' in html
+    # The script's own messages, not only the page around them, are in Russian.
+    match = re.search(r"data-config='([^']*)'", html)
+    assert match is not None
+    messages = json.loads(html_module.unescape(match.group(1)))["messages"]
+    assert messages["empty"] == "Пока ничего не написано."
+    assert messages["pages"]["2"] == "Письмо займёт 2 страницы."
+    assert messages["pages"]["5"] == "Письмо займёт 5 страниц."
 
 
 def test_choosing_a_template_without_javascript_fills_the_letter_for_the_writer(

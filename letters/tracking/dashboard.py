@@ -282,25 +282,29 @@ def utc_iso(moment: datetime) -> str:
 
 def letter_log_rows() -> Iterator[list[str]]:
     """The letter log, oldest first, as cells in ``LETTER_LOG_HEADER`` order (unprotected)."""
+    # Each name is worked out once per prisoner, not once per row: the log has tens of
+    # thousands of rows for a few hundred people (bench/dashboard.py).
+    names = {
+        prisoner.id: display_name(prisoner) for prisoner in db.session.scalars(select(Prisoner))
+    }
     # Only the columns exported are selected: user_id is never even read.
     query = (
         select(
             LetterSent.sent_on,
-            Prisoner,
+            LetterSent.prisoner_id,
             LetterSent.letters,
             LetterSent.via,
             Campaign.name,
             LetterSent.created_at,
         )
-        .join(Prisoner, Prisoner.id == LetterSent.prisoner_id)
         .outerjoin(Campaign, Campaign.id == LetterSent.campaign_id)
         .order_by(LetterSent.sent_on, LetterSent.id)
     )
-    for sent_on, prisoner, letters, via, campaign, created_at in db.session.execute(query):
+    for sent_on, prisoner_id, letters, via, campaign, created_at in db.session.execute(query):
         yield [
             sent_on.isoformat(),
-            str(prisoner.id),
-            display_name(prisoner),
+            str(prisoner_id),
+            names[prisoner_id],
             str(letters),
             via.value,
             campaign or "",

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from letters.extensions import db
 from letters.models import AddressHistoryEntry, Facility, Gender, Prisoner, Status
+from letters.prisoners.services import facility_address_text
 
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -681,3 +682,18 @@ def test_anonymous_visitors_are_sent_to_log_in(
     assert response.status_code == 302
     assert "/login" in response.headers["Location"]
     assert count(app, Facility) == 1
+
+
+def test_the_frozen_address_keeps_every_line_of_the_facility(app: Flask) -> None:
+    with app.app_context():
+        facility = make_facility(
+            name="Wohnheim",
+            street_address="Seidelstraße 39",
+            city_area="Tegel",
+            city="Berlin",
+            postal_code="13507",
+            country_code="DE",
+            country_area="",
+        )
+        text = facility_address_text(facility)
+        assert text.splitlines() == ["Wohnheim", "Seidelstraße 39", "Tegel", "13507 Berlin", "DE"]

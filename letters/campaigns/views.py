@@ -133,7 +133,6 @@ def report(campaign_id: int) -> str:
     return render_template(
         "campaigns/report.html",
         report=services.report_back(campaign),
-        display_name=display_name,
     )
 
 
@@ -164,7 +163,6 @@ def _show(campaign: Campaign, form: RecordLettersForm) -> str:
         # Letters counted to the campaign for someone it did not choose (a visitor picked the
         # campaign on any prisoner's page): shown so the totals add up.
         others=services.other_prisoners(done, chosen_ids),
-        display_name=display_name,
         with_address=[p for p in campaign.prisoners if p.facility_id is not None],
         entries=services.recent_entries(campaign),
         via_labels=VIA_LABELS,

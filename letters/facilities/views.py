@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
@@ -9,18 +7,8 @@ from werkzeug.wrappers import Response
 from ..auth.decorators import coordinator_required
 from ..extensions import db
 from ..models import Facility
-from ..prisoners.services import STATUS_LABELS, display_name
 from . import bp, services
 from .forms import FacilityForm
-
-
-@bp.context_processor
-def display_helpers() -> dict[str, Any]:
-    return {
-        "display_name": display_name,
-        "status_label": lambda status: STATUS_LABELS.get(status, status),
-        "country_label": services.country_label,
-    }
 
 
 @bp.route("/")

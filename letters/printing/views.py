@@ -20,7 +20,7 @@ from werkzeug.wrappers import Response
 from ..auth.decorators import coordinator_required
 from ..extensions import db
 from ..models import Campaign, Prisoner
-from ..prisoners.services import FieldError, display_name, listed_prisoner_or_404
+from ..prisoners.services import FieldError, listed_prisoner_or_404
 from . import bp, services
 from .download import pdf_download
 from .envelopes import render_envelopes
@@ -62,11 +62,6 @@ def print_helpers() -> dict[str, Any]:
     # The profile belongs to the prisoners blueprint; it asks for its print forms by name, so
     # they are built only on the page that shows them.
     return {"print_options": print_options}
-
-
-@bp.context_processor
-def display_helpers() -> dict[str, Any]:
-    return {"display_name": display_name}
 
 
 # --- public: one envelope, one letter sheet ---------------------------------------------------

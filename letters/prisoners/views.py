@@ -25,8 +25,10 @@ from .forms import (
 )
 
 
-@bp.context_processor
+@bp.app_context_processor
 def display_helpers() -> dict[str, Any]:
+    # For every blueprint's templates: a prisoner's name, status, country and languages are
+    # shown the same way on every page.
     return {
         "display_name": services.display_name,
         "status_label": lambda status: services.STATUS_LABELS.get(status, status),

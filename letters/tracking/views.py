@@ -17,7 +17,7 @@ from ..csv_io.views import csv_download
 from ..extensions import db, limiter
 from ..models import AddressReport, Prisoner
 from ..prisoners.forms import flash_errors
-from ..prisoners.services import STATUS_LABELS, display_name, listed_prisoner_or_404
+from ..prisoners.services import STATUS_LABELS, listed_prisoner_or_404
 from . import bp, calendar, mail, services
 from .chart import weekly_chart
 from .dashboard import RECENT_MAIL_EVENTS, letter_log_csv, overview
@@ -58,7 +58,6 @@ def birthdays() -> str:
         birthdays=services.upcoming_birthdays(today, days=services.PAGE_DAYS),
         today=today,
         days=services.PAGE_DAYS,
-        display_name=display_name,
     )
 
 
@@ -86,9 +85,7 @@ def report_address(prisoner_id: int) -> str | Response | tuple[str, int]:
     prisoner = listed_prisoner_or_404(prisoner_id)
     form = AddressReportForm()
     if not form.validate():
-        page = render_template(
-            "tracking/report_address.html", prisoner=prisoner, form=form, display_name=display_name
-        )
+        page = render_template("tracking/report_address.html", prisoner=prisoner, form=form)
         return page, 400
     mail.report_address(prisoner, form.message.data or "")
     db.session.commit()
@@ -147,7 +144,6 @@ def needs_checking() -> str:
         "tracking/needs_checking.html",
         items=mail.needs_checking(date.today()),
         max_age_days=mail.MAX_AGE_DAYS,
-        display_name=display_name,
     )
 
 

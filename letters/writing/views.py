@@ -237,6 +237,5 @@ def _page(
         # In the page rather than fetched: one request fewer before the count shows
         # (/writing/metrics.json serves the same document to anyone who wants it).
         layout_metrics=services.layout_metrics(),
-        display_name=display_name,
         language_name=language_name,
     )

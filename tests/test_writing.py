@@ -256,6 +256,7 @@ def test_page_and_messages_follow_the_readers_language(
     assert messages["empty"] == "Пока ничего не написано."
     assert messages["pages"]["2"] == "Письмо займёт 2 страницы."
     assert messages["pages"]["5"] == "Письмо займёт 5 страниц."
+    assert "20\xa0000" in messages["too_long"]  # Russian groups digits with a space, not ","
 
 
 def test_choosing_a_template_without_javascript_fills_the_letter_for_the_writer(

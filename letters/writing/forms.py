@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -177,8 +178,8 @@ class LetterForm(FlaskForm):
                 _l(
                     "The letter is %(length)s characters long; at most %(limit)s can be printed "
                     "at once. Shorten it, or split it into two letters.",
-                    length=f"{len(text):,}",
-                    limit=f"{MAX_LETTER_CHARS:,}",
+                    length=format_decimal(len(text)),
+                    limit=format_decimal(MAX_LETTER_CHARS),
                 )
             )
 

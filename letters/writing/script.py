@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import url_for
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from ..models import Prisoner
 from ..prisoners.services import display_name, language_name
@@ -91,7 +91,7 @@ def script_config(
                 "The letter is %(length)s characters long; at most %(limit)s can be printed at "
                 "once. Shorten it, or split it into two letters.",
                 length="%(length)s",
-                limit=f"{services.MAX_LETTER_CHARS:,}",
+                limit=format_decimal(services.MAX_LETTER_CHARS),
             ),
             "replace_draft": _("Replace what you have written with this template?"),
             "clear_draft": _("Delete this draft from this browser? It cannot be undone."),

@@ -68,7 +68,10 @@ from sqlalchemy import delete, event, func, insert, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from letters import create_app  # noqa: E402
+from letters.dashboard import services as dashboard  # noqa: E402
 from letters.extensions import db  # noqa: E402
+from letters.letterlog import export  # noqa: E402
+from letters.letterlog.need import page_by_need, pick_candidates, prisoners_by_need  # noqa: E402
 from letters.models import (  # noqa: E402
     AddressHistoryEntry,
     Campaign,
@@ -85,12 +88,6 @@ from letters.models import (  # noqa: E402
     campaign_prisoners,
 )
 from letters.prisoners.services import prisoner_query, save_prisoner  # noqa: E402
-from letters.tracking import dashboard  # noqa: E402
-from letters.tracking.services import (  # noqa: E402
-    page_by_need,
-    pick_candidates,
-    prisoners_by_need,
-)
 
 PAGE_SIZE = 50  # the public list's page (config PAGE_SIZE)
 DAYS_OF_LOG = 730  # letter-log rows are dated over the last two years
@@ -345,7 +342,7 @@ OPERATIONS: list[tuple[str, Operation]] = [
     ("  prisoner_activity", dashboard.prisoner_activity),
     ("  campaign_progress", lambda _today: dashboard.campaign_progress()),
     ("  mail_summary", dashboard.mail_summary),
-    ("letter_log_csv()", lambda _today: dashboard.letter_log_csv()),
+    ("letter_log_csv()", lambda _today: export.letter_log_csv()),
     ("prisoners_by_need, first 50", by_need_first_page),
     ("public list, page 1 (view)", public_list_page),
     ("pick_candidates()", pick_candidates),

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Blueprint, Flask
 from flask_babel import get_locale
 
-from . import config, database, models, security  # noqa: F401  (models: for migrations)
-from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from letters import config, database, display, models, security  # noqa: F401  (models: for migrations)
+from letters.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,40 +34,59 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=security.select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
     database.init_app(app)
+    display.init_app(app)
     security.init_app(app)
 
-    from . import cli
-    from .api import bp as api_bp
-    from .auth import bp as auth_bp
-    from .auth import sessions
-    from .campaigns import bp as campaigns_bp
-    from .csv_io import bp as csv_bp
-    from .drafting import bp as drafting_bp
-    from .facilities import bp as facilities_bp
-    from .guidelines import bp as guidelines_bp
-    from .printing import bp as printing_bp
-    from .prisoners import bp as prisoners_bp
-    from .tracking import bp as tracking_bp
-    from .writing import bp as writing_bp
+    from letters import cli
+    from letters.auth import sessions
 
     sessions.init_app(app)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(prisoners_bp)
-    app.register_blueprint(facilities_bp)
-    app.register_blueprint(csv_bp)
-    app.register_blueprint(printing_bp)
-    app.register_blueprint(guidelines_bp)
-    app.register_blueprint(drafting_bp)
-    app.register_blueprint(writing_bp)
-    app.register_blueprint(tracking_bp)
-    app.register_blueprint(campaigns_bp)
-    app.register_blueprint(api_bp)
+    for blueprint in blueprints():
+        app.register_blueprint(blueprint)
     cli.init_app(app)
 
     if app.config["AUTO_MIGRATE"]:
         database.upgrade_to_latest(app)
     if not app.config.get("TESTING"):
-        from .auth.first_run import announce_setup_link
+        from letters.auth.first_run import announce_setup_link
 
         announce_setup_link(app)
     return app
+
+
+def blueprints() -> list[Blueprint]:
+    """Every feature's pages. Imported here, not by the packages' ``__init__``, so any module can
+    be imported alone without pulling in the whole app."""
+    from letters.api.views import bp as api
+    from letters.auth.views import bp as auth
+    from letters.birthdays.views import bp as birthdays
+    from letters.campaigns.views import bp as campaigns
+    from letters.csv_io.views import bp as csv_io
+    from letters.dashboard.views import bp as dashboard
+    from letters.drafting.views import bp as drafting
+    from letters.facilities.views import bp as facilities
+    from letters.guidelines.views import bp as guidelines
+    from letters.letterlog.views import bp as letterlog
+    from letters.mail.views import bp as mail
+    from letters.printing.views import bp as printing
+    from letters.prisoners.views import bp as prisoners
+    from letters.settings.views import bp as settings
+    from letters.writing.views import bp as writing
+
+    return [
+        auth,
+        prisoners,
+        facilities,
+        csv_io,
+        printing,
+        settings,
+        guidelines,
+        drafting,
+        writing,
+        birthdays,
+        mail,
+        letterlog,
+        dashboard,
+        campaigns,
+        api,
+    ]

@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import argon2
 from flask import Flask
 
 #: A key shorter than this is refused outside development: it could be guessed offline from a
@@ -37,9 +38,17 @@ DEFAULTS: dict[str, Any] = {
     # The country a visitor is assumed to post from on public pages; empty means "abroad",
     # so the destination country is always printed.
     "POSTED_FROM": "",
-    # "I sent it" per network address (counted in memory only). Generous: a letter-writing
-    # evening shares one address; a script recording hundreds is stopped.
+    # "I sent it" per network address (counted in memory only). Generous: a whole
+    # letter-writing evening on one café network stays under it; a script recording hundreds
+    # is stopped.
     "SENT_RATE_LIMIT": "60 per hour",
+    # Reports of a wrong address are short notes from visitors: a few an hour from one network
+    # is plenty.
+    "ADDRESS_REPORT_RATE_LIMIT": "5 per hour",
+    # Argon2id cost of a password hash (argon2-cffi's recommended defaults). The parameters are
+    # stored in every hash, so raising them later still verifies old hashes.
+    "ARGON2_TIME_COST": argon2.DEFAULT_TIME_COST,
+    "ARGON2_MEMORY_COST": argon2.DEFAULT_MEMORY_COST,
     # How many prisoners a list page shows at once.
     "PAGE_SIZE": 50,
 }

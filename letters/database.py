@@ -9,7 +9,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from .extensions import db
+from letters.extensions import db
 
 SQLITE_CACHE_KIB = 64 * 1024
 

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .extensions import db
+from letters.extensions import db
 
 
 def utcnow() -> datetime:
@@ -46,6 +46,10 @@ class Status(enum.StrEnum):
     IN_TRANSIT = "in_transit"
     RELEASED = "released"
     DECEASED = "deceased"
+
+
+# Nobody should be sent a letter "next" who cannot receive one in prison.
+NOT_WRITABLE = (Status.RELEASED, Status.DECEASED)
 
 
 # Longest accepted value per text column: the same limit guards forms, CSV and the database.
@@ -139,7 +143,8 @@ class Facility(db.Model):  # type: ignore[name-defined]
     allows_stamps: Mapped[bool | None] = mapped_column(default=None)
     restrictions: Mapped[str] = mapped_column(Text, default="")
     transit_notes: Mapped[str] = mapped_column(Text, default="")
-    # Days a letter takes to arrive; None: the default for the route (see tracking rules).
+    # Days a letter takes to arrive; None: the default for the route
+    # (birthdays.services.transit_days).
     transit_days: Mapped[int | None] = mapped_column(default=None)
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

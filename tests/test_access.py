@@ -32,11 +32,11 @@ PUBLIC_ENDPOINTS = {
     "api.prisoners",
     "api.prisoner",
     # Who needs a letter next, and birthdays (day and month only).
-    "tracking.write_next",
-    "tracking.birthdays",
-    "tracking.birthdays_ics",
+    "writing.write_next",
+    "birthdays.upcoming",
+    "birthdays.calendar_feed",
     # Any visitor may report an inaccurate address (a message only, rate-limited).
-    "tracking.report_address",
+    "mail.report_address",
     # A campaign's report-back page, once a coordinator publishes it (404 until then).
     "campaigns.report",
 }

@@ -11,9 +11,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from icalendar import Calendar
 
+from letters.birthdays import services
 from letters.extensions import db
 from letters.models import Facility, GroupSettings, Prisoner
-from letters.tracking import services
 from tests.conftest import make_facility, make_prisoner
 
 # Years nobody would mistake for anything else in a page or a feed.

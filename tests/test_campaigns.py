@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from letters.campaigns import services
 from letters.extensions import db
 from letters.models import Campaign, CampaignKind, LetterSent, Prisoner, SentVia, Status
-from letters.prisoners.services import FieldError
+from letters.validation import FieldError
 from letters.writing.services import campaign_for, current_campaigns
 
 

@@ -26,8 +26,8 @@ from letters import create_app
 from letters.campaigns.services import CampaignFields, progress, record_letters, save_campaign
 from letters.database import SQLITE_CACHE_KIB
 from letters.extensions import db
+from letters.letterlog.services import letters_sent_count, record_letter_sent
 from letters.models import Campaign, CampaignKind, LetterSent, Prisoner
-from letters.writing.services import letters_sent_count, record_letter_sent
 
 WRITERS = 50
 # Generous: 50 transactions serialised by SQLite's write lock take well under a second here;

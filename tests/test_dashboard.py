@@ -16,7 +16,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from letters.dashboard import chart
+from letters.dashboard import services as dashboard
 from letters.extensions import db
+from letters.mail import services as mail
 from letters.models import (
     Campaign,
     CampaignKind,
@@ -27,7 +30,6 @@ from letters.models import (
     Status,
     User,
 )
-from letters.tracking import chart, dashboard, mail
 
 # A Wednesday; its week starts on Monday 3 November.
 TODAY = date(2025, 11, 5)

@@ -11,10 +11,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from letters.birthdays.services import upcoming_birthdays
 from letters.extensions import db
 from letters.facilities.services import find_facility, save_facility
 from letters.models import Facility, Status
-from letters.tracking.services import upcoming_birthdays
 
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"

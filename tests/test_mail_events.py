@@ -13,9 +13,9 @@ from sqlalchemy import func, inspect, select
 from werkzeug.test import TestResponse
 
 from letters.extensions import db
+from letters.mail import services as mail
 from letters.models import AddressReport, MailEvent, MailEventKind, Prisoner, ReturnReason
 from letters.prisoners.services import transfer_prisoner
-from letters.tracking import mail
 
 NOTICE = "This address needs checking: a letter came back"
 TODAY = date(2026, 6, 1)

@@ -12,8 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from letters.extensions import db
+from letters.letterlog import need as services
 from letters.models import LetterSent, Prisoner, Status
-from letters.tracking import services
 
 TODAY = date(2025, 6, 15)
 

@@ -29,6 +29,7 @@ from sqlalchemy import delete, inspect, literal_column, select, table
 
 from letters.drafting.placeholders import BLANK
 from letters.extensions import db
+from letters.letterlog.services import letters_sent_count, record_letter_sent
 from letters.models import (
     AvoidTerm,
     Campaign,
@@ -687,15 +688,15 @@ def test_the_profile_links_to_the_writing_page_and_counts_letters(
 def test_letters_sent_count_adds_up_the_rows(app: Flask, ctx: None) -> None:
     prisoner = make_prisoner()
     other = make_prisoner(family_name="Другой")
-    services.record_letter_sent(prisoner)
-    services.record_letter_sent(prisoner, letters=4, via=SentVia.EVENING)
-    services.record_letter_sent(other)
+    record_letter_sent(prisoner)
+    record_letter_sent(prisoner, letters=4, via=SentVia.EVENING)
+    record_letter_sent(other)
     db.session.commit()
-    assert services.letters_sent_count(prisoner.id) == 5
-    assert services.letters_sent_count(other.id) == 1
-    assert services.letters_sent_count(other.id + 100) == 0
+    assert letters_sent_count(prisoner.id) == 5
+    assert letters_sent_count(other.id) == 1
+    assert letters_sent_count(other.id + 100) == 0
     with pytest.raises(ValueError, match="at least 1"):
-        services.record_letter_sent(prisoner, letters=0)
+        record_letter_sent(prisoner, letters=0)
 
 
 def test_current_campaigns_include_open_ended_ones(app: Flask, ctx: None) -> None:

@@ -6,14 +6,17 @@ API is read-only, needs no cookie, and says nothing the public profile does not.
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import Blueprint, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from ..extensions import db
-from ..prisoners.services import listed_prisoner_or_404, prisoner_query
-from ..security import ERROR_PAGE_CODES
-from . import bp, services
+from letters.api import services
+from letters.extensions import db
+from letters.lookups import listed_prisoner_or_404
+from letters.prisoners.services import prisoner_query
+from letters.security import ERROR_PAGE_CODES
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # Short: a group's page may show a count a minute old, and a new listing or an unlisting
 # reaches every site within that minute.

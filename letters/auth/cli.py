@@ -12,9 +12,9 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from ..extensions import db
-from ..models import Role
-from . import services
+from letters.auth import services
+from letters.extensions import db
+from letters.models import Role
 
 users = AppGroup("users", help="Coordinator accounts.")
 

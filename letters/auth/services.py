@@ -19,7 +19,7 @@ import secrets
 from datetime import timedelta
 from functools import cache
 
-from argon2 import DEFAULT_MEMORY_COST, DEFAULT_TIME_COST, PasswordHasher, Type
+from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
@@ -27,8 +27,8 @@ from sqlalchemy import delete, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-from ..extensions import db
-from ..models import LoginFailure, Role, User, utcnow
+from letters.extensions import db
+from letters.models import LoginFailure, Role, User, utcnow
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 128
@@ -105,8 +105,8 @@ def _hasher() -> PasswordHasher:
     # it dearer; the parameters are stored in every hash, so old hashes still verify.
     config = current_app.config
     return PasswordHasher(
-        time_cost=config.get("ARGON2_TIME_COST") or DEFAULT_TIME_COST,
-        memory_cost=config.get("ARGON2_MEMORY_COST") or DEFAULT_MEMORY_COST,
+        time_cost=config["ARGON2_TIME_COST"],
+        memory_cost=config["ARGON2_MEMORY_COST"],
         type=Type.ID,
     )
 
@@ -128,13 +128,11 @@ def verify_password(password_hash: str, password: str) -> bool:
 def _dummy_verify(password: str) -> None:
     """Spend as long as a real check, so response time does not tell which e-mails exist."""
     config = current_app.config
-    verify_password(
-        _dummy_hash(config.get("ARGON2_TIME_COST"), config.get("ARGON2_MEMORY_COST")), password
-    )
+    verify_password(_dummy_hash(config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST"]), password)
 
 
 @cache
-def _dummy_hash(_time_cost: int | None, _memory_cost: int | None) -> str:
+def _dummy_hash(_time_cost: int, _memory_cost: int) -> str:
     # Keyed on the cost so the dummy costs what a real hash costs under the current settings.
     return hash_password(secrets.token_urlsafe(16))
 

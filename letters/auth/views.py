@@ -5,17 +5,18 @@ Thin: each view parses a form, calls :mod:`letters.auth.services`, and shows the
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from ..extensions import db
-from ..models import User
-from ..security import is_safe_next
-from . import bp, first_run, services
-from .decorators import coordinator_required
-from .forms import ChangePasswordForm, LoginForm, SetupForm
+from letters.auth import first_run, services
+from letters.auth.forms import ChangePasswordForm, LoginForm, SetupForm
+from letters.extensions import db
+from letters.models import User
+from letters.security import is_safe_next
+
+bp = Blueprint("auth", __name__)
 
 Page = str | tuple[str, int] | Response
 
@@ -67,7 +68,7 @@ def logout() -> Response:
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
-@coordinator_required
+@login_required
 def change_password() -> Page:
     form = ChangePasswordForm()
     if form.validate_on_submit():

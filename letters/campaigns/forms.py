@@ -18,12 +18,12 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import DateInput, NumberInput
 
-from ..models import MAX_LENGTH, Campaign, CampaignKind, Prisoner, SentVia
-from ..printing.forms import MultiCheckboxField
-from ..prisoners.forms import Checked, required, strip
-from ..prisoners.services import display_name, parse_date
-from ..writing.services import MAX_LETTERS_PER_ENTRY
-from .services import MAX_GOAL, CampaignFields
+from letters.campaigns.services import MAX_GOAL, CampaignFields
+from letters.display import display_name
+from letters.form_helpers import Checked, MultiCheckboxField, required, strip
+from letters.letterlog.services import MAX_LETTERS_PER_ENTRY
+from letters.models import MAX_LENGTH, Campaign, CampaignKind, Prisoner, SentVia
+from letters.validation import parse_date
 
 KIND_LABELS = {
     CampaignKind.EVENING: _l("A letter-writing evening"),

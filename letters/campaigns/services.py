@@ -16,9 +16,14 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from ..extensions import db
-from ..models import (
+from letters.display import display_name
+from letters.extensions import db
+from letters.letterlog.need import order_by_need
+from letters.letterlog.services import MAX_LETTERS_PER_ENTRY, record_letter_sent
+from letters.lookups import prisoners_by_id
+from letters.models import (
     MAX_LENGTH,
+    NOT_WRITABLE,
     Campaign,
     CampaignKind,
     LetterSent,
@@ -26,10 +31,7 @@ from ..models import (
     SentVia,
     User,
 )
-from ..printing.services import prisoners_by_id
-from ..prisoners.services import FieldError, display_name
-from ..tracking.services import NOT_WRITABLE, order_by_need
-from ..writing.services import MAX_LETTERS_PER_ENTRY, record_letter_sent
+from letters.validation import FieldError
 
 # A goal beyond this is a typing slip too: the largest solidarity weeks count in thousands.
 MAX_GOAL = 100_000

@@ -3,24 +3,31 @@ evening's letters are recorded), and the public report-back page."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from ..auth.decorators import coordinator_required
-from ..extensions import db
-from ..models import Campaign
-from ..prisoners.services import FieldError, display_name
-from . import bp, services
-from .forms import KIND_LABELS, VIA_LABELS, CampaignForm, RecordLettersForm, record_letters_form
+from letters.campaigns import services
+from letters.campaigns.forms import (
+    KIND_LABELS,
+    VIA_LABELS,
+    CampaignForm,
+    RecordLettersForm,
+    record_letters_form,
+)
+from letters.display import display_name
+from letters.extensions import db
+from letters.models import Campaign
+from letters.validation import FieldError
 
-View = str | Response | tuple[str, int]
+bp = Blueprint("campaigns", __name__)
 
 
 @bp.route("/manage/campaigns")
-@coordinator_required
+@login_required
 def index() -> str:
     return render_template(
         "campaigns/index.html", campaigns=services.campaign_progress(), kinds=KIND_LABELS
@@ -28,8 +35,8 @@ def index() -> str:
 
 
 @bp.route("/manage/campaigns/new", methods=["GET", "POST"])
-@coordinator_required
-def create() -> View:
+@login_required
+def create() -> ResponseReturnValue:
     form = CampaignForm(services.choosable_prisoners())
     if form.validate_on_submit():
         campaign = _save(None, form)
@@ -40,8 +47,8 @@ def create() -> View:
 
 
 @bp.route("/manage/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"])
-@coordinator_required
-def edit(campaign_id: int) -> View:
+@login_required
+def edit(campaign_id: int) -> ResponseReturnValue:
     campaign = db.get_or_404(Campaign, campaign_id)
     form = CampaignForm(
         services.choosable_prisoners(campaign), data=CampaignForm.initial_data(campaign)
@@ -53,7 +60,7 @@ def edit(campaign_id: int) -> View:
 
 
 @bp.post("/manage/campaigns/<int:campaign_id>/delete")
-@coordinator_required
+@login_required
 def delete(campaign_id: int) -> Response:
     """Delete a campaign created by mistake (one with no letters counted to it)."""
     campaign = db.get_or_404(Campaign, campaign_id)  # (CSRFProtect checked the token already)
@@ -69,15 +76,15 @@ def delete(campaign_id: int) -> Response:
 
 
 @bp.route("/manage/campaigns/<int:campaign_id>")
-@coordinator_required
+@login_required
 def show(campaign_id: int) -> str:
     campaign = db.get_or_404(Campaign, campaign_id)
     return _show(campaign, record_letters_form(campaign.prisoners, formdata=None))
 
 
 @bp.post("/manage/campaigns/<int:campaign_id>/letters")
-@coordinator_required
-def record(campaign_id: int) -> View:
+@login_required
+def record(campaign_id: int) -> ResponseReturnValue:
     """Log an evening's letters: one row per prisoner written to, all or nothing."""
     campaign = db.get_or_404(Campaign, campaign_id)
     form = record_letters_form(campaign.prisoners)
@@ -104,7 +111,7 @@ def record(campaign_id: int) -> View:
 
 
 @bp.post("/manage/campaigns/<int:campaign_id>/letters/<int:entry_id>/delete")
-@coordinator_required
+@login_required
 def remove_entry(campaign_id: int, entry_id: int) -> Response:
     """Correct the log: remove one entry of this campaign (a mistyped number, a double send)."""
     campaign = db.get_or_404(Campaign, campaign_id)  # (CSRFProtect checked the token already)

@@ -28,21 +28,20 @@ from flask_babel.speaklater import LazyString
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..addressing import PostalAddress, normalize_address, validate_address
-from ..extensions import db
-from ..facilities.services import find_facility
-from ..models import Facility, Prisoner
-from ..prisoners.services import (
+from letters.addressing import PostalAddress, normalize_address, validate_address
+from letters.display import birth_text
+from letters.extensions import db
+from letters.facilities.services import find_facility
+from letters.models import Facility, Prisoner
+from letters.prisoners.services import save_prisoner, transfer_prisoner
+from letters.validation import (
     FieldError,
-    birth_text,
     check_length,
     parse_birth,
     parse_date,
     parse_gender,
     parse_languages,
     parse_status,
-    save_prisoner,
-    transfer_prisoner,
 )
 
 # The columns, in the order the export writes them, with the line the import page shows.

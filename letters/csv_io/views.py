@@ -5,34 +5,21 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from flask import Response, render_template
+from flask import Blueprint, Response, render_template
+from flask_login import login_required
 
-from ..auth.decorators import coordinator_required
-from . import bp
-from .forms import ImportForm
-from .services import COLUMNS, COUNT_LABELS, export_csv, import_csv
+from letters.csv_io.forms import ImportForm
+from letters.csv_io.services import COLUMNS, COUNT_LABELS, export_csv, import_csv
+from letters.downloads import CSV, private_download
 
-CSV_MIMETYPE = "text/csv; charset=utf-8"
+bp = Blueprint("csv_io", __name__, url_prefix="/manage/prisoners")
+
 # Prisoners in five countries; also tests/data/five_countries.csv, which a test keeps equal.
 SAMPLE = Path(__file__).with_name("sample.csv")
 
 
-def csv_download(body: bytes, filename: str) -> Response:
-    """A CSV file as a download; shared by every CSV export (prisoners, the letter log)."""
-    return Response(
-        body,
-        headers={
-            "Content-Type": CSV_MIMETYPE,
-            # The name is ours, never taken from the request.
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            # A list of people and where they are held must not sit in a shared cache.
-            "Cache-Control": "no-store",
-        },
-    )
-
-
 @bp.route("/import", methods=["GET", "POST"])
-@coordinator_required
+@login_required
 def import_form() -> tuple[str, int]:
     form = ImportForm()
     result = None
@@ -52,15 +39,15 @@ def import_form() -> tuple[str, int]:
 
 
 @bp.route("/export.csv")
-@coordinator_required
+@login_required
 def export() -> Response:
     # A byte-order mark, so Excel reads the Cyrillic as UTF-8; the import accepts it.
     body = export_csv(bom=True).encode("utf-8")
-    return csv_download(body, f"prisoners-{date.today().isoformat()}.csv")
+    return private_download(body, f"prisoners-{date.today().isoformat()}.csv", CSV)
 
 
 @bp.route("/sample.csv")
-@coordinator_required
+@login_required
 def sample() -> Response:
     body = SAMPLE.read_bytes()
-    return csv_download(body, "prisoners-sample.csv")
+    return private_download(body, "prisoners-sample.csv", CSV)

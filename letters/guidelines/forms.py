@@ -10,10 +10,10 @@ from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAr
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 from wtforms.widgets import NumberInput
 
-from ..facilities.services import country_choices
-from ..models import GuidelineSection
-from ..prisoners.forms import required, strip
-from . import services
+from letters.display import country_choices
+from letters.form_helpers import required, strip
+from letters.guidelines import services
+from letters.models import GuidelineSection
 
 TOO_LONG = _l("Too long: %(length)d characters, at most %(max)d.")
 

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
-from werkzeug.wrappers import Response
+from flask_login import login_required
 
-from ..auth.decorators import coordinator_required
-from ..extensions import db
-from ..models import GuidelineSection
-from . import bp, services
-from .forms import GuidelineSectionForm, NewGuidelineSectionForm
-from .markdown import render_markdown
+from letters.extensions import db
+from letters.guidelines import services
+from letters.guidelines.forms import GuidelineSectionForm, NewGuidelineSectionForm
+from letters.guidelines.markdown import render_markdown
+from letters.models import GuidelineSection
+
+bp = Blueprint("guidelines", __name__)
 
 # --- public -----------------------------------------------------------------------------------
 
@@ -36,7 +38,7 @@ def index() -> str:
 
 
 @bp.route("/manage/guidelines")
-@coordinator_required
+@login_required
 def manage() -> str:
     return render_template(
         "guidelines/manage.html",
@@ -47,8 +49,8 @@ def manage() -> str:
 
 
 @bp.route("/manage/guidelines/new", methods=["GET", "POST"])
-@coordinator_required
-def create() -> str | Response:
+@login_required
+def create() -> ResponseReturnValue:
     form = NewGuidelineSectionForm()
     if form.validate_on_submit():
         section = form.new_section()
@@ -60,8 +62,8 @@ def create() -> str | Response:
 
 
 @bp.route("/manage/guidelines/<int:section_id>/edit", methods=["GET", "POST"])
-@coordinator_required
-def edit(section_id: int) -> str | Response:
+@login_required
+def edit(section_id: int) -> ResponseReturnValue:
     section = db.get_or_404(GuidelineSection, section_id)
     form = GuidelineSectionForm(obj=section)
     if form.validate_on_submit():

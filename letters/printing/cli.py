@@ -14,13 +14,15 @@ import click
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
-from ..models import Prisoner
-from ..prisoners.services import FieldError
-from . import services
-from .envelopes import render_envelopes
-from .formats import ENVELOPES, LABEL_SHEETS, SHEETS
-from .pack import render_evening_pack
-from .sheets import render_letter_sheets
+from letters.lookups import prisoners_by_id
+from letters.models import Prisoner
+from letters.printing import services
+from letters.printing.envelopes import render_envelopes
+from letters.printing.formats import ENVELOPES, LABEL_SHEETS, SHEETS
+from letters.printing.pack import render_evening_pack
+from letters.printing.sheets import render_letter_sheets
+from letters.settings.services import group_return_lines, group_settings
+from letters.validation import FieldError
 
 printing = AppGroup("print", help="Print envelopes, letter sheets and evening packs as PDF.")
 
@@ -77,7 +79,7 @@ def envelopes_command(
     prisoners = _chosen(prisoner_ids)
     _require_addresses(prisoners)
     country = _country(posted_from)
-    lines = () if no_return else services.group_return_lines()
+    lines = () if no_return else group_return_lines()
     envelopes = [services.envelope_for(p, country, lines) for p in prisoners]
     pages = _write(out, lambda stream: render_envelopes(envelopes, size.upper(), stream))
     click.echo(
@@ -208,7 +210,7 @@ def pack_command(
         posted_from=_country(posted_from),
         label_sheet=label_sheet,
         start_at=start_at,
-        return_lines=() if no_return else services.group_return_lines(),
+        return_lines=() if no_return else group_return_lines(),
     )
     pages = _write(out, lambda stream: render_evening_pack(pack, stream))
     click.echo(
@@ -233,7 +235,7 @@ def _chosen(prisoner_ids: Sequence[int]) -> list[Prisoner]:
     """The prisoners named, or everyone printable; a clear error for an unknown id or none."""
     if prisoner_ids:
         try:
-            return services.prisoners_by_id(prisoner_ids)
+            return prisoners_by_id(prisoner_ids)
         except LookupError as exc:
             raise click.ClickException(str(exc.args[0])) from None
     prisoners = services.listed_printable_prisoners()
@@ -254,7 +256,7 @@ def _require_addresses(prisoners: Sequence[Prisoner]) -> None:
 def _country(value: str | None) -> str | None:
     """``--from``: a country code, ``abroad``, or nothing for the group's home country."""
     if value is None or not value.strip():
-        value = services.group_settings().home_country
+        value = group_settings().home_country
     elif value.strip().lower() == ABROAD:
         return None
     try:

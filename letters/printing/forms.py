@@ -18,19 +18,22 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
-    StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, NumberRange, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..facilities.services import country_choices
-from ..models import MAX_LENGTH, Prisoner
-from ..prisoners.forms import Checked, strip
-from ..prisoners.services import FieldError, check_length, display_name
-from . import services
-from .formats import ENVELOPES, LABEL_SHEETS, SHEETS
+from letters.display import country_choices, display_name
+from letters.form_helpers import Checked, MultiCheckboxField, strip
+from letters.models import Prisoner
+from letters.printing import services
+from letters.printing.formats import ENVELOPES, LABEL_SHEETS, SHEETS
+from letters.settings.services import (
+    RETURN_ADDRESS_MAX_LINE_LENGTH,
+    RETURN_ADDRESS_MAX_LINES,
+    check_return_address,
+    parse_return_address,
+)
+from letters.validation import FieldError
 
 ENVELOPE_LABELS = {
     "DL": _l("DL, 110 × 220 mm (A4 folded in three)"),
@@ -139,19 +142,18 @@ class OwnReturnAddressForm(FlaskForm):
         _l("Your return address"),
         [
             DataRequired(message=_l("Type the return address to print, or go back.")),
-            Checked(services.check_return_address),
+            Checked(check_return_address),
         ],
         filters=[strip],
         description=_l(
             "One line per line on the envelope, at most %(count)s lines. It is printed and "
             "forgotten: this site does not keep it.",
-            count=services.RETURN_ADDRESS_MAX_LINES,
+            count=RETURN_ADDRESS_MAX_LINES,
         ),
         render_kw={
-            "rows": services.RETURN_ADDRESS_MAX_LINES,
+            "rows": RETURN_ADDRESS_MAX_LINES,
             "autocomplete": "off",
-            "maxlength": services.RETURN_ADDRESS_MAX_LINES
-            * (services.RETURN_ADDRESS_MAX_LINE_LENGTH + 2),
+            "maxlength": RETURN_ADDRESS_MAX_LINES * (RETURN_ADDRESS_MAX_LINE_LENGTH + 2),
         },
     )
     confirm_home_address = BooleanField(
@@ -168,7 +170,7 @@ class OwnReturnAddressForm(FlaskForm):
         return services.posted_from_code(self.posted_from.data)
 
     def return_lines(self) -> tuple[str, ...]:
-        return services.parse_return_address(self.return_address.data or "")
+        return parse_return_address(self.return_address.data or "")
 
 
 class SheetForm(FlaskForm):
@@ -233,13 +235,6 @@ class SheetForm(FlaskForm):
         if not fold_given:
             return services.DEFAULT_FOLD[self.size.data]
         return self.fold.data or None
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """A list of checkboxes: a coordinator unticks who is not written to this evening."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class PackForm(FlaskForm):
@@ -311,40 +306,3 @@ class PackForm(FlaskForm):
 
     def country(self) -> str | None:
         return services.posted_from_code(self.posted_from.data)
-
-
-class SettingsForm(FlaskForm):
-    """The group's own details: what prints top-left on envelopes by default."""
-
-    group_name = StringField(
-        _l("Group name"),
-        [Checked(check_length, "address_line")],
-        filters=[strip],
-        render_kw={"maxlength": MAX_LENGTH["address_line"]},
-    )
-    return_address = TextAreaField(
-        _l("Return address"),
-        [Checked(services.check_return_address)],
-        filters=[strip],
-        description=_l(
-            "Printed top-left on envelopes unless the writer chooses otherwise: one line per "
-            "line, at most %(count)s lines of %(length)s characters. A group address or a "
-            "post-office box keeps volunteers' home addresses away from the prison.",
-            count=services.RETURN_ADDRESS_MAX_LINES,
-            length=services.RETURN_ADDRESS_MAX_LINE_LENGTH,
-        ),
-        render_kw={"rows": services.RETURN_ADDRESS_MAX_LINES},
-    )
-    home_country = SelectField(
-        _l("Home country"),
-        description=_l(
-            "Where the group posts its letters: envelopes leave out the destination country "
-            "when it is the same."
-        ),
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.home_country.choices = [
-            SelectChoice("", _l("Not set (always print the destination country)"))
-        ] + [SelectChoice(code, label) for code, label in country_choices()]

@@ -12,23 +12,24 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_login import login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from ..auth.decorators import coordinator_required
-from ..extensions import db
-from ..models import Campaign, Prisoner
-from ..prisoners.services import FieldError, listed_prisoner_or_404
-from . import bp, services
-from .download import pdf_download
-from .envelopes import render_envelopes
-from .forms import EnvelopeForm, OwnReturnAddressForm, PackForm, SettingsForm, SheetForm
-from .pack import render_evening_pack
-from .sheets import render_letter_sheets
+from letters.downloads import pdf_download
+from letters.extensions import db
+from letters.lookups import listed_prisoner_or_404
+from letters.models import Campaign, Prisoner
+from letters.printing import services
+from letters.printing.envelopes import render_envelopes
+from letters.printing.forms import EnvelopeForm, OwnReturnAddressForm, PackForm, SheetForm
+from letters.printing.pack import render_evening_pack
+from letters.printing.sheets import render_letter_sheets
+from letters.settings.services import group_return_lines, group_settings
 
-View = str | Response | tuple[str, int]
+bp = Blueprint("printing", __name__)
 
 
 # --- the print section on a prisoner's public page --------------------------------------------
@@ -46,12 +47,12 @@ class PrintOptions:
 
 
 def print_options(prisoner: Prisoner) -> PrintOptions:
-    settings = services.group_settings()
+    settings = group_settings()
     sheet = SheetForm(formdata=None, data={"fold": services.DEFAULT_FOLD["A4"]})
     return PrintOptions(
         envelope=EnvelopeForm(formdata=None, data={"posted_from": settings.home_country}),
         sheet=sheet,
-        group_return_lines=services.group_return_lines(settings),
+        group_return_lines=group_return_lines(settings),
         can_print_envelope=prisoner.facility is not None,
         allows_paper=prisoner.facility is not None and prisoner.facility.allows_paper is True,
     )
@@ -68,7 +69,7 @@ def print_helpers() -> dict[str, Any]:
 
 
 @bp.route("/prisoners/<int:prisoner_id>/envelope.pdf", methods=["GET", "POST"])
-def envelope(prisoner_id: int) -> View:
+def envelope(prisoner_id: int) -> ResponseReturnValue:
     """GET ``?size=DL&from=DE&return=group|none``: the stable URL. ``return=own`` shows the
     warning and the form for a return address of one's own, which POSTs back here: a home
     address must never travel in a URL (URLs end up in logs and browser history)."""
@@ -78,7 +79,7 @@ def envelope(prisoner_id: int) -> View:
         return _problem([str(services.no_address(prisoner))], 404)
     if request.method == "POST":
         return _envelope_with_own_return_address(prisoner)
-    settings = services.group_settings()
+    settings = group_settings()
     form = EnvelopeForm(formdata=request.args, data={"posted_from": settings.home_country})
     if not form.validate():
         return _bad_request(form)
@@ -88,11 +89,11 @@ def envelope(prisoner_id: int) -> View:
             data={"size": form.size.data, "posted_from": form.posted_from.data}
         )
         return render_template("printing/own_return_address.html", prisoner=prisoner, form=own)
-    lines = services.group_return_lines(settings) if source == services.RETURN_GROUP else ()
+    lines = group_return_lines(settings) if source == services.RETURN_GROUP else ()
     return _envelope_pdf(prisoner, form.size.data, form.country(), lines)
 
 
-def _envelope_with_own_return_address(prisoner: Prisoner) -> View:
+def _envelope_with_own_return_address(prisoner: Prisoner) -> ResponseReturnValue:
     form = OwnReturnAddressForm()
     if not form.validate_on_submit():
         # The typed address goes back only into this response's form, never anywhere else.
@@ -111,7 +112,7 @@ def _envelope_pdf(
 
 
 @bp.get("/prisoners/<int:prisoner_id>/sheet.pdf")
-def sheet(prisoner_id: int) -> View:
+def sheet(prisoner_id: int) -> ResponseReturnValue:
     """GET ``?size=A4&fold=DL&pages=1&reply=1``: ruled pages for handwriting, with the header.
 
     Typed letter text is never accepted here: it must not travel in a URL.
@@ -138,8 +139,8 @@ def sheet(prisoner_id: int) -> View:
 
 
 @bp.route("/manage/print/pack", methods=["GET", "POST"])
-@coordinator_required
-def pack() -> View:
+@login_required
+def pack() -> ResponseReturnValue:
     """Everything for a letter-writing evening in one PDF (POST, so a reload asks first).
 
     ``?campaign=<id>`` offers that evening's chosen prisoners (listed or not) instead of
@@ -151,7 +152,7 @@ def pack() -> View:
         prisoners = [p for p in campaign.prisoners if p.facility_id is not None]
     else:
         prisoners = services.listed_printable_prisoners()
-    settings = services.group_settings()
+    settings = group_settings()
     form = PackForm(
         prisoners,
         data={
@@ -162,9 +163,7 @@ def pack() -> View:
     if form.validate_on_submit():
         chosen = set(form.prisoner_ids.data)
         lines = (
-            services.group_return_lines(settings)
-            if form.return_choice.data == services.RETURN_GROUP
-            else ()
+            group_return_lines(settings) if form.return_choice.data == services.RETURN_GROUP else ()
         )
         evening = services.evening_pack_for(
             [p for p in prisoners if p.id in chosen],
@@ -183,30 +182,8 @@ def pack() -> View:
         "printing/pack.html",
         form=form,
         campaign=campaign,
-        group_return_lines=services.group_return_lines(settings),
+        group_return_lines=group_return_lines(settings),
     )
-
-
-@bp.route("/manage/settings", methods=["GET", "POST"])
-@coordinator_required
-def settings() -> View:
-    """The group's name, its return address for envelopes, and the country it posts from."""
-    current = services.group_settings()
-    form = SettingsForm(obj=current)
-    if form.validate_on_submit():
-        try:
-            services.save_group_settings(
-                form.group_name.data or "",
-                form.return_address.data or "",
-                form.home_country.data or "",
-            )
-        except FieldError as exc:
-            form.home_country.errors = [*form.home_country.errors, str(exc)]
-        else:
-            db.session.commit()
-            flash(_("The group's settings were saved."), "success")
-            return redirect(url_for("printing.settings"))
-    return render_template("printing/settings.html", form=form)
 
 
 # --- helpers ----------------------------------------------------------------------------------

@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, ValidationError
+from wtforms.validators import ValidationError
 from wtforms.widgets import DateInput
 
-from ..extensions import db
-from ..facilities.services import all_facilities, country_choices, country_label
-from ..models import Facility, Prisoner
-from . import services
-from .services import (
+from letters.display import (
     GENDER_LABELS,
     STATUS_LABELS,
+    birth_text,
+    country_choices,
+    country_label,
+    language_name,
+    languages_text,
+)
+from letters.extensions import db
+from letters.facilities.services import all_facilities
+from letters.form_helpers import Checked, offered, required, strip
+from letters.models import Facility, Prisoner
+from letters.prisoners import services
+from letters.validation import (
     FieldError,
     check_length,
     parse_birth,
@@ -28,61 +34,6 @@ from .services import (
     parse_languages,
     parse_status,
 )
-
-
-def strip(value: Any) -> Any:
-    """Trim, and store line breaks as LF whatever the browser sent (textareas send CRLF)."""
-    if not isinstance(value, str):
-        return value
-    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
-
-
-class Checked:
-    """A services check as a WTForms validator, so the form and the CSV import share one rule.
-
-    ``Checked(check_length, "name")`` calls ``check_length(field.data, "name")`` and turns its
-    ``FieldError`` into the field's error message.
-    """
-
-    def __init__(self, check: Callable[..., object], *args: Any) -> None:
-        self.check = check
-        self.args = args
-
-    def __call__(self, form: FlaskForm, field: Any) -> None:
-        try:
-            self.check(field.data or "", *self.args)
-        except FieldError as exc:
-            raise ValidationError(str(exc)) from None
-
-
-def offered(field: SelectField) -> str | None:
-    """The field's value if it is one of its choices, else ``None``."""
-    values = {choice.value for choice in field.choices or []}
-    return field.data if field.data in values else None
-
-
-def flash_errors(form: FlaskForm) -> None:
-    """Flash each error of a form that redirects instead of showing itself again, naming the
-    field unless the message already does ("Reason is required." needs no "Reason: ")."""
-    for field in form:
-        for message in field.errors:
-            text, label = str(message), str(field.label.text)
-            named = field.type == "CSRFTokenField" or label.casefold() in text.casefold()
-            flash(text if named else f"{label}: {text}", "error")
-
-
-def not_after_today(form: FlaskForm, field: Any) -> None:
-    """For a day something happened (a letter posted, a reply received): never tomorrow. A
-    mistyped year would otherwise sit at the top of every newest-first list for decades."""
-    if field.errors or not field.data:
-        return  # unparsable or empty: another validator has said so
-    day = services.parse_date(str(field.data))
-    if day is not None and day > date.today():
-        raise ValidationError(_l("The date cannot be after today."))
-
-
-def required(label: str) -> DataRequired:
-    return DataRequired(message=_l("%(field)s is required.", field=label))
 
 
 class PrisonerForm(FlaskForm):
@@ -167,12 +118,12 @@ class PrisonerForm(FlaskForm):
             "patronymic": prisoner.patronymic,
             "latin_name": prisoner.latin_name,
             "gender": prisoner.gender.value if prisoner.gender else "",
-            "birth": services.birth_text(prisoner),
+            "birth": birth_text(prisoner),
             "prisoner_number": prisoner.prisoner_number,
             "unit": prisoner.unit,
             "status": prisoner.status.value,
             "release_date": prisoner.release_date.isoformat() if prisoner.release_date else "",
-            "languages": services.languages_text(prisoner),
+            "languages": languages_text(prisoner),
             "language_notes": prisoner.language_notes,
             "interests": prisoner.interests,
             "bio": prisoner.bio,
@@ -290,7 +241,7 @@ class ListFilterForm(FlaskForm):
             SelectChoice(s.value, label) for s, label in STATUS_LABELS.items()
         ]
         self.language.choices = [SelectChoice("", _l("Any language"))] + [
-            SelectChoice(code, services.language_name(code)) for code in services.languages_in_use()
+            SelectChoice(code, language_name(code)) for code in services.languages_in_use()
         ]
 
     def filters(self) -> dict[str, str]:

@@ -1,21 +1,21 @@
 from __future__ import annotations
 
-from typing import Any
-
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from ..auth.decorators import coordinator_required
-from ..extensions import db
-from ..facilities.services import country_label
-from ..models import Prisoner
-from ..printing.services import group_settings
-from ..tracking import mail
-from ..tracking import services as tracking
-from ..tracking.forms import RETURN_REASON_LABELS, AddressReportForm, ReplyForm, ReturnForm
-from . import bp, services
-from .forms import (
+from letters.display import display_name, facility_allowances
+from letters.extensions import db
+from letters.letterlog.need import page_by_need
+from letters.lookups import listed_prisoner_or_404
+from letters.mail import services as mail
+from letters.mail.forms import RETURN_REASON_LABELS, AddressReportForm, ReplyForm, ReturnForm
+from letters.models import Prisoner
+from letters.postal import address_block
+from letters.prisoners import services
+from letters.prisoners.forms import (
     ListFilterForm,
     NewPrisonerForm,
     PostedFromForm,
@@ -23,19 +23,10 @@ from .forms import (
     SearchForm,
     TransferForm,
 )
+from letters.settings.services import group_settings
+from letters.validation import parse_date
 
-
-@bp.app_context_processor
-def display_helpers() -> dict[str, Any]:
-    # For every blueprint's templates: a prisoner's name, status, country and languages are
-    # shown the same way on every page.
-    return {
-        "display_name": services.display_name,
-        "status_label": lambda status: services.STATUS_LABELS.get(status, status),
-        "country_label": country_label,
-        "language_name": services.language_name,
-    }
-
+bp = Blueprint("prisoners", __name__)
 
 # --- public -----------------------------------------------------------------------------------
 
@@ -50,14 +41,14 @@ def public_list() -> str:
     form = SearchForm(formdata=request.args)
     query = services.prisoner_query(name=form.q.data or "", listed_only=True)
     # Who needs a letter next comes first, also within a name search.
-    page = tracking.page_by_need(query, per_page=current_app.config["PAGE_SIZE"])
+    page = page_by_need(query, per_page=current_app.config["PAGE_SIZE"])
     page_args = {"q": form.q.data} if form.q.data else {}
     return render_template("prisoners/public_list.html", form=form, page=page, page_args=page_args)
 
 
 @bp.route("/prisoners/<int:prisoner_id>")
 def public_profile(prisoner_id: int) -> str:
-    prisoner = services.listed_prisoner_or_404(prisoner_id)
+    prisoner = listed_prisoner_or_404(prisoner_id)
     # The group's home country (or the site's POSTED_FROM), as for the envelope it prints.
     default = group_settings().home_country
     # Without ?from= the site's default applies; "?from=" (empty) means "from abroad".
@@ -65,13 +56,13 @@ def public_profile(prisoner_id: int) -> str:
         formdata=request.args if "from" in request.args else None,
         data={"posted_from": default.upper()},
     )
-    block = services.address_block(prisoner, form.country(default))
+    block = address_block(prisoner, form.country(default))
     return render_template(
         "prisoners/public_profile.html",
         prisoner=prisoner,
         form=form,
         block=block,
-        allowances=services.facility_allowances(prisoner.facility),
+        allowances=facility_allowances(prisoner.facility),
         report_form=AddressReportForm(formdata=None),
     )
 
@@ -80,7 +71,7 @@ def public_profile(prisoner_id: int) -> str:
 
 
 @bp.route("/manage/prisoners")
-@coordinator_required
+@login_required
 def manage_list() -> str:
     form = ListFilterForm(formdata=request.args)
     filters = form.filters()
@@ -96,8 +87,8 @@ def manage_list() -> str:
 
 
 @bp.route("/manage/prisoners/new", methods=["GET", "POST"])
-@coordinator_required
-def create() -> str | Response:
+@login_required
+def create() -> ResponseReturnValue:
     form = NewPrisonerForm()
     if form.validate_on_submit():
         prisoner = Prisoner()
@@ -105,14 +96,14 @@ def create() -> str | Response:
         prisoner.facility = form.chosen_facility()
         services.save_prisoner(prisoner)
         db.session.commit()
-        flash(_("%(name)s was added.", name=services.display_name(prisoner)), "success")
+        flash(_("%(name)s was added.", name=display_name(prisoner)), "success")
         return redirect(url_for("prisoners.edit", prisoner_id=prisoner.id))
     return render_template("prisoners/create.html", form=form)
 
 
 @bp.route("/manage/prisoners/<int:prisoner_id>/edit", methods=["GET", "POST"])
-@coordinator_required
-def edit(prisoner_id: int) -> str | Response:
+@login_required
+def edit(prisoner_id: int) -> ResponseReturnValue:
     prisoner = db.get_or_404(Prisoner, prisoner_id)
     form = PrisonerForm(data=PrisonerForm.initial_data(prisoner))
     if form.validate_on_submit():
@@ -134,8 +125,8 @@ def edit(prisoner_id: int) -> str | Response:
 
 
 @bp.route("/manage/prisoners/<int:prisoner_id>/transfer", methods=["GET", "POST"])
-@coordinator_required
-def transfer(prisoner_id: int) -> str | Response:
+@login_required
+def transfer(prisoner_id: int) -> ResponseReturnValue:
     prisoner = db.get_or_404(Prisoner, prisoner_id)
     form = TransferForm(prisoner)
     if form.validate_on_submit():
@@ -143,7 +134,7 @@ def transfer(prisoner_id: int) -> str | Response:
         services.transfer_prisoner(
             prisoner,
             facility,
-            on=services.parse_date(form.on.data or ""),
+            on=parse_date(form.on.data or ""),
             unit=form.unit.data or "",
             note=form.note.data or "",
         )
@@ -154,20 +145,20 @@ def transfer(prisoner_id: int) -> str | Response:
 
 
 @bp.route("/manage/prisoners/<int:prisoner_id>/unlist", methods=["POST"])
-@coordinator_required
+@login_required
 def unlist(prisoner_id: int) -> Response:
     prisoner = db.get_or_404(Prisoner, prisoner_id)
     services.unlist_prisoner(prisoner)
     db.session.commit()
-    flash(_("%(name)s is no longer listed publicly.", name=services.display_name(prisoner)))
+    flash(_("%(name)s is no longer listed publicly.", name=display_name(prisoner)))
     return redirect(url_for("prisoners.edit", prisoner_id=prisoner.id))
 
 
 @bp.route("/manage/prisoners/<int:prisoner_id>/relist", methods=["POST"])
-@coordinator_required
+@login_required
 def relist(prisoner_id: int) -> Response:
     prisoner = db.get_or_404(Prisoner, prisoner_id)
     services.relist_prisoner(prisoner)
     db.session.commit()
-    flash(_("%(name)s is listed publicly again.", name=services.display_name(prisoner)))
+    flash(_("%(name)s is listed publicly again.", name=display_name(prisoner)))
     return redirect(url_for("prisoners.edit", prisoner_id=prisoner.id))

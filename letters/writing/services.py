@@ -13,33 +13,26 @@ from functools import cache
 from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
-from ..drafting import services as drafting
-from ..drafting.placeholders import LetterContext, fill
-from ..extensions import db
-from ..models import (
+from letters.drafting import services as drafting
+from letters.drafting.placeholders import LetterContext, fill
+from letters.extensions import db
+from letters.models import (
     Campaign,
-    LetterSent,
     LetterTemplate,
     Occasion,
     Phrase,
     Prisoner,
-    SentVia,
-    User,
     campaign_prisoners,
 )
-from ..printing import sheets
-from ..printing.fonts import REGULAR, register_fonts
-from ..printing.formats import SHEETS
+from letters.printing import sheets
+from letters.printing.fonts import REGULAR, register_fonts
+from letters.printing.formats import SHEETS
 
 # A long letter is four or five pages; 20,000 characters is about eight. More is a mistake (a
 # pasted book) or an attempt to make the server render a ream.
 MAX_LETTER_CHARS = 20_000
-
-# "I sent it" per network address: a whole letter-writing evening on one café network stays
-# well under it, a script recording hundreds does not. Apps set SENT_RATE_LIMIT to change it.
-DEFAULT_SENT_RATE_LIMIT = "60 per hour"
 
 # Languages written in Cyrillic. A prisoner who reads only these gets a warning when the letter
 # is in Latin letters; one who reads none of them, when it is in Cyrillic. (Serbian is written
@@ -48,49 +41,6 @@ CYRILLIC_LANGUAGES = ("ru", "be", "uk", "bg", "mk", "kk", "ky", "tg", "mn")
 
 
 # --- counting letters sent --------------------------------------------------------------------
-
-# One prisoner's pile at a busy evening is a few dozen letters; more than this in one entry is
-# a typing slip (an extra zero), not an evening.
-MAX_LETTERS_PER_ENTRY = 200
-
-
-def record_letter_sent(
-    prisoner: Prisoner,
-    campaign: Campaign | None = None,
-    user: User | None = None,
-    letters: int = 1,
-    via: SentVia = SentVia.WEB,
-    sent_on: date | None = None,
-) -> LetterSent:
-    """Insert one row saying ``letters`` letters went to ``prisoner`` on ``sent_on`` (default
-    today; a coordinator may record an evening the morning after). The caller commits.
-
-    Always an insert, never a counter read and written back: concurrent "I sent it" clicks on
-    PostgreSQL would otherwise lose updates, and SQLite would report a locked database. The row
-    holds no content and no identity; ``user`` is given only for a logged-in coordinator.
-    """
-    if letters < 1:
-        raise ValueError(f"letters must be at least 1, got {letters}")
-    row = LetterSent(
-        prisoner_id=prisoner.id,
-        sent_on=sent_on or date.today(),
-        letters=letters,
-        campaign_id=campaign.id if campaign is not None else None,
-        via=via,
-        user_id=user.id if user is not None else None,
-    )
-    db.session.add(row)
-    return row
-
-
-def letters_sent_count(prisoner_id: int) -> int:
-    """How many letters have been recorded as sent to the prisoner, all time."""
-    total = db.session.scalar(
-        select(func.coalesce(func.sum(LetterSent.letters), 0)).where(
-            LetterSent.prisoner_id == prisoner_id
-        )
-    )
-    return int(total or 0)
 
 
 def current_campaigns(today: date | None = None) -> list[Campaign]:

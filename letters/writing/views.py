@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import (
+    Blueprint,
     current_app,
     flash,
     jsonify,
@@ -18,38 +19,41 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.wrappers import Response
 
-from ..auth.decorators import coordinator_required
-from ..extensions import db, limiter
-from ..guidelines.services import before_you_write
-from ..models import Prisoner, SentVia
-from ..printing import services as printing
-from ..printing.download import pdf_download
-from ..printing.sheets import render_letter_sheets
-from ..prisoners.forms import flash_errors
-from ..prisoners.services import display_name, language_name, listed_prisoner_or_404
-from . import bp, services
-from .forms import CoordinatorLettersForm, LetterForm, SentForm, TemplateForm
-from .script import script_config
+from letters.display import display_name, language_name
+from letters.downloads import pdf_download
+from letters.extensions import db, limiter
+from letters.form_helpers import flash_errors
+from letters.guidelines.services import before_you_write
+from letters.letterlog.need import pick_prisoner_to_write
+from letters.letterlog.services import letters_sent_count, record_letter_sent
+from letters.lookups import listed_prisoner_or_404
+from letters.models import Prisoner, SentVia
+from letters.printing import services as printing
+from letters.printing.sheets import render_letter_sheets
+from letters.writing import services
+from letters.writing.forms import CoordinatorLettersForm, LetterForm, SentForm, TemplateForm
+from letters.writing.script import script_config
 
-View = str | Response | tuple[str, int] | tuple[Response, int]
+bp = Blueprint("writing", __name__)
 
 
 def sent_rate_limit() -> str:
-    return str(current_app.config.get("SENT_RATE_LIMIT", services.DEFAULT_SENT_RATE_LIMIT))
+    return str(current_app.config["SENT_RATE_LIMIT"])
 
 
 # --- the page ---------------------------------------------------------------------------------
 
 
 @bp.route("/prisoners/<int:prisoner_id>/write", methods=["GET", "POST"])
-def write(prisoner_id: int) -> View:
+def write(prisoner_id: int) -> ResponseReturnValue:
     """GET: the writing page. POST (no JavaScript): the chosen template filled in the letter."""
     prisoner = listed_prisoner_or_404(prisoner_id)
     aids = services.writing_aids(prisoner)
@@ -96,7 +100,7 @@ def _filled(form: TemplateForm, prisoner: Prisoner) -> services.FilledTemplate:
 
 
 @bp.post("/prisoners/<int:prisoner_id>/letter.pdf")
-def letter_pdf(prisoner_id: int) -> View:
+def letter_pdf(prisoner_id: int) -> ResponseReturnValue:
     """The letter as a PDF, rendered from this request and forgotten with it."""
     prisoner = listed_prisoner_or_404(prisoner_id)
     form = LetterForm()
@@ -116,7 +120,7 @@ def letter_pdf(prisoner_id: int) -> View:
 
 @bp.post("/prisoners/<int:prisoner_id>/sent")
 @limiter.limit(sent_rate_limit)
-def sent(prisoner_id: int) -> View:
+def sent(prisoner_id: int) -> ResponseReturnValue:
     """One letter sent: a row with the date and, if chosen, the campaign. Nothing else."""
     prisoner = listed_prisoner_or_404(prisoner_id)
     form = SentForm(services.current_campaigns())
@@ -124,7 +128,7 @@ def sent(prisoner_id: int) -> View:
         messages = [str(m) for errors in form.errors.values() for m in errors]
         return render_template("writing/problem.html", prisoner=prisoner, messages=messages), 400
     user = current_user if current_user.is_authenticated else None
-    services.record_letter_sent(prisoner, campaign=form.chosen_campaign(), user=user)
+    record_letter_sent(prisoner, campaign=form.chosen_campaign(), user=user)
     db.session.commit()
     if user is None:
         thanks = _(
@@ -142,13 +146,13 @@ def sent(prisoner_id: int) -> View:
 
 
 @bp.post("/manage/prisoners/<int:prisoner_id>/letters")
-@coordinator_required
+@login_required
 def record_letters(prisoner_id: int) -> Response:
     """A coordinator logs letters posted to anyone (listed or not), on any day up to today."""
     prisoner = db.get_or_404(Prisoner, prisoner_id)
     form = CoordinatorLettersForm(services.campaigns_for_entry())
     if form.validate():
-        services.record_letter_sent(
+        record_letter_sent(
             prisoner,
             campaign=form.chosen_campaign(),
             user=current_user._get_current_object(),
@@ -197,7 +201,7 @@ def sent_helpers() -> dict[str, Any]:
     # import this one (which imports it).
     return {
         "sent_form": sent_form,
-        "letters_sent_count": services.letters_sent_count,
+        "letters_sent_count": letters_sent_count,
         "coordinator_letters_form": coordinator_letters_form,
     }
 
@@ -239,3 +243,13 @@ def _page(
         layout_metrics=services.layout_metrics(),
         language_name=language_name,
     )
+
+
+@bp.route("/write-next")
+def write_next() -> Response:
+    """Send the visitor to the writing page of someone who needs a letter (a weighted pick)."""
+    prisoner = pick_prisoner_to_write()
+    if prisoner is None:
+        flash(_("Nobody can be suggested right now. Please choose someone from the list."))
+        return redirect(url_for("prisoners.public_list"))
+    return redirect(url_for("writing.write", prisoner_id=prisoner.id))

@@ -1,0 +1,2 @@
+"""Upcoming birthdays (day and month only), the date to post a card by, and their calendar
+feed."""

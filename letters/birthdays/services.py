@@ -1,0 +1,137 @@
+"""TODO docstring."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
+
+from letters.extensions import db
+from letters.models import NOT_WRITABLE, Facility, Prisoner
+from letters.settings.services import group_settings
+
+# Default days a letter takes when the facility has no transit_days of its own. Russian and
+# Belarusian mail from abroad is slow and passes the censor, hence the longer default.
+TRANSIT_DOMESTIC = 7
+
+
+TRANSIT_TO_RU_BY_FROM_ABROAD = 21
+
+
+TRANSIT_OTHER = 14
+
+
+SLOW_FROM_ABROAD = frozenset({"RU", "BY"})
+
+
+# The public page highlights birthdays whose post-by date is this close (or already passed).
+POST_SOON_DAYS = 7
+
+
+# The public page looks two months ahead: enough to buy and post a card abroad.
+PAGE_DAYS = 60
+
+
+# The iCalendar feed looks a year ahead, so a subscribed calendar always has every birthday.
+FEED_DAYS = 365
+
+
+@dataclass(frozen=True)
+class Birthday:
+    """A coming birthday. ``birthday`` is the date it is celebrated this time round."""
+
+    prisoner: Prisoner
+    birthday: date
+    post_by: date
+    transit_days: int
+
+    def post_soon(self, today: date) -> bool:
+        """True when the card should go out within a week, or should already have gone."""
+        return (self.post_by - today).days <= POST_SOON_DAYS
+
+    def post_by_passed(self, today: date) -> bool:
+        return self.post_by < today
+
+
+def birthday_in_year(birth_date: date, year: int) -> date:
+    """The day ``birth_date`` is celebrated in ``year``.
+
+    29 February falls on 28 February in common years: still in February, and the card reaches
+    the prison before the day rather than after it (1 March would be a day late to some).
+    """
+    if birth_date.month == 2 and birth_date.day == 29:
+        try:
+            return date(year, 2, 29)
+        except ValueError:
+            return date(year, 2, 28)
+    return birth_date.replace(year=year)
+
+
+def next_birthday(birth_date: date, today: date) -> date:
+    """The next celebration on or after ``today`` (today's birthday counts)."""
+    this_year = birthday_in_year(birth_date, today.year)
+    if this_year >= today:
+        return this_year
+    return birthday_in_year(birth_date, today.year + 1)
+
+
+def transit_days(facility: Facility, posted_from: str) -> int:
+    """Days a letter from ``posted_from`` (a country code; empty: abroad) takes to arrive.
+
+    The facility's own figure if a coordinator set one, else the route's default.
+    """
+    if facility.transit_days is not None:
+        return facility.transit_days
+    destination = facility.country_code.upper()
+    if posted_from and posted_from.upper() == destination:
+        return TRANSIT_DOMESTIC
+    if destination in SLOW_FROM_ABROAD:
+        return TRANSIT_TO_RU_BY_FROM_ABROAD
+    return TRANSIT_OTHER
+
+
+def upcoming_birthdays(
+    today: date | None = None, days: int = 60, posted_from: str | None = None
+) -> list[Birthday]:
+    """Birthdays from ``today`` to ``today + days`` of listed prisoners one can post a card to.
+
+    Only a full birth date counts (a year alone has no day). Prisoners without a facility,
+    released or dead are left out: there is no prison to post a card to. ``posted_from``
+    defaults to the group's home country. Sorted by birthday, then name.
+    """
+    today = today or date.today()
+    if posted_from is None:
+        posted_from = group_settings().home_country
+    last_day = today + timedelta(days=days)
+    # Birth dates are few and the year wraps awkwardly in SQL: select every listed prisoner
+    # with a date (one query, facilities eagerly joined) and compute the day in Python.
+    prisoners = db.session.scalars(
+        select(Prisoner)
+        .join(Prisoner.facility)
+        .options(contains_eager(Prisoner.facility))
+        .where(
+            Prisoner.is_listed.is_(True),
+            Prisoner.birth_date.is_not(None),
+            Prisoner.status.not_in(NOT_WRITABLE),
+        )
+    ).all()
+    birthdays = []
+    for prisoner in prisoners:
+        if prisoner.birth_date is None or prisoner.facility is None:
+            continue  # excluded by the query; the check narrows the types
+        day = next_birthday(prisoner.birth_date, today)
+        if day > last_day:
+            continue
+        transit = transit_days(prisoner.facility, posted_from)
+        birthdays.append(
+            Birthday(
+                prisoner=prisoner,
+                birthday=day,
+                post_by=day - timedelta(days=transit),
+                transit_days=transit,
+            )
+        )
+    birthdays.sort(key=lambda b: (b.birthday, b.prisoner.family_name, b.prisoner.id))
+    return birthdays

@@ -1,0 +1,1 @@
+"""The coordinators' dashboard: letters per week, who has waited longest, campaigns, mail."""

@@ -1,0 +1,33 @@
+"""The coordinators' dashboard."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, render_template
+from flask_login import login_required
+
+from letters.campaigns.forms import KIND_LABELS
+from letters.dashboard import services
+from letters.dashboard.chart import weekly_chart
+from letters.display import STATUS_LABELS
+from letters.letterlog.need import RECENT_DAYS
+from letters.mail.forms import RETURN_REASON_LABELS
+
+bp = Blueprint("dashboard", __name__, url_prefix="/manage/dashboard")
+
+
+@bp.route("")
+@login_required
+def overview() -> str:
+    figures = services.overview(date.today())
+    return render_template(
+        "dashboard/overview.html",
+        figures=figures,
+        chart=weekly_chart(figures.weeks),
+        recent_days=RECENT_DAYS,
+        recent_events=services.RECENT_MAIL_EVENTS,
+        return_reasons=RETURN_REASON_LABELS,
+        status_labels=STATUS_LABELS,
+        kinds=KIND_LABELS,
+    )

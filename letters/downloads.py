@@ -1,0 +1,33 @@
+"""Files the app renders for one request and hands over as a download, never kept."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from io import BytesIO
+from typing import BinaryIO
+
+from flask import Response, send_file
+
+PDF = "application/pdf"
+CSV = "text/csv; charset=utf-8"
+
+
+def private_download(data: bytes, filename: str, mimetype: str) -> Response:
+    """``data`` as an attachment named ``filename`` that no cache may keep.
+
+    The name is ours, never taken from the request, and carries no prisoner's name: a
+    volunteer's downloads folder should not list whom they write to. ``no-store``: a PDF may
+    hold a home address or a letter, a CSV the whole list of people and where they are held.
+    """
+    response = send_file(
+        BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename, etag=False
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def pdf_download(render: Callable[[BinaryIO], object], filename: str) -> Response:
+    """Render a PDF into memory and hand it over with ``private_download``."""
+    buffer = BytesIO()
+    render(buffer)
+    return private_download(buffer.getvalue(), filename, PDF)

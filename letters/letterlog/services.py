@@ -1,0 +1,59 @@
+"""TODO docstring."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from letters.extensions import db
+from letters.models import (
+    Campaign,
+    LetterSent,
+    Prisoner,
+    SentVia,
+    User,
+)
+
+# One prisoner's pile at a busy evening is a few dozen letters; more than this in one entry is
+# a typing slip (an extra zero), not an evening.
+MAX_LETTERS_PER_ENTRY = 200
+
+
+def record_letter_sent(
+    prisoner: Prisoner,
+    campaign: Campaign | None = None,
+    user: User | None = None,
+    letters: int = 1,
+    via: SentVia = SentVia.WEB,
+    sent_on: date | None = None,
+) -> LetterSent:
+    """Insert one row saying ``letters`` letters went to ``prisoner`` on ``sent_on`` (default
+    today; a coordinator may record an evening the morning after). The caller commits.
+
+    Always an insert, never a counter read and written back: concurrent "I sent it" clicks on
+    PostgreSQL would otherwise lose updates, and SQLite would report a locked database. The row
+    holds no content and no identity; ``user`` is given only for a logged-in coordinator.
+    """
+    if letters < 1:
+        raise ValueError(f"letters must be at least 1, got {letters}")
+    row = LetterSent(
+        prisoner_id=prisoner.id,
+        sent_on=sent_on or date.today(),
+        letters=letters,
+        campaign_id=campaign.id if campaign is not None else None,
+        via=via,
+        user_id=user.id if user is not None else None,
+    )
+    db.session.add(row)
+    return row
+
+
+def letters_sent_count(prisoner_id: int) -> int:
+    """How many letters have been recorded as sent to the prisoner, all time."""
+    total = db.session.scalar(
+        select(func.coalesce(func.sum(LetterSent.letters), 0)).where(
+            LetterSent.prisoner_id == prisoner_id
+        )
+    )
+    return int(total or 0)

@@ -1,0 +1,22 @@
+"""The letter log as a CSV download for coordinators."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint
+from flask.typing import ResponseReturnValue
+from flask_login import login_required
+
+from letters.downloads import CSV, private_download
+from letters.letterlog.export import letter_log_csv
+
+bp = Blueprint("letterlog", __name__)
+
+
+@bp.route("/manage/letters.csv")
+@login_required
+def letters_csv() -> ResponseReturnValue:
+    # A byte-order mark, as in the prisoner export: Excel then reads the Cyrillic as UTF-8.
+    body = letter_log_csv(bom=True).encode("utf-8")
+    return private_download(body, f"letters-{date.today().isoformat()}.csv", CSV)

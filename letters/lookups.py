@@ -1,0 +1,38 @@
+"""TODO docstring."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from letters.extensions import db
+from letters.models import Prisoner
+
+
+def listed_prisoner_or_404(prisoner_id: int, description: str | None = None) -> Prisoner:
+    """A prisoner shown on public pages; unlisted ones are as absent as unknown ones (404).
+    ``description`` words the 404 (the JSON API gives its own)."""
+    return db.first_or_404(
+        select(Prisoner).where(Prisoner.id == prisoner_id, Prisoner.is_listed.is_(True)),
+        description=description,
+    )
+
+
+def prisoners_by_id(ids: Sequence[int]) -> list[Prisoner]:
+    """The prisoners with these ids, in the order given (duplicates dropped).
+
+    Raises ``LookupError`` naming every id that does not exist.
+    """
+    wanted = list(dict.fromkeys(ids))
+    found = {p.id: p for p in db.session.scalars(select(Prisoner).where(Prisoner.id.in_(wanted)))}
+    missing = [i for i in wanted if i not in found]
+    if missing:
+        raise LookupError(
+            _(
+                "No prisoner with id %(ids)s.",
+                ids=", ".join(str(i) for i in missing),
+            )
+        )
+    return [found[i] for i in wanted]

@@ -1,0 +1,46 @@
+"""TODO docstring."""
+
+from __future__ import annotations
+
+from letters.addressing import (
+    PostalAddress,
+    Recipient,
+    RecipientBlock,
+    recipient_block,
+)
+from letters.models import Facility, Prisoner
+
+
+def postal_address(facility: Facility) -> PostalAddress:
+    return PostalAddress(
+        facility_name=facility.name,
+        country_code=facility.country_code,
+        street_address=facility.street_address,
+        city=facility.city,
+        city_area=facility.city_area,
+        country_area=facility.country_area,
+        postal_code=facility.postal_code,
+        facility_name_first=facility.facility_name_first,
+        name_line_format=facility.name_line_format,
+    )
+
+
+def recipient(prisoner: Prisoner) -> Recipient:
+    return Recipient(
+        family_name=prisoner.family_name,
+        given_names=prisoner.given_names,
+        patronymic=prisoner.patronymic,
+        latin_name=prisoner.latin_name,
+        gender=prisoner.gender.value if prisoner.gender else None,
+        birth_year=prisoner.birth_year,
+        prisoner_number=prisoner.prisoner_number,
+        unit=prisoner.unit,
+        envelope_name=prisoner.envelope_name,
+    )
+
+
+def address_block(prisoner: Prisoner, posted_from: str | None) -> RecipientBlock | None:
+    """The recipient block as it will print, or ``None`` while the prisoner has no facility."""
+    if prisoner.facility is None:
+        return None
+    return recipient_block(recipient(prisoner), postal_address(prisoner.facility), posted_from)

@@ -1,0 +1,1 @@
+"""The group's settings: name, return address, home country."""

@@ -1,0 +1,57 @@
+"""The form for the group's own details."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+
+from letters.display import country_choices
+from letters.form_helpers import Checked, strip
+from letters.models import MAX_LENGTH
+from letters.settings import services
+from letters.validation import check_length
+
+
+class SettingsForm(FlaskForm):
+    """The group's own details: what prints top-left on envelopes by default."""
+
+    group_name = StringField(
+        _l("Group name"),
+        [Checked(check_length, "address_line")],
+        filters=[strip],
+        render_kw={"maxlength": MAX_LENGTH["address_line"]},
+    )
+    return_address = TextAreaField(
+        _l("Return address"),
+        [Checked(services.check_return_address)],
+        filters=[strip],
+        description=_l(
+            "Printed top-left on envelopes unless the writer chooses otherwise: one line per "
+            "line, at most %(count)s lines of %(length)s characters. A group address or a "
+            "post-office box keeps volunteers' home addresses away from the prison.",
+            count=services.RETURN_ADDRESS_MAX_LINES,
+            length=services.RETURN_ADDRESS_MAX_LINE_LENGTH,
+        ),
+        render_kw={"rows": services.RETURN_ADDRESS_MAX_LINES},
+    )
+    home_country = SelectField(
+        _l("Home country"),
+        description=_l(
+            "Where the group posts its letters: envelopes leave out the destination country "
+            "when it is the same."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.home_country.choices = [
+            SelectChoice("", _l("Not set (always print the destination country)"))
+        ] + [SelectChoice(code, label) for code, label in country_choices()]

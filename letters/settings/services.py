@@ -1,0 +1,91 @@
+"""The group's one settings row: its name, the return address envelopes print by default, and
+the country it posts from (which decides whether an envelope needs a country line)."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from letters.display import country_codes
+from letters.extensions import db
+from letters.models import GroupSettings
+from letters.validation import FieldError, check_length
+
+# A return address is a small block top-left, clear of the stamp field: more than a handful of
+# short lines would only be shrunk until nobody can read them.
+RETURN_ADDRESS_MAX_LINES = 6
+
+
+RETURN_ADDRESS_MAX_LINE_LENGTH = 100
+
+
+def group_settings() -> GroupSettings:
+    """The group's one settings row.
+
+    Until a coordinator first saves the settings, an unsaved row with the defaults (no return
+    address, the site's ``POSTED_FROM`` as home country) is returned. It is deliberately not
+    added to the session: reading the settings on a public GET must never write a row.
+    """
+    settings = db.session.get(GroupSettings, 1)
+    if settings is not None:
+        return settings
+    return GroupSettings(
+        id=1,
+        group_name="",
+        return_address="",
+        home_country=(current_app.config.get("POSTED_FROM") or "").upper(),
+    )
+
+
+def save_group_settings(group_name: str, return_address: str, home_country: str) -> GroupSettings:
+    """Check and store the group's name, return address and home country (the caller commits).
+
+    Raises ``FieldError`` for an unknown country or a return address that would not fit.
+    """
+    home_country = home_country.strip().upper()
+    if home_country and home_country not in country_codes():
+        raise FieldError(_l("Unknown country code “%(code)s”.", code=home_country))
+    lines = parse_return_address(return_address)
+    settings = group_settings()
+    settings.group_name = check_length(group_name.strip(), "address_line")
+    settings.return_address = "\n".join(lines)
+    settings.home_country = home_country
+    db.session.add(settings)
+    return settings
+
+
+def group_return_lines(settings: GroupSettings | None = None) -> tuple[str, ...]:
+    """The group's return address as printed, line by line (empty when none is configured)."""
+    settings = settings or group_settings()
+    return tuple(line.strip() for line in settings.return_address.splitlines() if line.strip())
+
+
+def parse_return_address(text: str) -> tuple[str, ...]:
+    """Typed return-address text → the lines that print; empty lines dropped.
+
+    Raises ``FieldError`` when there are too many lines or a line is too long for the block.
+    """
+    lines = tuple(line.strip() for line in text.splitlines() if line.strip())
+    if len(lines) > RETURN_ADDRESS_MAX_LINES:
+        raise FieldError(
+            _l(
+                "A return address has at most %(count)s lines; this one has %(found)s.",
+                count=RETURN_ADDRESS_MAX_LINES,
+                found=len(lines),
+            )
+        )
+    for line in lines:
+        if len(line) > RETURN_ADDRESS_MAX_LINE_LENGTH:
+            raise FieldError(
+                _l(
+                    "Each line of a return address has at most %(limit)s characters.",
+                    limit=RETURN_ADDRESS_MAX_LINE_LENGTH,
+                )
+            )
+    return lines
+
+
+def check_return_address(text: str) -> str:
+    """``parse_return_address`` as a check for forms (returns the text unchanged)."""
+    parse_return_address(text)
+    return text

@@ -1,4 +1,5 @@
-"""TODO docstring."""
+"""Small pieces every form uses: trimming input, running a validation rule as a field validator,
+required-field messages, dates that cannot be in the future, and flashing errors on redirect."""
 
 from __future__ import annotations
 

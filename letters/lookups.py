@@ -1,4 +1,5 @@
-"""TODO docstring."""
+"""Finding prisoners by id the way every feature must: unlisted people are as absent as unknown
+ones on public pages, and a missing id is named, not skipped."""
 
 from __future__ import annotations
 

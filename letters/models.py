@@ -62,6 +62,7 @@ MAX_LENGTH = {
     "bio": 5000,
     "postal_code": 20,  # the longest real ones are about 10; room for a stray space or two
 }
+PHRASE_LENGTH = 300
 
 
 class User(db.Model):  # type: ignore[name-defined]
@@ -280,7 +281,7 @@ class GuidelineSection(db.Model):  # type: ignore[name-defined]
     slug: Mapped[str] = mapped_column(String(60))  # the same slug ties translations together
     language: Mapped[str] = mapped_column(String(5))  # "en", "ru"
     title: Mapped[str] = mapped_column(String(200))
-    body: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="", info={"max_length": 20_000})
     # Sections about one destination country (RU, BY, US, GB, DE); empty for general ones.
     country_code: Mapped[str] = mapped_column(String(2), default="")
     position: Mapped[int] = mapped_column(default=0)
@@ -307,8 +308,8 @@ class LetterTemplate(db.Model):  # type: ignore[name-defined]
     occasion: Mapped[Occasion] = mapped_column(_enum(Occasion), default=Occasion.FIRST_LETTER)
     language: Mapped[str] = mapped_column(String(5))
     title: Mapped[str] = mapped_column(String(200))
-    body: Mapped[str] = mapped_column(Text)
-    translation: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, info={"max_length": 5000})
+    translation: Mapped[str] = mapped_column(Text, default="", info={"max_length": 5000})
     position: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -319,9 +320,10 @@ class Phrase(db.Model):  # type: ignore[name-defined]
     __tablename__ = "phrases"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    russian: Mapped[str] = mapped_column(String(MAX_LENGTH["note"]))
-    english: Mapped[str] = mapped_column(String(MAX_LENGTH["note"]), default="")
-    german: Mapped[str] = mapped_column(String(MAX_LENGTH["note"]), default="")
+    # A phrase is a line of a letter, not a paragraph.
+    russian: Mapped[str] = mapped_column(String(PHRASE_LENGTH))
+    english: Mapped[str] = mapped_column(String(PHRASE_LENGTH), default="")
+    german: Mapped[str] = mapped_column(String(PHRASE_LENGTH), default="")
     position: Mapped[int] = mapped_column(default=0)
 
 
@@ -333,7 +335,7 @@ class AvoidTerm(db.Model):  # type: ignore[name-defined]
     id: Mapped[int] = mapped_column(primary_key=True)
     # Forms to look for in a draft, separated by ";" ("война; войны; войне; war; Krieg").
     words: Mapped[str] = mapped_column(String(MAX_LENGTH["note"]))
-    reason: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text, info={"max_length": MAX_LENGTH["note"]})
     position: Mapped[int] = mapped_column(default=0)
 
 

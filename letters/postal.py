@@ -1,4 +1,5 @@
-"""TODO docstring."""
+"""From stored rows to the plain data ``letters.addressing`` formats: a facility as a postal
+address, a prisoner as a recipient, and the block that prints on the envelope."""
 
 from __future__ import annotations
 

@@ -1,13 +1,17 @@
-"""TODO docstring."""
+"""Rules for values typed into forms or read from CSV: dates, years of birth, genders, statuses,
+language codes, lengths (from ``models.MAX_LENGTH``) and the name-line format. Each raises
+``FieldError`` with a message for a person, so forms and the import say the same thing."""
 
 from __future__ import annotations
 
 import re
 from datetime import date
 from functools import cache
+from typing import Any
 
 from babel import Locale
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import QueryableAttribute
 
 from letters.models import MAX_LENGTH, Gender, Status
 
@@ -101,14 +105,29 @@ def parse_status(text: str) -> Status:
         ) from None
 
 
-def check_length(value: str, limit_name: str) -> str:
-    limit = MAX_LENGTH[limit_name]
-    if len(value) > limit:
+def max_length(column: QueryableAttribute[Any]) -> int:
+    """The longest text ``column`` (``Prisoner.bio``) accepts: its ``String`` length, or the
+    ``info["max_length"]`` a ``Text`` column carries. One number guards the form, the CSV import
+    and the database."""
+    (table_column,) = column.property.columns
+    limit = table_column.info.get("max_length") or getattr(table_column.type, "length", None)
+    if not limit:
+        raise TypeError(f"{column} has no length limit")
+    return int(limit)
+
+
+def check_length(value: str, limit: str | QueryableAttribute[Any]) -> str:
+    """``value`` unchanged, or ``FieldError`` when it is longer than the column allows.
+
+    ``limit`` is a model column (``LetterTemplate.title``) or a ``MAX_LENGTH`` name (``"name"``:
+    the widths the registry's columns are declared with)."""
+    length = MAX_LENGTH[limit] if isinstance(limit, str) else max_length(limit)
+    if len(value) > length:
         raise FieldError(
             _l(
                 "Too long: %(length)s characters, at most %(limit)s.",
                 length=len(value),
-                limit=limit,
+                limit=length,
             )
         )
     return value

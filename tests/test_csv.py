@@ -14,6 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import delete, select
 from werkzeug.datastructures import FileStorage
+from werkzeug.http import parse_options_header
 from werkzeug.test import encode_multipart
 
 from letters.csv_io.services import HEADER, export_csv, import_csv
@@ -850,7 +851,10 @@ def test_export_response_is_a_private_csv_attachment(
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     disposition = response.headers["Content-Disposition"]
-    assert disposition == f'attachment; filename="prisoners-{date.today().isoformat()}.csv"'
+    assert parse_options_header(disposition) == (
+        "attachment",
+        {"filename": f"prisoners-{date.today().isoformat()}.csv"},
+    )
     assert response.headers["Cache-Control"] == "no-store"
     assert response.get_data() == SAMPLE.read_bytes()
 

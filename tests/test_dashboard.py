@@ -15,6 +15,7 @@ from conftest import count_statements, inline_scripts, make_facility, make_priso
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from werkzeug.http import parse_options_header
 
 from letters.dashboard import chart
 from letters.dashboard import services as dashboard
@@ -395,9 +396,9 @@ def test_letter_log_exports_inert_cells_and_no_volunteer_identity(
 
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
-    assert (
-        response.headers["Content-Disposition"]
-        == f'attachment; filename="letters-{date.today().isoformat()}.csv"'
+    assert parse_options_header(response.headers["Content-Disposition"]) == (
+        "attachment",
+        {"filename": f"letters-{date.today().isoformat()}.csv"},
     )
     assert response.headers["Cache-Control"] == "no-store"
     body = response.get_data()

@@ -1,4 +1,4 @@
-"""TODO docstring."""
+"""Birthdays: when the next one falls, and the day to post a card so that it arrives in time."""
 
 from __future__ import annotations
 

@@ -22,8 +22,8 @@ from letters.campaigns.services import MAX_GOAL, CampaignFields
 from letters.display import display_name
 from letters.form_helpers import Checked, MultiCheckboxField, required, strip
 from letters.letterlog.services import MAX_LETTERS_PER_ENTRY
-from letters.models import MAX_LENGTH, Campaign, CampaignKind, Prisoner, SentVia
-from letters.validation import parse_date
+from letters.models import Campaign, CampaignKind, Prisoner, SentVia
+from letters.validation import max_length, parse_date
 
 KIND_LABELS = {
     CampaignKind.EVENING: _l("A letter-writing evening"),
@@ -51,7 +51,7 @@ class CampaignForm(FlaskForm):
         _l("Name of the evening or campaign"),
         [
             required(_l("Name of the evening or campaign")),
-            Length(max=MAX_LENGTH["address_line"]),
+            Length(max=max_length(Campaign.name)),
         ],
         filters=[strip],
         description=_l("Shown on the report-back page once published: no place or meeting time."),
@@ -73,7 +73,7 @@ class CampaignForm(FlaskForm):
     prisoner_ids = MultiCheckboxField(_l("Who to write to"), coerce=int, validate_choice=True)
     report_note = TextAreaField(
         _l("A note for the report-back page"),
-        [Length(max=MAX_LENGTH["note"])],
+        [Length(max=max_length(Campaign.report_note))],
         filters=[strip],
         description=_l("For example, thanks to everyone who came. Shown to anyone."),
     )

@@ -22,7 +22,6 @@ from letters.letterlog.need import order_by_need
 from letters.letterlog.services import MAX_LETTERS_PER_ENTRY, record_letter_sent
 from letters.lookups import prisoners_by_id
 from letters.models import (
-    MAX_LENGTH,
     NOT_WRITABLE,
     Campaign,
     CampaignKind,
@@ -31,7 +30,7 @@ from letters.models import (
     SentVia,
     User,
 )
-from letters.validation import FieldError
+from letters.validation import FieldError, max_length
 
 # A goal beyond this is a typing slip too: the largest solidarity weeks count in thousands.
 MAX_GOAL = 100_000
@@ -58,15 +57,15 @@ def check_fields(fields: CampaignFields) -> None:
     """Raise ``FieldError`` for the first thing the database would refuse, worded for people."""
     if not fields.name.strip():
         raise FieldError(_("The name is required."))
-    if len(fields.name) > MAX_LENGTH["address_line"]:
+    if len(fields.name) > max_length(Campaign.name):
         raise FieldError(
-            _("The name is too long: at most %(max)d characters.", max=MAX_LENGTH["address_line"])
+            _("The name is too long: at most %(max)d characters.", max=max_length(Campaign.name))
         )
-    if len(fields.report_note) > MAX_LENGTH["note"]:
+    if len(fields.report_note) > max_length(Campaign.report_note):
         raise FieldError(
             _(
                 "The note for the report-back page is too long: at most %(max)d characters.",
-                max=MAX_LENGTH["note"],
+                max=max_length(Campaign.report_note),
             )
         )
     if fields.starts_on and fields.ends_on and fields.ends_on < fields.starts_on:

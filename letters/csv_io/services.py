@@ -18,7 +18,7 @@ import csv
 import difflib
 import io
 from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
@@ -34,6 +34,7 @@ from letters.extensions import db
 from letters.facilities.services import find_facility
 from letters.models import Facility, Prisoner
 from letters.prisoners.services import save_prisoner, transfer_prisoner
+from letters.spreadsheet import unprotect_cell, write_protected
 from letters.validation import (
     FieldError,
     check_length,
@@ -124,9 +125,6 @@ _NAME_FIELDS = frozenset(
     }
 )
 
-# Spreadsheets run a cell starting with one of these as a formula (OWASP "CSV injection").
-FORMULA_STARTS = frozenset("=+-@\t\r\0")
-
 
 @dataclass(frozen=True)
 class RowError:
@@ -177,26 +175,6 @@ class _Refused(Exception):
 # --- export -----------------------------------------------------------------------------------
 
 
-def protect_cell(value: str) -> str:
-    """Make a cell inert in spreadsheets: prefix ``'`` where it could start a formula.
-
-    A value that already starts with ``'`` before such a character gets one more, so that
-    ``unprotect_cell`` gives back exactly what was stored.
-    """
-    if value[:1] in FORMULA_STARTS or (
-        value.startswith("'") and value.lstrip("'")[:1] in FORMULA_STARTS
-    ):
-        return "'" + value
-    return value
-
-
-def unprotect_cell(value: str) -> str:
-    """Undo ``protect_cell``: drop one ``'`` only where ``protect_cell`` would have added it."""
-    if value.startswith("'") and value.lstrip("'")[:1] in FORMULA_STARTS:
-        return value[1:]
-    return value
-
-
 def prisoner_cells(prisoner: Prisoner) -> list[str]:
     """One prisoner as a row of cells in ``HEADER`` order, before formula protection."""
     facility = prisoner.facility
@@ -224,26 +202,6 @@ def prisoner_cells(prisoner: Prisoner) -> list[str]:
         "envelope_name": prisoner.envelope_name,
     }
     return [values[name] for name in HEADER]
-
-
-def write_protected(
-    stream: TextIO, header: Sequence[str], rows: Iterable[Sequence[str]], *, bom: bool = False
-) -> int:
-    """Write ``header`` and ``rows`` as CSV to ``stream``, every cell through ``protect_cell``
-    (a name starting with ``=`` must not run as a formula in a spreadsheet); returns the rows.
-
-    Open a file with ``newline=""``: rows end in CRLF (RFC 4180) and cells keep their own line
-    breaks. ``bom`` starts the file with a byte-order mark, which Excel needs to read UTF-8.
-    """
-    if bom:
-        stream.write("\ufeff")
-    writer = csv.writer(stream)
-    writer.writerow(header)
-    count = 0
-    for cells in rows:
-        writer.writerow([protect_cell(cell) for cell in cells])
-        count += 1
-    return count
 
 
 def write_csv(stream: TextIO, *, bom: bool = False) -> int:

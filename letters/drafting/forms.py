@@ -15,6 +15,7 @@ from wtforms.widgets import NumberInput
 from letters.drafting import services
 from letters.form_helpers import Checked, required, strip
 from letters.models import AvoidTerm, LetterTemplate, Phrase
+from letters.validation import check_length
 
 MAX_POSITION = 100_000
 
@@ -54,7 +55,7 @@ class TemplateForm(FlaskForm):
     )
     title = StringField(
         _l("Title"),
-        [required(_l("Title")), Checked(services.check_max_length, "title")],
+        [required(_l("Title")), Checked(check_length, LetterTemplate.title)],
         filters=[strip],
         description=_l("What writers see when they choose a template."),
     )
@@ -62,7 +63,7 @@ class TemplateForm(FlaskForm):
         _l("Text"),
         [
             required(_l("Text")),
-            Checked(services.check_max_length, "body"),
+            Checked(check_length, LetterTemplate.body),
             Checked(services.check_placeholders),
         ],
         filters=[_keep_lines],
@@ -72,7 +73,7 @@ class TemplateForm(FlaskForm):
     translation = TextAreaField(
         _l("Meaning in English"),
         [
-            Checked(services.check_max_length, "translation"),
+            Checked(check_length, LetterTemplate.translation),
             Checked(services.check_placeholders),
         ],
         filters=[_keep_lines],
@@ -109,20 +110,20 @@ class TemplateForm(FlaskForm):
 class PhraseForm(FlaskForm):
     russian = TextAreaField(
         _l("Russian"),
-        [required(_l("Russian")), Checked(services.check_max_length, "phrase")],
+        [required(_l("Russian")), Checked(check_length, Phrase.russian)],
         filters=[strip],
         render_kw={"rows": 2},
     )
     english = TextAreaField(
         _l("English"),
-        [required(_l("English")), Checked(services.check_max_length, "phrase")],
+        [required(_l("English")), Checked(check_length, Phrase.english)],
         filters=[strip],
         render_kw={"rows": 2},
         description=_l("What the phrase means, so a writer knows what they insert."),
     )
     german = TextAreaField(
         _l("German"),
-        [Checked(services.check_max_length, "phrase")],
+        [Checked(check_length, Phrase.german)],
         filters=[strip],
         render_kw={"rows": 2},
     )
@@ -149,7 +150,7 @@ class PhraseForm(FlaskForm):
 class AvoidTermForm(FlaskForm):
     words = TextAreaField(
         _l("Words"),
-        [Checked(services.check_max_length, "words"), Checked(services.parse_words)],
+        [Checked(check_length, AvoidTerm.words), Checked(services.parse_words)],
         filters=[strip],
         render_kw={"rows": 3},
         description=_l(
@@ -160,7 +161,7 @@ class AvoidTermForm(FlaskForm):
     )
     reason = TextAreaField(
         _l("Reason"),
-        [required(_l("Reason")), Checked(services.check_max_length, "reason")],
+        [required(_l("Reason")), Checked(check_length, AvoidTerm.reason)],
         filters=[strip],
         render_kw={"rows": 3},
         description=_l("Why a writer should avoid it: what could happen to the prisoner."),

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from letters.drafting.placeholders import LetterContext, fill, is_latin_script, unknown_placeholders
 from letters.extensions import db
 from letters.models import AvoidTerm, LetterTemplate, Occasion, Phrase
-from letters.validation import FieldError, iso_639_1_codes
+from letters.validation import FieldError, check_length, iso_639_1_codes
 
 OCCASION_LABELS = {
     Occasion.FIRST_LETTER: _l("First letter"),
@@ -33,14 +33,6 @@ _OCCASION_ORDER = {occasion: index for index, occasion in enumerate(Occasion)}
 
 # Longest accepted value per field. A template fits on a page or two; a phrase is inserted
 # with one click, so it is a sentence, not a paragraph. Words to avoid share one column.
-LIMITS = {
-    "title": 200,
-    "body": 5000,
-    "translation": 5000,
-    "phrase": 300,
-    "words": 2000,
-    "reason": 2000,
-}
 
 
 class InvalidData(ValueError):
@@ -52,19 +44,6 @@ class InvalidData(ValueError):
 
 
 # --- checks shared by the forms and the saves -------------------------------------------------
-
-
-def check_max_length(value: str, limit_name: str) -> str:
-    limit = LIMITS[limit_name]
-    if len(value) > limit:
-        raise FieldError(
-            _l(
-                "Too long: %(length)s characters, at most %(limit)s.",
-                length=len(value),
-                limit=limit,
-            )
-        )
-    return value
 
 
 def check_placeholders(text: str) -> str:
@@ -193,11 +172,11 @@ def save_template(template: LetterTemplate | None, data: TemplateData) -> Letter
     occasion = check.run("occasion", parse_occasion, data.occasion)
     language = check.run("language", parse_language, data.language)
     check.run("title", _required, data.title, _l("Title"))
-    check.run("title", check_max_length, data.title, "title")
+    check.run("title", check_length, data.title, LetterTemplate.title)
     check.run("body", _required, data.body, _l("Text"))
-    check.run("body", check_max_length, data.body, "body")
+    check.run("body", check_length, data.body, LetterTemplate.body)
     check.run("body", check_placeholders, data.body)
-    check.run("translation", check_max_length, data.translation, "translation")
+    check.run("translation", check_length, data.translation, LetterTemplate.translation)
     check.run("translation", check_placeholders, data.translation)
     check.raise_if_any()
 
@@ -262,10 +241,10 @@ def save_phrase(phrase: Phrase | None, data: PhraseData) -> Phrase:
     writer always knows what they insert; German is welcome. Raises ``InvalidData``."""
     check = _Checker()
     check.run("russian", _required, data.russian, _l("Russian"))
-    check.run("russian", check_max_length, data.russian, "phrase")
+    check.run("russian", check_length, data.russian, Phrase.russian)
     check.run("english", _required, data.english, _l("English"))
-    check.run("english", check_max_length, data.english, "phrase")
-    check.run("german", check_max_length, data.german, "phrase")
+    check.run("english", check_length, data.english, Phrase.english)
+    check.run("german", check_length, data.german, Phrase.german)
     check.raise_if_any()
 
     if phrase is None:
@@ -346,10 +325,10 @@ def save_avoid_term(term: AvoidTerm | None, data: AvoidTermData) -> AvoidTerm:
     """Create or update an entry. Words may be empty (a topic with its reason only); the reason
     is required, because a warning without one teaches nothing. Raises ``InvalidData``."""
     check = _Checker()
-    check.run("words", check_max_length, data.words, "words")
+    check.run("words", check_length, data.words, AvoidTerm.words)
     words = check.run("words", parse_words, data.words)
     check.run("reason", _required, data.reason, _l("Reason"))
-    check.run("reason", check_max_length, data.reason, "reason")
+    check.run("reason", check_length, data.reason, AvoidTerm.reason)
     check.raise_if_any()
 
     if term is None:

@@ -14,6 +14,7 @@ from letters.display import country_choices
 from letters.form_helpers import required, strip
 from letters.guidelines import services
 from letters.models import GuidelineSection
+from letters.validation import max_length
 
 TOO_LONG = _l("Too long: %(length)d characters, at most %(max)d.")
 
@@ -29,12 +30,12 @@ class GuidelineSectionForm(FlaskForm):
 
     title = StringField(
         _l("Title"),
-        [required(_l("Title")), Length(max=services.MAX_TITLE, message=TOO_LONG)],
+        [required(_l("Title")), Length(max=max_length(GuidelineSection.title), message=TOO_LONG)],
         filters=[strip],
     )
     body = TextAreaField(
         _l("Text"),
-        [required(_l("Text")), Length(max=services.MAX_BODY, message=TOO_LONG)],
+        [required(_l("Text")), Length(max=max_length(GuidelineSection.body), message=TOO_LONG)],
         filters=[strip],
         description=MARKDOWN_HELP,
         render_kw={"rows": 18},
@@ -65,7 +66,7 @@ class NewGuidelineSectionForm(GuidelineSectionForm):
 
     slug = StringField(
         _l("Slug"),
-        [required(_l("Slug")), Length(max=services.MAX_SLUG, message=TOO_LONG)],
+        [required(_l("Slug")), Length(max=max_length(GuidelineSection.slug), message=TOO_LONG)],
         filters=[strip],
         description=_l(
             "Lowercase letters, digits and hyphens, e.g. country-fr. It becomes the section's "

@@ -28,9 +28,6 @@ LANGUAGE_ENDONYMS = {"en": "English", "ru": "Русский"}
 BEFORE_YOU_WRITE = "before-you-write"
 #: The slug becomes the section's HTML id and its URL anchor (``/guidelines#country-ru``).
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-MAX_SLUG = 60
-MAX_TITLE = 200
-MAX_BODY = 20_000
 MAX_POSITION = 10_000
 
 

@@ -1,4 +1,6 @@
-"""TODO docstring."""
+"""The letter log as CSV for coordinators: day, prisoner, letters, how and for which campaign.
+
+Who recorded a letter is never selected, so it never leaves the server."""
 
 from __future__ import annotations
 
@@ -9,7 +11,6 @@ from typing import TextIO
 
 from sqlalchemy import select
 
-from letters.csv_io.services import write_protected
 from letters.display import display_name
 from letters.extensions import db
 from letters.models import (
@@ -17,6 +18,7 @@ from letters.models import (
     LetterSent,
     Prisoner,
 )
+from letters.spreadsheet import write_protected
 
 # No user id or e-mail, ever: volunteers' identity must not leave the server.
 LETTER_LOG_HEADER = (

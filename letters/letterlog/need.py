@@ -1,4 +1,4 @@
-"""Who needs a letter next, and whose birthday is coming (with the date to post a card by).
+"""Who needs a letter next: fewest letters lately, longest wait, the forgotten first.
 
 Plain functions over the letter log (``LetterSent``). "Need" is always computed by one grouped
 query over the log joined to the prisoners, never a query per prisoner, so the public list

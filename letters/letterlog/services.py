@@ -1,4 +1,5 @@
-"""TODO docstring."""
+"""Counting letters: every "I sent it", evening entry and coordinator entry is one inserted row,
+never a counter, so concurrent writers cannot lose a count."""
 
 from __future__ import annotations
 

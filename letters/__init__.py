@@ -8,8 +8,8 @@ from typing import Any
 from flask import Blueprint, Flask
 from flask_babel import get_locale
 
-from letters import config, database, display, models, security  # noqa: F401  (models: for migrations)
-from letters.extensions import babel, csrf, db, limiter, login_manager, migrate
+from . import config, database, display, models, security  # noqa: F401  (models: for migrations)
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,8 +37,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     display.init_app(app)
     security.init_app(app)
 
-    from letters import cli
-    from letters.auth import sessions
+    from . import cli
+    from .auth import sessions
 
     sessions.init_app(app)
     for blueprint in blueprints():
@@ -48,7 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if app.config["AUTO_MIGRATE"]:
         database.upgrade_to_latest(app)
     if not app.config.get("TESTING"):
-        from letters.auth.first_run import announce_setup_link
+        from .auth.first_run import announce_setup_link
 
         announce_setup_link(app)
     return app
@@ -57,21 +57,21 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def blueprints() -> list[Blueprint]:
     """Every feature's pages. Imported here, not by the packages' ``__init__``, so any module can
     be imported alone without pulling in the whole app."""
-    from letters.api.views import bp as api
-    from letters.auth.views import bp as auth
-    from letters.birthdays.views import bp as birthdays
-    from letters.campaigns.views import bp as campaigns
-    from letters.csv_io.views import bp as csv_io
-    from letters.dashboard.views import bp as dashboard
-    from letters.drafting.views import bp as drafting
-    from letters.facilities.views import bp as facilities
-    from letters.guidelines.views import bp as guidelines
-    from letters.letterlog.views import bp as letterlog
-    from letters.mail.views import bp as mail
-    from letters.printing.views import bp as printing
-    from letters.prisoners.views import bp as prisoners
-    from letters.settings.views import bp as settings
-    from letters.writing.views import bp as writing
+    from .api.views import bp as api
+    from .auth.views import bp as auth
+    from .birthdays.views import bp as birthdays
+    from .campaigns.views import bp as campaigns
+    from .csv_io.views import bp as csv_io
+    from .dashboard.views import bp as dashboard
+    from .drafting.views import bp as drafting
+    from .facilities.views import bp as facilities
+    from .guidelines.views import bp as guidelines
+    from .letterlog.views import bp as letterlog
+    from .mail.views import bp as mail
+    from .printing.views import bp as printing
+    from .prisoners.views import bp as prisoners
+    from .settings.views import bp as settings
+    from .writing.views import bp as writing
 
     return [
         auth,

@@ -10,9 +10,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from letters.auth.cli import users
-    from letters.csv_io.cli import prisoners
-    from letters.printing.cli import printing
+    from .auth.cli import users
+    from .csv_io.cli import prisoners
+    from .printing.cli import printing
 
     app.cli.add_command(users)
     app.cli.add_command(prisoners)

@@ -9,7 +9,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from letters.extensions import db
+from .extensions import db
 
 SQLITE_CACHE_KIB = 64 * 1024
 

@@ -16,9 +16,9 @@ from flask import Flask
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from letters.addressing import is_known_country
-from letters.models import Facility, Gender, Prisoner, Status
-from letters.validation import iso_639_1_codes
+from .addressing import is_known_country
+from .models import Facility, Gender, Prisoner, Status
+from .validation import iso_639_1_codes
 
 STATUS_LABELS = {
     Status.PRE_TRIAL: _l("Pre-trial detention"),

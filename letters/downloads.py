@@ -9,7 +9,7 @@ from typing import BinaryIO
 from flask import Response, send_file
 
 PDF = "application/pdf"
-CSV = "text/csv; charset=utf-8"
+CSV = "text/csv"  # Flask adds "; charset=utf-8" to every text type
 
 
 def private_download(data: bytes, filename: str, mimetype: str) -> Response:

@@ -14,7 +14,7 @@ from wtforms import SelectField, SelectMultipleField
 from wtforms.validators import DataRequired, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from letters.validation import (
+from .validation import (
     FieldError,
     parse_date,
 )

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from letters.extensions import db
-from letters.models import Prisoner
+from .extensions import db
+from .models import Prisoner
 
 
 def listed_prisoner_or_404(prisoner_id: int, description: str | None = None) -> Prisoner:

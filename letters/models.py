@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from letters.extensions import db
+from .extensions import db
 
 
 def utcnow() -> datetime:
@@ -202,6 +202,11 @@ class Prisoner(db.Model):  # type: ignore[name-defined]
         cascade="all, delete-orphan",
         order_by="AddressHistoryEntry.id",
     )
+
+    @property
+    def allows_paper(self) -> bool:
+        """Blank paper for a reply goes only where the facility is known to allow it."""
+        return self.facility is not None and self.facility.allows_paper is True
 
     @property
     def language_codes(self) -> list[str]:

@@ -3,13 +3,13 @@ address, a prisoner as a recipient, and the block that prints on the envelope.""
 
 from __future__ import annotations
 
-from letters.addressing import (
+from .addressing import (
     PostalAddress,
     Recipient,
     RecipientBlock,
     recipient_block,
 )
-from letters.models import Facility, Prisoner
+from .models import Facility, Prisoner
 
 
 def postal_address(facility: Facility) -> PostalAddress:

@@ -13,7 +13,7 @@ from babel import Locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import QueryableAttribute
 
-from letters.models import MAX_LENGTH, Gender, Status
+from .models import MAX_LENGTH, Gender, Status
 
 
 class FieldError(ValueError):

@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 
 from letters.extensions import db
-from letters.printing import services
+from letters.settings.services import save_group_settings
 
 MM = 72 / 25.4
 TOLERANCE_MM = 0.5
@@ -40,7 +40,7 @@ def registry(app: Flask) -> dict[str, int]:
         nowhere.facility = None
         db.session.flush()
         ids["nowhere"] = nowhere.id
-        services.save_group_settings("Solidarity Group", GROUP_ADDRESS, "")
+        save_group_settings("Solidarity Group", GROUP_ADDRESS, "")
         db.session.commit()
         return ids
 
@@ -142,7 +142,7 @@ def test_without_from_the_groups_home_country_applies(
     app: Flask, runner: FlaskCliRunner, tmp_path: Path, registry: dict[str, int]
 ) -> None:
     with app.app_context():
-        services.save_group_settings("Solidarity Group", GROUP_ADDRESS, "RU")
+        save_group_settings("Solidarity Group", GROUP_ADDRESS, "RU")
         db.session.commit()
     out = tmp_path / "envelope.pdf"
 

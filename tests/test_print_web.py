@@ -26,6 +26,7 @@ from werkzeug.http import parse_options_header
 from letters.extensions import db
 from letters.models import GroupSettings
 from letters.printing import services
+from letters.settings.services import group_settings, save_group_settings
 
 __all__ = ["live_server", "page"]  # fixtures for the browser tests at the end
 
@@ -99,7 +100,7 @@ def set_group(
     group_name: str = "Solidarity Group",
 ) -> None:
     with app.app_context():
-        services.save_group_settings(group_name, return_address, home_country)
+        save_group_settings(group_name, return_address, home_country)
         db.session.commit()
 
 
@@ -673,7 +674,7 @@ def test_saved_settings_are_used_by_the_next_envelope(
         as_text=True
     )
     with app.app_context():
-        settings = services.group_settings()
+        settings = group_settings()
         assert settings.return_address == GROUP_ADDRESS  # blank line dropped, LF only
         assert settings.home_country == "RU"
     lines = page_lines(client.get(f"/prisoners/{pchelintsev}/envelope.pdf").data)[0]

@@ -15,12 +15,12 @@ from typing import Any
 
 from sqlalchemy import case, func, select
 
-from letters.addressing import is_known_country
-from letters.display import display_name
-from letters.extensions import db
-from letters.models import LetterSent, Prisoner
-from letters.postal import address_block
-from letters.validation import iso_639_1_codes
+from ..addressing import is_known_country
+from ..display import display_name
+from ..extensions import db
+from ..models import LetterSent, Prisoner
+from ..postal import address_block
+from ..validation import iso_639_1_codes
 
 # "Last 30 days" is today and the 29 days before it: a letter logged exactly 30 days ago is out.
 RECENT_DAYS = 30

@@ -10,11 +10,11 @@ from flask import Blueprint, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from letters.api import services
-from letters.extensions import db
-from letters.lookups import listed_prisoner_or_404
-from letters.prisoners.services import prisoner_query
-from letters.security import ERROR_PAGE_CODES
+from ..extensions import db
+from ..lookups import listed_prisoner_or_404
+from ..prisoners.services import prisoner_query
+from ..security import ERROR_PAGE_CODES
+from . import services
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 

@@ -12,9 +12,9 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from letters.auth import services
-from letters.extensions import db
-from letters.models import Role
+from ..extensions import db
+from ..models import Role
+from . import services
 
 users = AppGroup("users", help="Coordinator accounts.")
 

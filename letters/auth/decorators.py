@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from flask import abort
 from flask_login import current_user
 
-from letters.extensions import login_manager
+from ..extensions import login_manager
 
 F = TypeVar("F", bound=Callable[..., Any])
 

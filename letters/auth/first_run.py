@@ -19,9 +19,9 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import inspect
 from sqlalchemy.exc import SQLAlchemyError
 
-from letters.auth.services import any_user_exists
-from letters.extensions import db
-from letters.models import User
+from ..extensions import db
+from ..models import User
+from .services import any_user_exists
 
 # A salt of its own, so a set-up token can never pass for a session cookie or a CSRF token,
 # which are signed with the same SECRET_KEY.

@@ -27,8 +27,8 @@ from sqlalchemy import delete, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-from letters.extensions import db
-from letters.models import LoginFailure, Role, User, utcnow
+from ..extensions import db
+from ..models import LoginFailure, Role, User, utcnow
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 128

@@ -6,8 +6,8 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from letters.extensions import db, login_manager
-from letters.models import User
+from ..extensions import db, login_manager
+from ..models import User
 
 
 def init_app(app: Flask) -> None:

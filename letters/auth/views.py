@@ -10,11 +10,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from letters.auth import first_run, services
-from letters.auth.forms import ChangePasswordForm, LoginForm, SetupForm
-from letters.extensions import db
-from letters.models import User
-from letters.security import is_safe_next
+from ..extensions import db
+from ..models import User
+from ..security import is_safe_next
+from . import first_run, services
+from .forms import ChangePasswordForm, LoginForm, SetupForm
 
 bp = Blueprint("auth", __name__)
 

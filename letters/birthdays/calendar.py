@@ -16,8 +16,8 @@ from flask import url_for
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
-from letters.birthdays.services import Birthday
-from letters.display import display_name
+from ..display import display_name
+from .services import Birthday
 
 UID_DOMAIN = "letters"
 

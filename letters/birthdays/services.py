@@ -8,9 +8,9 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
-from letters.extensions import db
-from letters.models import NOT_WRITABLE, Facility, Prisoner
-from letters.settings.services import group_settings
+from ..extensions import db
+from ..models import NOT_WRITABLE, Facility, Prisoner
+from ..settings.services import group_settings
 
 # Default days a letter takes when the facility has no transit_days of its own. Russian and
 # Belarusian mail from abroad is slow and passes the censor, hence the longer default.

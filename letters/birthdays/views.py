@@ -6,7 +6,7 @@ from datetime import date
 
 from flask import Blueprint, Response, render_template
 
-from letters.birthdays import calendar, services
+from . import calendar, services
 
 bp = Blueprint("birthdays", __name__)
 

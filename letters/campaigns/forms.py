@@ -18,12 +18,12 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import DateInput, NumberInput
 
-from letters.campaigns.services import MAX_GOAL, CampaignFields
-from letters.display import display_name
-from letters.form_helpers import Checked, MultiCheckboxField, required, strip
-from letters.letterlog.services import MAX_LETTERS_PER_ENTRY
-from letters.models import Campaign, CampaignKind, Prisoner, SentVia
-from letters.validation import max_length, parse_date
+from ..display import display_name
+from ..form_helpers import Checked, MultiCheckboxField, required, strip
+from ..letterlog.services import MAX_LETTERS_PER_ENTRY
+from ..models import Campaign, CampaignKind, Prisoner, SentVia
+from ..validation import max_length, parse_date
+from .services import MAX_GOAL, CampaignFields
 
 KIND_LABELS = {
     CampaignKind.EVENING: _l("A letter-writing evening"),
@@ -153,9 +153,6 @@ class RecordLettersForm(FlaskForm):
             for name, field in self._fields.items()
             if name.startswith("count_")
         }
-
-    def count_fields(self) -> list[Any]:
-        return [field for name, field in self._fields.items() if name.startswith("count_")]
 
     def day(self) -> date:
         return parse_date(self.sent_on.data or "") or date.today()

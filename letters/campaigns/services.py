@@ -16,12 +16,12 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from letters.display import display_name
-from letters.extensions import db
-from letters.letterlog.need import order_by_need
-from letters.letterlog.services import MAX_LETTERS_PER_ENTRY, record_letter_sent
-from letters.lookups import prisoners_by_id
-from letters.models import (
+from ..display import display_name
+from ..extensions import db
+from ..letterlog.need import order_by_need
+from ..letterlog.services import MAX_LETTERS_PER_ENTRY, record_letter_sent
+from ..lookups import prisoners_by_id
+from ..models import (
     NOT_WRITABLE,
     Campaign,
     CampaignKind,
@@ -30,7 +30,7 @@ from letters.models import (
     SentVia,
     User,
 )
-from letters.validation import FieldError, max_length
+from ..validation import FieldError, max_length
 
 # A goal beyond this is a typing slip too: the largest solidarity weeks count in thousands.
 MAX_GOAL = 100_000

@@ -10,18 +10,18 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from letters.campaigns import services
-from letters.campaigns.forms import (
+from ..display import display_name
+from ..extensions import db
+from ..models import Campaign
+from ..validation import FieldError
+from . import services
+from .forms import (
     KIND_LABELS,
     VIA_LABELS,
     CampaignForm,
     RecordLettersForm,
     record_letters_form,
 )
-from letters.display import display_name
-from letters.extensions import db
-from letters.models import Campaign
-from letters.validation import FieldError
 
 bp = Blueprint("campaigns", __name__)
 

@@ -9,7 +9,7 @@ import click
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
-from letters.csv_io.services import (
+from .services import (
     export_csv,
     import_csv,
     summary,

@@ -28,14 +28,14 @@ from flask_babel.speaklater import LazyString
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from letters.addressing import PostalAddress, normalize_address, validate_address
-from letters.display import birth_text
-from letters.extensions import db
-from letters.facilities.services import find_facility
-from letters.models import Facility, Prisoner
-from letters.prisoners.services import save_prisoner, transfer_prisoner
-from letters.spreadsheet import unprotect_cell, write_protected
-from letters.validation import (
+from ..addressing import PostalAddress, normalize_address, validate_address
+from ..display import birth_text
+from ..extensions import db
+from ..facilities.services import find_facility
+from ..models import Facility, Prisoner
+from ..prisoners.services import save_prisoner, transfer_prisoner
+from ..spreadsheet import unprotect_cell, write_protected
+from ..validation import (
     FieldError,
     check_length,
     parse_birth,

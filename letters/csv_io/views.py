@@ -8,9 +8,9 @@ from pathlib import Path
 from flask import Blueprint, Response, render_template
 from flask_login import login_required
 
-from letters.csv_io.forms import ImportForm
-from letters.csv_io.services import COLUMNS, COUNT_LABELS, export_csv, import_csv
-from letters.downloads import CSV, private_download
+from ..downloads import CSV, private_download
+from .forms import ImportForm
+from .services import COLUMNS, COUNT_LABELS, export_csv, import_csv
 
 bp = Blueprint("csv_io", __name__, url_prefix="/manage/prisoners")
 

@@ -16,11 +16,11 @@ from datetime import date, timedelta
 from sqlalchemy import ColumnElement, Subquery, case, func, select
 from sqlalchemy.orm import joinedload
 
-from letters.campaigns.services import CampaignProgress, campaign_progress
-from letters.display import display_name
-from letters.extensions import db
-from letters.letterlog.need import need_scores
-from letters.models import (
+from ..campaigns.services import CampaignProgress, campaign_progress
+from ..display import display_name
+from ..extensions import db
+from ..letterlog.need import need_scores
+from ..models import (
     NOT_WRITABLE,
     LetterSent,
     MailEvent,

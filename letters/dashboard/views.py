@@ -7,12 +7,12 @@ from datetime import date
 from flask import Blueprint, render_template
 from flask_login import login_required
 
-from letters.campaigns.forms import KIND_LABELS
-from letters.dashboard import services
-from letters.dashboard.chart import weekly_chart
-from letters.display import STATUS_LABELS
-from letters.letterlog.need import RECENT_DAYS
-from letters.mail.forms import RETURN_REASON_LABELS
+from ..campaigns.forms import KIND_LABELS
+from ..display import STATUS_LABELS
+from ..letterlog.need import RECENT_DAYS
+from ..mail.forms import RETURN_REASON_LABELS
+from . import services
+from .chart import weekly_chart
 
 bp = Blueprint("dashboard", __name__, url_prefix="/manage/dashboard")
 

@@ -12,10 +12,10 @@ from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAr
 from wtforms.validators import InputRequired, NumberRange
 from wtforms.widgets import NumberInput
 
-from letters.drafting import services
-from letters.form_helpers import Checked, required, strip
-from letters.models import AvoidTerm, LetterTemplate, Phrase
-from letters.validation import check_length
+from ..form_helpers import Checked, required, strip
+from ..models import AvoidTerm, LetterTemplate, Phrase
+from ..validation import check_length
+from . import services
 
 MAX_POSITION = 100_000
 

@@ -41,10 +41,10 @@ from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
 
-from letters.addressing import infer_gender
+from ..addressing import infer_gender
 
 if TYPE_CHECKING:
-    from letters.models import Prisoner
+    from ..models import Prisoner
 
 # What an empty writer's field prints: long enough to sign on by hand, impossible to overlook.
 BLANK = "________"

@@ -16,10 +16,10 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from letters.drafting.placeholders import LetterContext, fill, is_latin_script, unknown_placeholders
-from letters.extensions import db
-from letters.models import AvoidTerm, LetterTemplate, Occasion, Phrase
-from letters.validation import FieldError, check_length, iso_639_1_codes
+from ..extensions import db
+from ..models import AvoidTerm, LetterTemplate, Occasion, Phrase
+from ..validation import FieldError, check_length, iso_639_1_codes
+from .placeholders import LetterContext, fill, is_latin_script, unknown_placeholders
 
 OCCASION_LABELS = {
     Occasion.FIRST_LETTER: _l("First letter"),
@@ -146,11 +146,6 @@ def templates_for(language: str | None = None) -> list[LetterTemplate]:
             t.id,
         ),
     )
-
-
-def template_languages() -> list[str]:
-    """The languages templates exist in, as codes, sorted."""
-    return sorted(db.session.scalars(select(LetterTemplate.language).distinct()).all())
 
 
 def bilingual_template() -> LetterTemplate | None:

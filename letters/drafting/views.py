@@ -15,11 +15,11 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from letters.drafting import services
-from letters.drafting.forms import AvoidTermForm, PhraseForm, TemplateForm
-from letters.drafting.placeholders import GENDERED_FORMS, PLACEHOLDERS
-from letters.extensions import db
-from letters.models import AvoidTerm, LetterTemplate, Phrase
+from ..extensions import db
+from ..models import AvoidTerm, LetterTemplate, Phrase
+from . import services
+from .forms import AvoidTermForm, PhraseForm, TemplateForm
+from .placeholders import GENDERED_FORMS, PLACEHOLDERS
 
 bp = Blueprint("drafting", __name__)
 

@@ -10,11 +10,11 @@ from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAr
 from wtforms.validators import NumberRange, Optional
 from wtforms.widgets import NumberInput
 
-from letters.display import country_choices
-from letters.facilities.services import EDITABLE_FIELDS, MAX_TRANSIT_DAYS
-from letters.form_helpers import Checked, required, strip
-from letters.models import Facility
-from letters.validation import check_length, check_name_line_format
+from ..display import country_choices
+from ..form_helpers import Checked, required, strip
+from ..models import Facility
+from ..validation import check_length, check_name_line_format
+from .services import EDITABLE_FIELDS, MAX_TRANSIT_DAYS
 
 # Tri-state answers travel as "", "yes", "no": a select cannot carry None, True and False.
 TRI_STATE = {"": None, "yes": True, "no": False}

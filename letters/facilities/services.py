@@ -8,10 +8,10 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from letters.addressing import normalize_address, validate_address
-from letters.extensions import db
-from letters.models import Facility, Prisoner
-from letters.postal import postal_address
+from ..addressing import normalize_address, validate_address
+from ..extensions import db
+from ..models import Facility, Prisoner
+from ..postal import postal_address
 
 # The columns a coordinator edits; everything else on a facility is bookkeeping.
 EDITABLE_FIELDS = (

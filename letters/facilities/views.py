@@ -5,10 +5,10 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from letters.extensions import db
-from letters.facilities import services
-from letters.facilities.forms import FacilityForm
-from letters.models import Facility
+from ..extensions import db
+from ..models import Facility
+from . import services
+from .forms import FacilityForm
 
 bp = Blueprint("facilities", __name__, url_prefix="/manage/facilities")
 

@@ -10,11 +10,11 @@ from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAr
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 from wtforms.widgets import NumberInput
 
-from letters.display import country_choices
-from letters.form_helpers import required, strip
-from letters.guidelines import services
-from letters.models import GuidelineSection
-from letters.validation import max_length
+from ..display import country_choices
+from ..form_helpers import required, strip
+from ..models import GuidelineSection
+from ..validation import max_length
+from . import services
 
 TOO_LONG = _l("Too long: %(length)d characters, at most %(max)d.")
 

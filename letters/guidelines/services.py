@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from markupsafe import Markup
 from sqlalchemy import select
 
-from letters.extensions import db
-from letters.guidelines.markdown import render_markdown
-from letters.models import GuidelineSection
+from ..extensions import db
+from ..models import GuidelineSection
+from .markdown import render_markdown
 
 #: The languages guidelines are written in, and the one every other falls back to.
 LANGUAGES = ("en", "ru")

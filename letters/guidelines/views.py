@@ -8,11 +8,11 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from letters.extensions import db
-from letters.guidelines import services
-from letters.guidelines.forms import GuidelineSectionForm, NewGuidelineSectionForm
-from letters.guidelines.markdown import render_markdown
-from letters.models import GuidelineSection
+from ..extensions import db
+from ..models import GuidelineSection
+from . import services
+from .forms import GuidelineSectionForm, NewGuidelineSectionForm
+from .markdown import render_markdown
 
 bp = Blueprint("guidelines", __name__)
 

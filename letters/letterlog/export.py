@@ -11,14 +11,14 @@ from typing import TextIO
 
 from sqlalchemy import select
 
-from letters.display import display_name
-from letters.extensions import db
-from letters.models import (
+from ..display import display_name
+from ..extensions import db
+from ..models import (
     Campaign,
     LetterSent,
     Prisoner,
 )
-from letters.spreadsheet import write_protected
+from ..spreadsheet import write_protected
 
 # No user id or e-mail, ever: volunteers' identity must not leave the server.
 LETTER_LOG_HEADER = (

@@ -14,8 +14,8 @@ from datetime import date, timedelta
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, Subquery, case, func, select
 
-from letters.extensions import db
-from letters.models import NOT_WRITABLE, LetterSent, Prisoner
+from ..extensions import db
+from ..models import NOT_WRITABLE, LetterSent, Prisoner
 
 # "Recent" letters: a prisoner who got a dozen letters two months ago may be alone again now.
 RECENT_DAYS = 60

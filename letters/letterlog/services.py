@@ -7,8 +7,8 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from letters.extensions import db
-from letters.models import (
+from ..extensions import db
+from ..models import (
     Campaign,
     LetterSent,
     Prisoner,

@@ -8,8 +8,8 @@ from flask import Blueprint
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
-from letters.downloads import CSV, private_download
-from letters.letterlog.export import letter_log_csv
+from ..downloads import CSV, private_download
+from .export import letter_log_csv
 
 bp = Blueprint("letterlog", __name__)
 

@@ -10,9 +10,9 @@ from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 from wtforms.widgets import DateInput
 
-from letters.form_helpers import Checked, not_after_today, required, strip
-from letters.models import MAX_LENGTH, MAX_REPORT_CHARS, ReturnReason
-from letters.validation import parse_date
+from ..form_helpers import Checked, not_after_today, required, strip
+from ..models import MAX_LENGTH, MAX_REPORT_CHARS, ReturnReason
+from ..validation import parse_date
 
 RETURN_REASON_LABELS = {
     ReturnReason.MOVED: _l("Moved"),

@@ -12,8 +12,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from letters.extensions import db
-from letters.models import (
+from ..extensions import db
+from ..models import (
     MAX_REPORT_CHARS,
     AddressReport,
     MailEvent,

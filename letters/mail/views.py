@@ -11,12 +11,12 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.exceptions import TooManyRequests
 
-from letters.extensions import db, limiter
-from letters.form_helpers import flash_errors
-from letters.lookups import listed_prisoner_or_404
-from letters.mail import services
-from letters.mail.forms import AddressReportForm, ReplyForm, ReturnForm
-from letters.models import AddressReport, Prisoner
+from ..extensions import db, limiter
+from ..form_helpers import flash_errors
+from ..lookups import listed_prisoner_or_404
+from ..models import AddressReport, Prisoner
+from . import services
+from .forms import AddressReportForm, ReplyForm, ReturnForm
 
 bp = Blueprint("mail", __name__)
 

@@ -14,15 +14,15 @@ import click
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
-from letters.lookups import prisoners_by_id
-from letters.models import Prisoner
-from letters.printing import services
-from letters.printing.envelopes import render_envelopes
-from letters.printing.formats import ENVELOPES, LABEL_SHEETS, SHEETS
-from letters.printing.pack import render_evening_pack
-from letters.printing.sheets import render_letter_sheets
-from letters.settings.services import group_return_lines, group_settings
-from letters.validation import FieldError
+from ..lookups import prisoners_by_id
+from ..models import Prisoner
+from ..settings.services import group_return_lines, group_settings
+from ..validation import FieldError
+from . import services
+from .envelopes import render_envelopes
+from .formats import ENVELOPES, LABEL_SHEETS, SHEETS
+from .pack import render_evening_pack
+from .sheets import render_letter_sheets
 
 printing = AppGroup("print", help="Print envelopes, letter sheets and evening packs as PDF.")
 

@@ -28,11 +28,11 @@ from flask_babel import gettext as _
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from letters.printing.data import Envelope
-from letters.printing.fonts import REGULAR, text_width
-from letters.printing.formats import ENVELOPES, EnvelopeFormat
-from letters.printing.layout import LEADING, FittedText, draw_lines, fit_lines, wrap
-from letters.printing.pdf import new_canvas
+from .data import Envelope
+from .fonts import REGULAR, text_width
+from .formats import ENVELOPES, EnvelopeFormat
+from .layout import LEADING, FittedText, draw_lines, fit_lines, wrap
+from .pdf import new_canvas
 
 # --- dimensions -------------------------------------------------------------------------------
 

@@ -22,18 +22,18 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, NumberRange, ValidationError
 
-from letters.display import country_choices, display_name
-from letters.form_helpers import Checked, MultiCheckboxField, strip
-from letters.models import Prisoner
-from letters.printing import services
-from letters.printing.formats import ENVELOPES, LABEL_SHEETS, SHEETS
-from letters.settings.services import (
+from ..display import country_choices, display_name
+from ..form_helpers import Checked, MultiCheckboxField, strip
+from ..models import Prisoner
+from ..settings.services import (
     RETURN_ADDRESS_MAX_LINE_LENGTH,
     RETURN_ADDRESS_MAX_LINES,
     check_return_address,
     parse_return_address,
 )
-from letters.validation import FieldError
+from ..validation import FieldError
+from . import services
+from .formats import ENVELOPES, LABEL_SHEETS, SHEETS
 
 ENVELOPE_LABELS = {
     "DL": _l("DL, 110 × 220 mm (A4 folded in three)"),

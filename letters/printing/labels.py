@@ -14,9 +14,9 @@ from flask_babel import gettext as _
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from letters.printing.formats import LABEL_SHEETS, SHEETS, LabelSheet
-from letters.printing.layout import draw_lines, fit_lines
-from letters.printing.pdf import new_canvas
+from .formats import LABEL_SHEETS, SHEETS, LabelSheet
+from .layout import draw_lines, fit_lines
+from .pdf import new_canvas
 
 # Inside each label: printers feed paper a millimetre or so off, and text touching a label's
 # edge ends up on the neighbour.

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from reportlab.pdfgen.canvas import Canvas
 
-from letters.printing.fonts import REGULAR, text_width
+from .fonts import REGULAR, text_width
 
 LEADING = 1.2  # line height as a multiple of the font size
 SIZE_STEP = 0.5

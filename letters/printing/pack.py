@@ -11,14 +11,14 @@ from flask_babel import gettext as _
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from letters.printing.data import EveningPack, PrisonerCard
-from letters.printing.envelopes import draw_envelope, envelope_format
-from letters.printing.fonts import BOLD, REGULAR
-from letters.printing.formats import SheetFormat
-from letters.printing.labels import check_start_at, draw_labels, label_sheet
-from letters.printing.layout import FittedText, draw_lines, fit_lines
-from letters.printing.pdf import new_canvas
-from letters.printing.sheets import sheet_format
+from .data import EveningPack, PrisonerCard
+from .envelopes import draw_envelope, envelope_format
+from .fonts import BOLD, REGULAR
+from .formats import SheetFormat
+from .labels import check_start_at, draw_labels, label_sheet
+from .layout import FittedText, draw_lines, fit_lines
+from .pdf import new_canvas
+from .sheets import sheet_format
 
 # Cards are read across a table, often in poor light and by older writers: large print.
 CARD_MARGIN = 20 * mm

@@ -14,7 +14,7 @@ from typing import BinaryIO
 from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
 
-from letters.printing.fonts import register_fonts
+from .fonts import register_fonts
 
 # Compressed page streams stay binary instead of ASCII85 text: about a tenth smaller and faster
 # (measured with bench/envelopes.py). Every PDF here is served as a download, never pasted.

@@ -12,15 +12,15 @@ from collections.abc import Iterable, Sequence
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from letters.addressing import name_line, number_on_name_line
-from letters.display import country_codes, display_name, facility_allowances, language_name
-from letters.extensions import db
-from letters.models import Prisoner
-from letters.postal import address_block, postal_address, recipient
-from letters.printing.data import Envelope, EveningPack, LetterSheet, PrisonerCard
-from letters.printing.formats import ENVELOPES, LABEL_SHEETS, SHEETS
-from letters.prisoners.services import prisoner_query
-from letters.validation import FieldError
+from ..addressing import name_line, number_on_name_line
+from ..display import country_codes, display_name, facility_allowances, language_name
+from ..extensions import db
+from ..models import Prisoner
+from ..postal import address_block, postal_address, recipient
+from ..prisoners.services import prisoner_query
+from ..validation import FieldError
+from .data import Envelope, EveningPack, LetterSheet, PrisonerCard
+from .formats import ENVELOPES, LABEL_SHEETS, SHEETS
 
 # A ruled letter is rarely longer; the limit keeps one request from asking for a ream.
 MAX_RULED_PAGES = 10
@@ -224,14 +224,13 @@ def letter_sheet_for(
     elsewhere it would get the whole letter held back.
     """
     name, number = header_name(prisoner)
-    allows_paper = prisoner.facility is not None and prisoner.facility.allows_paper is True
     return LetterSheet(
         header_name=name,
         prisoner_number=number,
         text=text,
         ruled_pages=max(1, min(ruled_pages, MAX_RULED_PAGES)),
         fold_for=fold_for,
-        reply_sheet=reply_sheet and allows_paper,
+        reply_sheet=reply_sheet and prisoner.allows_paper,
         language=LETTER_LANGUAGE.get(prisoner.facility.country_code if prisoner.facility else ""),
     )
 

@@ -18,11 +18,11 @@ from flask_babel import gettext as _
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from letters.printing.data import LetterSheet
-from letters.printing.fonts import BOLD, REGULAR
-from letters.printing.formats import ENVELOPES, SHEETS, SheetFormat
-from letters.printing.layout import draw_lines, fit_lines, wrap
-from letters.printing.pdf import new_canvas
+from .data import LetterSheet
+from .fonts import BOLD, REGULAR
+from .formats import ENVELOPES, SHEETS, SheetFormat
+from .layout import draw_lines, fit_lines, wrap
+from .pdf import new_canvas
 
 # Typed text: a size most people read without glasses, and generous leading, because prisons
 # often photocopy letters and tight lines blur together.

@@ -18,16 +18,16 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from letters.downloads import pdf_download
-from letters.extensions import db
-from letters.lookups import listed_prisoner_or_404
-from letters.models import Campaign, Prisoner
-from letters.printing import services
-from letters.printing.envelopes import render_envelopes
-from letters.printing.forms import EnvelopeForm, OwnReturnAddressForm, PackForm, SheetForm
-from letters.printing.pack import render_evening_pack
-from letters.printing.sheets import render_letter_sheets
-from letters.settings.services import group_return_lines, group_settings
+from ..downloads import pdf_download
+from ..extensions import db
+from ..lookups import listed_prisoner_or_404
+from ..models import Campaign, Prisoner
+from ..settings.services import group_return_lines, group_settings
+from . import services
+from .envelopes import render_envelopes
+from .forms import EnvelopeForm, OwnReturnAddressForm, PackForm, SheetForm
+from .pack import render_evening_pack
+from .sheets import render_letter_sheets
 
 bp = Blueprint("printing", __name__)
 
@@ -54,7 +54,7 @@ def print_options(prisoner: Prisoner) -> PrintOptions:
         sheet=sheet,
         group_return_lines=group_return_lines(settings),
         can_print_envelope=prisoner.facility is not None,
-        allows_paper=prisoner.facility is not None and prisoner.facility.allows_paper is True,
+        allows_paper=prisoner.allows_paper,
     )
 
 

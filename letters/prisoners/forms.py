@@ -11,7 +11,7 @@ from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAr
 from wtforms.validators import ValidationError
 from wtforms.widgets import DateInput
 
-from letters.display import (
+from ..display import (
     GENDER_LABELS,
     STATUS_LABELS,
     birth_text,
@@ -20,12 +20,11 @@ from letters.display import (
     language_name,
     languages_text,
 )
-from letters.extensions import db
-from letters.facilities.services import all_facilities
-from letters.form_helpers import Checked, offered, required, strip
-from letters.models import Facility, Prisoner
-from letters.prisoners import services
-from letters.validation import (
+from ..extensions import db
+from ..facilities.services import all_facilities
+from ..form_helpers import Checked, offered, required, strip
+from ..models import Facility, Prisoner
+from ..validation import (
     FieldError,
     check_length,
     parse_birth,
@@ -34,6 +33,7 @@ from letters.validation import (
     parse_languages,
     parse_status,
 )
+from . import services
 
 
 class PrisonerForm(FlaskForm):

@@ -13,16 +13,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import contains_eager
 
-from letters.addressing import (
+from ..addressing import (
     DATIVE_COUNTRIES,
     RecipientBlock,
     name_part,
     recipient_block,
 )
-from letters.extensions import db
-from letters.models import AddressHistoryEntry, Facility, Prisoner, Status
-from letters.postal import postal_address, recipient
-from letters.validation import FieldError
+from ..extensions import db
+from ..models import AddressHistoryEntry, Facility, Prisoner, Status
+from ..postal import postal_address, recipient
+from ..validation import FieldError
 
 # --- parsing shared by forms and CSV ----------------------------------------------------------
 

@@ -6,16 +6,18 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from letters.display import display_name, facility_allowances
-from letters.extensions import db
-from letters.letterlog.need import page_by_need
-from letters.lookups import listed_prisoner_or_404
-from letters.mail import services as mail
-from letters.mail.forms import RETURN_REASON_LABELS, AddressReportForm, ReplyForm, ReturnForm
-from letters.models import Prisoner
-from letters.postal import address_block
-from letters.prisoners import services
-from letters.prisoners.forms import (
+from ..display import display_name, facility_allowances
+from ..extensions import db
+from ..letterlog.need import page_by_need
+from ..lookups import listed_prisoner_or_404
+from ..mail import services as mail
+from ..mail.forms import RETURN_REASON_LABELS, AddressReportForm, ReplyForm, ReturnForm
+from ..models import Prisoner
+from ..postal import address_block
+from ..settings.services import group_settings
+from ..validation import parse_date
+from . import services
+from .forms import (
     ListFilterForm,
     NewPrisonerForm,
     PostedFromForm,
@@ -23,8 +25,6 @@ from letters.prisoners.forms import (
     SearchForm,
     TransferForm,
 )
-from letters.settings.services import group_settings
-from letters.validation import parse_date
 
 bp = Blueprint("prisoners", __name__)
 

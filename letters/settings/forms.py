@@ -13,11 +13,11 @@ from wtforms import (
     TextAreaField,
 )
 
-from letters.display import country_choices
-from letters.form_helpers import Checked, strip
-from letters.models import MAX_LENGTH
-from letters.settings import services
-from letters.validation import check_length
+from ..display import country_choices
+from ..form_helpers import Checked, strip
+from ..models import MAX_LENGTH
+from ..validation import check_length
+from . import services
 
 
 class SettingsForm(FlaskForm):

@@ -6,10 +6,10 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from letters.display import country_codes
-from letters.extensions import db
-from letters.models import GroupSettings
-from letters.validation import FieldError, check_length
+from ..display import country_codes
+from ..extensions import db
+from ..models import GroupSettings
+from ..validation import FieldError, check_length
 
 # A return address is a small block top-left, clear of the stamp field: more than a handful of
 # short lines would only be shrunk until nobody can read them.

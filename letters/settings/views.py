@@ -7,10 +7,10 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from letters.extensions import db
-from letters.settings.forms import SettingsForm
-from letters.settings.services import group_settings, save_group_settings
-from letters.validation import FieldError
+from ..extensions import db
+from ..validation import FieldError
+from .forms import SettingsForm
+from .services import group_settings, save_group_settings
 
 bp = Blueprint("settings", __name__, url_prefix="/manage/settings")
 

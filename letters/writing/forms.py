@@ -25,15 +25,15 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 from wtforms.widgets import DateInput, NumberInput
 
-from letters.display import GENDER_LABELS, language_name
-from letters.drafting import services as drafting
-from letters.form_helpers import Checked, not_after_today, required, strip
-from letters.letterlog.services import MAX_LETTERS_PER_ENTRY
-from letters.models import Campaign, LetterTemplate
-from letters.printing.forms import ENVELOPE_LABELS, SHEET_LABELS
-from letters.printing.services import DEFAULT_FOLD
-from letters.validation import parse_date
-from letters.writing.services import MAX_LETTER_CHARS
+from ..display import GENDER_LABELS, language_name
+from ..drafting import services as drafting
+from ..form_helpers import Checked, not_after_today, required, strip
+from ..letterlog.services import MAX_LETTERS_PER_ENTRY
+from ..models import Campaign, LetterTemplate
+from ..printing.forms import ENVELOPE_LABELS, SHEET_LABELS
+from ..printing.services import DEFAULT_FOLD
+from ..validation import parse_date
+from .services import MAX_LETTER_CHARS
 
 # The writer's name and city go into the letter only; a generous limit still stops nonsense.
 WRITER_FIELD_MAX = 100

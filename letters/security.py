@@ -6,8 +6,8 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, has_request_context, render_template, request
 
-# SECURITY.md's policy, plus connect-src 'self' so the writing page's script may ask this site
-# (and only this site) to fill a template.
+# The policy of docs/security.md#response-headers; its connect-src 'self' lets the writing
+# page's script ask this site (and only this site) to fill a template.
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "

@@ -1,4 +1,4 @@
-"""The DOMAIN.md example addresses, shared by the addressing and envelope tests."""
+"""The docs/addressing.md#worked-examples addresses, shared by the addressing and envelope tests."""
 
 from letters.addressing import PostalAddress, Recipient
 

@@ -1,4 +1,5 @@
-"""The recipient block for the cases in DOMAIN.md, from inside the country and from abroad.
+"""The recipient block for the cases in docs/addressing.md#worked-examples, from inside the
+country and from abroad.
 
 Pure functions: no app, no database.
 """

@@ -562,7 +562,8 @@ def test_the_seeded_phrasebook_has_all_three_languages(seeded: None) -> None:
         assert phrase.german.strip(), phrase.russian
         assert len(phrase.russian) <= max_length(Phrase.russian)
     russian = {p.russian for p in phrases}
-    # DOMAIN.md's safe phrases, and both forms where grammar follows gender.
+    # The safe phrases of docs/addressing.md#writing-to-a-prisoner, and both forms where
+    # grammar follows gender.
     assert {"Пишу вам впервые.", "Вы не один.", "Вы не одна."} <= russian
     assert "Если будете отвечать, пишите, пожалуйста, печатными буквами." in russian
     assert "Простите, пожалуйста, мои ошибки." in russian

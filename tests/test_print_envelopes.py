@@ -70,7 +70,8 @@ KALESNIKAVA = Recipient("Колесникова", "Мария", "Алексан�
 GROUP_ADDRESS = ("Soli-Gruppe Briefe", "Postfach 12 34", "10999 Berlin", "GERMANY")
 MOSCOW_SENDER = ("Петровой Ольге Ивановне", "ул. Ленина, д. 1, кв. 2", "г. Москва", "123456")
 
-# The cases DOMAIN.md checks: (recipient, facility, country the letter is posted from).
+# The cases of docs/addressing.md#worked-examples: (recipient, facility, country the letter is
+# posted from).
 CASES: dict[str, tuple[Recipient, PostalAddress, str]] = {
     "penza-sizo-inside-russia": (PCHELINTSEV, PENZA_SIZO, "RU"),
     "penza-sizo-from-germany": (PCHELINTSEV, PENZA_SIZO, "DE"),

@@ -2,10 +2,9 @@
 
 After changing a user-facing string, refresh the catalogue:
 
-    pybabel extract -F babel.cfg -k _l -o /tmp/messages.pot .
-    pybabel update -i /tmp/messages.pot -d letters/translations
+    flask --app app translate update
     (translate the new or fuzzy entries in letters/translations/ru/LC_MESSAGES/messages.po)
-    pybabel compile -d letters/translations
+    flask --app app translate compile
 """
 
 from __future__ import annotations
@@ -90,7 +89,7 @@ def test_the_committed_mo_matches_the_po(ru: Catalog, tmp_path: Path) -> None:
     with RU_MO.open("rb") as file:
         committed = read_mo(file)
 
-    # A stale .mo shows old or missing Russian text: run `pybabel compile -d letters/translations`.
+    # A stale .mo shows old or missing Russian text: run `flask --app app translate compile`.
     assert messages(committed) == messages(expected)
     assert committed.plural_forms == expected.plural_forms
 

@@ -5,7 +5,7 @@ comes from a handful of grouped queries, never a query per prisoner or per campa
 page costs the same with 3 prisoners or 3,000.
 
 The letter log is exported without ``user_id``: who recorded a letter is exactly what must not
-leave the server (see SECURITY.md).
+leave the server (see docs/security.md#what-is-never-kept).
 """
 
 from __future__ import annotations

@@ -195,7 +195,7 @@ def delete_template(template: LetterTemplate) -> None:
 
 def example_context(today: date | None = None, latin_script: bool = False) -> LetterContext:
     """The example a coordinator previews templates with: a letter from Anna in Berlin to
-    Дмитрий Дмитриевич Пчелинцев (DOMAIN.md's examples). A writer of a Russian letter signs
+    Дмитрий Дмитриевич Пчелинцев (docs/addressing.md#russia). A writer of a Russian letter signs
     in Cyrillic, so a Cyrillic template shows her name and town in Cyrillic."""
     return LetterContext(
         prisoner_given_names="Дмитрий",

@@ -8,7 +8,7 @@ evening pack and anyone checking a layout can ask where things go without drawin
   margin); nothing is ever drawn there.
 - ``return_box``: top-left, the sender's address (nothing when there is none).
 - ``recipient_box``: lower right half; for US destinations inside the USPS read area and out of
-  the barcode clear zone (DOMAIN.md, Publication 28).
+  the barcode clear zone (docs/addressing.md#united-states, Publication 28).
 - ``index_stencil_area``: bottom-left, the six-cell postal-index stencil, only on envelopes
   posted inside Russia, which also get the «Кому / Куда / От кого / Откуда» labels.
 
@@ -47,8 +47,9 @@ STAMP_FIELD_WIDTH = 40 * mm
 STAMP_FIELD_HEIGHT = 25 * mm
 STAMP_MARGIN = 5 * mm
 
-# USPS read area (DOMAIN.md): the whole address 15.9–69.9 mm above the bottom edge, 12.7 mm
-# from either side; the bottom 15.9 mm × 120.7 mm at the right is the barcode clear zone.
+# USPS read area (docs/addressing.md#united-states): the whole address 15.9–69.9 mm above the
+# bottom edge, 12.7 mm from either side; the bottom 15.9 mm × 120.7 mm at the right is the
+# barcode clear zone.
 USPS_READ_BOTTOM = 15.9 * mm
 USPS_READ_TOP = 69.9 * mm
 USPS_SIDE = 12.7 * mm

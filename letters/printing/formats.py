@@ -1,5 +1,5 @@
 """Paper: envelope formats, letter sheets and label sheets, in millimetres as their standards
-give them (DOMAIN.md; Avery's published templates)."""
+give them (docs/addressing.md#paper; Avery's published templates)."""
 
 from __future__ import annotations
 

@@ -9,10 +9,11 @@ they stand at this revision (sa.table stubs), never imported from the models, so
 changes cannot break this migration. The downgrade deletes the rows it inserted, found by their
 seeded title and language, Russian phrase, or words; rows coordinators added stay.
 
-Sources for what is safe to write: DOMAIN.md (memopzk.org "kak-pisat-pisma-politzaklyuchyonnym",
-Memorial, Solidarity Zone, ABC and Amnesty guides). Templates say nothing of the case, the war,
-politics or other people; they do not pity; the Russian ones use «вы». Each Russian and German
-template carries its English meaning line by line, so it can be shown beside the text.
+Sources for what is safe to write: docs/addressing.md#writing-to-a-prisoner (memopzk.org
+"kak-pisat-pisma-politzaklyuchyonnym", Memorial, Solidarity Zone, ABC and Amnesty guides).
+Templates say nothing of the case, the war, politics or other people; they do not pity; the
+Russian ones use «вы». Each Russian and German template carries its English meaning line by
+line, so it can be shown beside the text.
 """
 
 from datetime import datetime, timezone
@@ -463,7 +464,7 @@ All the best and warm regards,
 # depends on who writes or who reads, both forms are listed and the meaning says which is which.
 
 PHRASES = [
-    # DOMAIN.md's safe phrases
+    # The safe phrases of docs/addressing.md#writing-to-a-prisoner
     ("Здравствуйте!", "Hello!", "Guten Tag!"),
     (
         "Пишу вам впервые.",

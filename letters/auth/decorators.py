@@ -1,4 +1,6 @@
-"""The one gate per role. Stack under ``@bp.route``."""
+"""Role gates beyond "logged in". Coordinator pages use Flask-Login's ``login_required`` (every
+account is at least a coordinator); ``admin_required`` is for account management. Stack under
+``@bp.route``."""
 
 from __future__ import annotations
 
@@ -12,18 +14,6 @@ from flask_login import current_user
 from ..extensions import login_manager
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def coordinator_required(view: F) -> F:
-    """Coordinators and admins only; anonymous visitors are sent to the login page."""
-
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if not current_user.is_authenticated:
-            return login_manager.unauthorized()
-        return view(*args, **kwargs)
-
-    return wrapped  # type: ignore[return-value]
 
 
 def admin_required(view: F) -> F:

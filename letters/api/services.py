@@ -1,4 +1,4 @@
-"""What the JSON API says about a listed prisoner, and the letter counts behind it.
+"""What the JSON API says about a listed prisoner.
 
 Only what the public profile already shows leaves through here: no coordinators' notes, no
 envelope-override confirmation, no facility transit notes, nothing about unlisted people. The
@@ -8,54 +8,17 @@ until someone decides to publish it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, timedelta
 from typing import Any
-
-from sqlalchemy import case, func, select
 
 from ..addressing import is_known_country
 from ..display import display_name
-from ..extensions import db
-from ..models import LetterSent, Prisoner
+from ..letterlog.services import LetterCounts
+from ..models import Prisoner
 from ..postal import address_block
 from ..validation import iso_639_1_codes
 
-# "Last 30 days" is today and the 29 days before it: a letter logged exactly 30 days ago is out.
-RECENT_DAYS = 30
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
-
-
-@dataclass(frozen=True)
-class LetterCounts:
-    letters_sent: int = 0
-    letters_last_30_days: int = 0
-
-
-def letter_counts(
-    prisoner_ids: Iterable[int], today: date | None = None
-) -> dict[int, LetterCounts]:
-    """Letters sent to each prisoner, all time and in the last 30 days, in one grouped query
-    (a list page must not run a query per prisoner). Prisoners without letters are absent."""
-    ids = list(prisoner_ids)
-    if not ids:
-        return {}
-    since = (today or date.today()) - timedelta(days=RECENT_DAYS - 1)
-    recent = case((LetterSent.sent_on >= since, LetterSent.letters), else_=0)
-    rows = db.session.execute(
-        select(
-            LetterSent.prisoner_id,
-            func.coalesce(func.sum(LetterSent.letters), 0),
-            func.coalesce(func.sum(recent), 0),
-        )
-        .where(LetterSent.prisoner_id.in_(ids))
-        .group_by(LetterSent.prisoner_id)
-    )
-    return {
-        prisoner_id: LetterCounts(int(total), int(last_30)) for prisoner_id, total, last_30 in rows
-    }
 
 
 def parse_posted_from(value: str | None) -> str | None:

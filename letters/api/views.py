@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from ..extensions import db
+from ..letterlog.services import LetterCounts, letter_counts
 from ..lookups import listed_prisoner_or_404
 from ..prisoners.services import prisoner_query
 from ..security import ERROR_PAGE_CODES
@@ -43,8 +44,8 @@ def prisoners() -> Response:
         count=True,
     )
     listed = list(page.items)
-    counts = services.letter_counts(p.id for p in listed)
-    empty = services.LetterCounts()
+    counts = letter_counts(p.id for p in listed)
+    empty = LetterCounts()
     return _cacheable(
         jsonify(
             prisoners=[
@@ -64,7 +65,7 @@ def prisoner(prisoner_id: int) -> Response:
     # Unlisted people are as absent as unknown ones: the same 404, the same words (as JSON,
     # by json_error below).
     found = listed_prisoner_or_404(prisoner_id, description="No listed prisoner has this id.")
-    counts = services.letter_counts([found.id]).get(found.id, services.LetterCounts())
+    counts = letter_counts([found.id]).get(found.id, LetterCounts())
     return _cacheable(jsonify(services.prisoner_json(found, counts, posted_from)))
 
 

@@ -3,9 +3,11 @@ never a counter, so concurrent writers cannot lose a count."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from ..extensions import db
 from ..models import (
@@ -58,3 +60,37 @@ def letters_sent_count(prisoner_id: int) -> int:
         )
     )
     return int(total or 0)
+
+
+# "Last 30 days" is today and the 29 days before it: a letter logged exactly 30 days ago is out.
+COUNT_RECENT_DAYS = 30
+
+
+@dataclass(frozen=True)
+class LetterCounts:
+    letters_sent: int = 0
+    letters_last_30_days: int = 0
+
+
+def letter_counts(
+    prisoner_ids: Iterable[int], today: date | None = None
+) -> dict[int, LetterCounts]:
+    """Letters sent to each prisoner, all time and in the last 30 days, in one grouped query
+    (a list page must not run a query per prisoner). Prisoners without letters are absent."""
+    ids = list(prisoner_ids)
+    if not ids:
+        return {}
+    since = (today or date.today()) - timedelta(days=COUNT_RECENT_DAYS - 1)
+    recent = case((LetterSent.sent_on >= since, LetterSent.letters), else_=0)
+    rows = db.session.execute(
+        select(
+            LetterSent.prisoner_id,
+            func.coalesce(func.sum(LetterSent.letters), 0),
+            func.coalesce(func.sum(recent), 0),
+        )
+        .where(LetterSent.prisoner_id.in_(ids))
+        .group_by(LetterSent.prisoner_id)
+    )
+    return {
+        prisoner_id: LetterCounts(int(total), int(last_30)) for prisoner_id, total, last_30 in rows
+    }

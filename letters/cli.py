@@ -1,4 +1,5 @@
-"""Command-line tools: ``flask --app app users …``, ``… prisoners …`` and ``… print …``.
+"""Command-line tools: ``flask --app app users …``, ``… prisoners …``, ``… print …`` and
+``… translate …``.
 
 Every command runs after ``create_app``, which has already brought the database to the latest
 migration (unless ``LETTERS_AUTO_MIGRATE=0``).

@@ -17,9 +17,12 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
 import urllib.request
 import zipfile
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -139,8 +142,11 @@ def _free_port() -> int:
 
 
 def _get(url: str) -> tuple[int, str, bytes]:
-    with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310
-        return response.status, response.headers["Content-Type"], response.read()
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310
+            return response.status, response.headers["Content-Type"], response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers["Content-Type"], error.read()
 
 
 def test_the_installed_app_migrates_imports_and_serves_pages_and_pdfs(
@@ -154,7 +160,7 @@ def test_the_installed_app_migrates_imports_and_serves_pages_and_pdfs(
     imported = _run([*flask, "prisoners", "import", sample], cwd=installed.workdir, env=env)
     assert "Prisoners created:" in imported.stdout
 
-    with sqlite3.connect(database) as connection:
+    with closing(sqlite3.connect(database)) as connection:
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
         (revision,) = connection.execute("SELECT version_num FROM alembic_version").fetchone()
         row = connection.execute(
@@ -177,20 +183,25 @@ def test_the_installed_app_migrates_imports_and_serves_pages_and_pdfs(
         text=True,
     )
     base = f"http://127.0.0.1:{port}"
-    try:
-        # The set-up link is announced once the app is built, just before it serves.
+    # Read the server's log all along: a full pipe would stop the server mid-request.
+    log: list[str] = []
+    announced = threading.Event()
+
+    def read_log() -> None:
         assert server.stderr is not None
-        deadline = time.monotonic() + 60
-        log: list[str] = []
-        while time.monotonic() < deadline:
-            line = server.stderr.readline()
-            if not line and server.poll() is not None:
-                pytest.fail(f"the server exited with {server.returncode}:\n{''.join(log)}")
+        for line in server.stderr:
             log.append(line)
             if re.search(r"http://\S+/setup/\S+", line):
-                break
-        else:
-            pytest.fail(f"no set-up link was printed:\n{''.join(log)}")
+                announced.set()
+
+    reader = threading.Thread(target=read_log, daemon=True)
+    reader.start()
+    try:
+        # The set-up link is announced once the app is built, just before it serves.
+        deadline = time.monotonic() + 60
+        while not announced.wait(0.2):
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"no set-up link, exit code {server.poll()}:\n{''.join(log)}")
         for _ in range(100):
             try:
                 status, content_type, body = _get(f"{base}/prisoners")
@@ -198,23 +209,24 @@ def test_the_installed_app_migrates_imports_and_serves_pages_and_pdfs(
             except OSError:
                 time.sleep(0.2)
         else:
-            pytest.fail("the server never answered")
-        assert status == 200
+            pytest.fail(f"the server never answered:\n{''.join(log)}")
+        assert status == 200, "".join(log)
         assert content_type.startswith("text/html")
         html = body.decode()
         assert "<title>" in html
         assert "Pchelintsev" in html or "Пчелинцев" in html
 
         status, content_type, body = _get(f"{base}/static/style.css")
-        assert status == 200
+        assert status == 200, "".join(log)
         assert body == (ROOT / "static" / "style.css").read_bytes()
 
         status, content_type, body = _get(f"{base}/prisoners/{prisoner_id}/envelope.pdf")
-        assert status == 200
+        assert status == 200, "".join(log)
         assert content_type == "application/pdf"
         assert body.startswith(b"%PDF")
     finally:
         server.terminate()
         server.wait(timeout=10)
+        reader.join(timeout=10)
         if server.stderr:
             server.stderr.close()

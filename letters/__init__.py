@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, Flask
 from flask_babel import get_locale
 
-from . import config, database, display, models, security  # noqa: F401  (models: for migrations)
+from . import config, database, display, models, resources, security  # noqa: F401  (models)
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,8 +18,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_relative_config=True,
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        template_folder=str(resources.directory("templates")),
+        static_folder=str(resources.directory("static")),
     )
     config.load(app, test_config)
     # JSON (the API) carries Cyrillic names and addresses: send them readable, not \uXXXX.
@@ -27,7 +27,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    migrate.init_app(app, db, directory=str(resources.directory("migrations")))
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)

@@ -51,7 +51,9 @@ def create_command(email: str, role: str, password_stdin: bool) -> None:
     """Create an account for EMAIL."""
     if password_stdin:
         # Only the line ending is removed: spaces can be part of a password.
-        password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+        # open_file("-") is click's public way to stdin (get_text_stream is deprecated in 8.5).
+        with click.open_file("-") as stdin:
+            password = stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt(
             _("Password"), hide_input=True, confirmation_prompt=_("Repeat the password")

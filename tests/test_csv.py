@@ -668,8 +668,7 @@ def test_cli_import_prints_a_summary(app: Flask, runner: FlaskCliRunner) -> None
     assert result.exit_code == 0, result.output
     assert "Prisoners created: 7" in result.stdout
     assert "Facilities created: 6" in result.stdout
-    with app.app_context():
-        assert len(prisoners()) == 7
+    assert len(prisoners()) == 7
 
 
 def test_cli_dry_run_writes_nothing(app: Flask, runner: FlaskCliRunner) -> None:
@@ -678,8 +677,7 @@ def test_cli_dry_run_writes_nothing(app: Flask, runner: FlaskCliRunner) -> None:
     assert result.exit_code == 0, result.output
     assert "Dry run" in result.stdout
     assert "Prisoners created: 7" in result.stdout
-    with app.app_context():
-        assert prisoners() == []
+    assert prisoners() == []
 
 
 def test_cli_import_with_errors_lists_them_and_exits_non_zero(
@@ -693,8 +691,7 @@ def test_cli_import_with_errors_lists_them_and_exits_non_zero(
     assert result.exit_code == 1
     assert "line 3, column postal_code:" in result.stderr
     assert "line 4, column country:" in result.stderr
-    with app.app_context():
-        assert prisoners() == []
+    assert prisoners() == []
 
 
 def test_cli_export_to_stdout_and_to_a_file(
@@ -757,8 +754,7 @@ def test_web_upload_shows_counts(app: Flask, client: FlaskClient, auth: AuthActi
     html = response.get_data(as_text=True)
     assert "Prisoners created" in html
     assert "<td>7</td>" in html
-    with app.app_context():
-        assert len(prisoners()) == 7
+    assert len(prisoners()) == 7
 
 
 def test_web_dry_run_writes_nothing(app: Flask, client: FlaskClient, auth: AuthActions) -> None:
@@ -768,8 +764,7 @@ def test_web_dry_run_writes_nothing(app: Flask, client: FlaskClient, auth: AuthA
 
     assert response.status_code == 200
     assert "Dry run" in response.get_data(as_text=True)
-    with app.app_context():
-        assert prisoners() == []
+    assert prisoners() == []
 
 
 def test_web_upload_with_errors_shows_the_table(
@@ -782,8 +777,7 @@ def test_web_upload_with_errors_shows_the_table(
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "<td>3</td><td>postal_code</td>" in html
-    with app.app_context():
-        assert prisoners() == []
+    assert prisoners() == []
 
 
 def test_web_upload_refuses_other_file_types(
@@ -795,8 +789,7 @@ def test_web_upload_refuses_other_file_types(
 
     assert response.status_code == 422
     assert "Only .csv files" in response.get_data(as_text=True)
-    with app.app_context():
-        assert prisoners() == []
+    assert prisoners() == []
 
 
 def test_web_upload_without_csrf_token_is_refused(
@@ -811,8 +804,7 @@ def test_web_upload_without_csrf_token_is_refused(
     )
 
     assert response.status_code == 400
-    with app.app_context():
-        assert prisoners() == []
+    assert prisoners() == []
 
 
 def test_twenty_megabyte_upload_gets_413(
@@ -834,16 +826,14 @@ def test_twenty_megabyte_upload_gets_413(
     )
 
     assert response.status_code == 413
-    with app.app_context():
-        assert prisoners() == []
+    assert prisoners() == []
 
 
 def test_export_response_is_a_private_csv_attachment(
     app: Flask, client: FlaskClient, auth: AuthActions
 ) -> None:
     auth.create_and_login()
-    with app.app_context():
-        import_csv(SAMPLE.read_bytes(), dry_run=False)
+    import_csv(SAMPLE.read_bytes(), dry_run=False)
 
     response = client.get("/manage/prisoners/export.csv")
 

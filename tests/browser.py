@@ -33,7 +33,8 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def live_server(app: Flask) -> Iterator[str]:
+def live_server(request: pytest.FixtureRequest, app: Flask) -> Iterator[str]:
+    assert request.node.get_closest_marker("commits"), "the server's threads need real commits"
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

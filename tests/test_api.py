@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any
 
-from conftest import make_facility, make_prisoner
+from conftest import count_statements, make_facility, make_prisoner
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event
 
 from letters.extensions import db
 from letters.models import LetterSent, Prisoner, Status
@@ -36,8 +33,7 @@ def _log(prisoner_id: int, letters: int, days_ago: int) -> None:
 
 
 def test_prisoner_shows_names_languages_status_and_address(app: Flask, client: FlaskClient) -> None:
-    with app.app_context():
-        prisoner_id = _add(languages="ru en", status=Status.SENTENCED).id
+    prisoner_id = _add(languages="ru en", status=Status.SENTENCED).id
 
     response = client.get(f"/api/v1/prisoners/{prisoner_id}")
 
@@ -67,8 +63,7 @@ def test_prisoner_shows_names_languages_status_and_address(app: Flask, client: F
 def test_address_lines_are_exactly_those_of_the_public_profile(
     app: Flask, client: FlaskClient
 ) -> None:
-    with app.app_context():
-        prisoner_id = _add().id
+    prisoner_id = _add().id
 
     for query in ("", "?from=RU"):
         lines = client.get(f"/api/v1/prisoners/{prisoner_id}{query}").get_json()["address"]["lines"]
@@ -81,23 +76,21 @@ def test_address_lines_are_exactly_those_of_the_public_profile(
 
 
 def test_prisoner_without_facility_has_no_address(app: Flask, client: FlaskClient) -> None:
-    with app.app_context():
-        prisoner = _add()
-        prisoner.facility = None
-        db.session.commit()
-        prisoner_id = prisoner.id
+    prisoner = _add()
+    prisoner.facility = None
+    db.session.commit()
+    prisoner_id = prisoner.id
 
     assert client.get(f"/api/v1/prisoners/{prisoner_id}").get_json()["address"] is None
 
 
 def test_no_coordinator_only_data_is_published(app: Flask, client: FlaskClient) -> None:
-    with app.app_context():
-        facility = make_facility(transit_notes="SECRET-TRANSIT: étap via Chelyabinsk")
-        prisoner = make_prisoner(
-            facility, envelope_name_confirmed=True, language_notes="SECRET-LANG", bio="bio"
-        )
-        db.session.commit()
-        prisoner_id = prisoner.id
+    facility = make_facility(transit_notes="SECRET-TRANSIT: étap via Chelyabinsk")
+    prisoner = make_prisoner(
+        facility, envelope_name_confirmed=True, language_notes="SECRET-LANG", bio="bio"
+    )
+    db.session.commit()
+    prisoner_id = prisoner.id
 
     body = client.get(f"/api/v1/prisoners/{prisoner_id}").get_data(as_text=True)
     listing = client.get("/api/v1/prisoners").get_data(as_text=True)
@@ -109,9 +102,8 @@ def test_no_coordinator_only_data_is_published(app: Flask, client: FlaskClient) 
 
 
 def test_birthday_is_day_and_month_without_the_year(app: Flask, client: FlaskClient) -> None:
-    with app.app_context():
-        born = _add(birth_date=date(1992, 3, 14)).id
-        year_only = _add(family_name="Иванов", birth_year=1985).id
+    born = _add(birth_date=date(1992, 3, 14)).id
+    year_only = _add(family_name="Иванов", birth_year=1985).id
 
     data = client.get(f"/api/v1/prisoners/{born}").get_json()
     assert data["birthday"] == {"month": 3, "day": 14}
@@ -122,9 +114,8 @@ def test_birthday_is_day_and_month_without_the_year(app: Flask, client: FlaskCli
 
 
 def test_unlisted_prisoner_is_404_and_absent_from_the_list(app: Flask, client: FlaskClient) -> None:
-    with app.app_context():
-        listed = _add(family_name="Аксёнов").id
-        hidden = _add(family_name="Скрытый", is_listed=False).id
+    listed = _add(family_name="Аксёнов").id
+    hidden = _add(family_name="Скрытый", is_listed=False).id
 
     response = client.get(f"/api/v1/prisoners/{hidden}")
     assert response.status_code == 404
@@ -139,14 +130,13 @@ def test_unlisted_prisoner_is_404_and_absent_from_the_list(app: Flask, client: F
 def test_counts_sum_letters_and_the_last_30_days_excludes_older_rows(
     app: Flask, client: FlaskClient
 ) -> None:
-    with app.app_context():
-        prisoner_id = _add().id
-        other_id = _add(family_name="Другой").id
-        _log(prisoner_id, letters=12, days_ago=0)  # an evening: twelve letters, one row
-        _log(prisoner_id, letters=1, days_ago=29)  # the oldest day still counted as recent
-        _log(prisoner_id, letters=5, days_ago=30)  # a day too old for "last 30 days"
-        _log(prisoner_id, letters=2, days_ago=400)
-        _log(other_id, letters=7, days_ago=1)
+    prisoner_id = _add().id
+    other_id = _add(family_name="Другой").id
+    _log(prisoner_id, letters=12, days_ago=0)  # an evening: twelve letters, one row
+    _log(prisoner_id, letters=1, days_ago=29)  # the oldest day still counted as recent
+    _log(prisoner_id, letters=5, days_ago=30)  # a day too old for "last 30 days"
+    _log(prisoner_id, letters=2, days_ago=400)
+    _log(other_id, letters=7, days_ago=1)
 
     data = client.get(f"/api/v1/prisoners/{prisoner_id}").get_json()
     assert (data["letters_sent"], data["letters_last_30_days"]) == (20, 13)
@@ -160,16 +150,14 @@ def test_counts_sum_letters_and_the_last_30_days_excludes_older_rows(
 
 
 def test_prisoner_without_letters_counts_zero(app: Flask, client: FlaskClient) -> None:
-    with app.app_context():
-        prisoner_id = _add().id
+    prisoner_id = _add().id
 
     data = client.get(f"/api/v1/prisoners/{prisoner_id}").get_json()
     assert (data["letters_sent"], data["letters_last_30_days"]) == (0, 0)
 
 
 def test_get_allows_any_origin_and_is_briefly_cacheable(app: Flask, client: FlaskClient) -> None:
-    with app.app_context():
-        prisoner_id = _add().id
+    prisoner_id = _add().id
 
     for path in ("/api/v1/prisoners", f"/api/v1/prisoners/{prisoner_id}"):
         response = client.get(path, headers={"Origin": "https://group.example"})
@@ -193,8 +181,7 @@ def test_writing_is_not_allowed(client: FlaskClient) -> None:
 
 
 def test_bad_from_is_a_400_json_error(app: Flask, client: FlaskClient) -> None:
-    with app.app_context():
-        prisoner_id = _add().id
+    prisoner_id = _add().id
 
     for path in ("/api/v1/prisoners", f"/api/v1/prisoners/{prisoner_id}"):
         for value in ("XX", "Germany", "1", "DEU"):
@@ -209,11 +196,10 @@ def test_bad_from_is_a_400_json_error(app: Flask, client: FlaskClient) -> None:
 
 def test_list_is_by_name_and_paginated(app: Flask, client: FlaskClient) -> None:
     names = ["Яковлев", "Бабушкин", "Волков", "Андреев", "Гусев"]
-    with app.app_context():
-        facility = make_facility()
-        for name in names:
-            make_prisoner(facility, family_name=name)
-        db.session.commit()
+    facility = make_facility()
+    for name in names:
+        make_prisoner(facility, family_name=name)
+    db.session.commit()
 
     first = client.get("/api/v1/prisoners?per_page=2").get_json()
     assert (first["page"], first["per_page"], first["total"], first["pages"]) == (1, 2, 5, 3)
@@ -235,35 +221,18 @@ def test_bad_pagination_is_a_400_json_error(client: FlaskClient) -> None:
     assert client.get("/api/v1/prisoners?per_page=100").status_code == 200
 
 
-@contextmanager
-def _counting_statements(app: Flask) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(*args: Any) -> None:
-        statements.append(args[2])  # (conn, cursor, statement, parameters, context, many)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-
-
 def test_list_runs_the_same_number_of_queries_for_3_and_30_prisoners(
     app: Flask, client: FlaskClient
 ) -> None:
     def statements_for_listing(how_many: int) -> int:
-        with app.app_context():
-            db.session.query(LetterSent).delete()
-            db.session.query(Prisoner).delete()
-            facility = make_facility()
-            for n in range(how_many):
-                prisoner = make_prisoner(facility, family_name=f"Узник {n:02}")
-                db.session.add(LetterSent(prisoner_id=prisoner.id, sent_on=date.today()))
-            db.session.commit()
-        with _counting_statements(app) as statements:
+        db.session.query(LetterSent).delete()
+        db.session.query(Prisoner).delete()
+        facility = make_facility()
+        for n in range(how_many):
+            prisoner = make_prisoner(facility, family_name=f"Узник {n:02}")
+            db.session.add(LetterSent(prisoner_id=prisoner.id, sent_on=date.today()))
+        db.session.commit()
+        with count_statements() as statements:
             data = client.get("/api/v1/prisoners?per_page=100").get_json()
         assert len(data["prisoners"]) == how_many
         assert all(p["letters_sent"] == 1 for p in data["prisoners"])

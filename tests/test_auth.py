@@ -6,11 +6,12 @@ import re
 import time
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
 from argon2 import PasswordHasher
-from conftest import PASSWORD, AuthActions, csrf_token
+from conftest import PASSWORD, AuthActions, csrf_token, user_count
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import func, select, update
@@ -26,10 +27,6 @@ COORDINATOR_PAGE = "/manage/prisoners"
 
 def _user(email: str) -> User:
     return db.session.scalars(select(User).where(User.email == email)).one()
-
-
-def _user_count() -> int:
-    return db.session.scalar(select(func.count()).select_from(User)) or 0
 
 
 @pytest.fixture
@@ -65,9 +62,17 @@ def test_password_is_stored_as_argon2id_with_configured_cost() -> None:
     assert user.role == Role.COORDINATOR
 
 
-def test_hashing_uses_argon2_defaults_when_cost_is_not_configured(app: Flask) -> None:
-    del app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_COST"]
-    with app.app_context():
+def test_hashing_uses_argon2_defaults_when_cost_is_not_configured(tmp_path: Path) -> None:
+    # An app configured as an operator would leave it (the suite's own app hashes cheaply).
+    plain = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'unused.db'}",
+            "AUTO_MIGRATE": False,
+        }
+    )
+    with plain.app_context():  # a second app, not the test's: hashing needs no database
         password_hash = services.hash_password(PASSWORD)
     assert password_hash.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
 
@@ -81,7 +86,7 @@ def test_ten_kilobyte_password_is_refused_without_hashing() -> None:
         services.create_user("anna@example.org", huge)
     # Logging in with it is refused just as cheaply.
     assert services.authenticate("anna@example.org", huge) is None
-    assert _user_count() == 0
+    assert user_count() == 0
 
 
 @pytest.mark.usefixtures("no_hashing")
@@ -99,8 +104,7 @@ def test_ten_kilobyte_password_through_the_web_is_refused_without_hashing(
         "/login", data={"email": "admin@example.org", "password": huge, "csrf_token": token}
     )
     assert "Wrong e-mail address or password." in response.get_data(as_text=True)
-    with app.app_context():
-        assert _user_count() == 0
+    assert user_count() == 0
 
 
 @pytest.mark.usefixtures("request_ctx")
@@ -117,7 +121,7 @@ def test_ten_kilobyte_password_through_the_web_is_refused_without_hashing(
 def test_weak_passwords_are_refused(password: str, reason: str) -> None:
     with pytest.raises(services.PasswordError, match=reason):
         services.create_user("anna@example.org", password)
-    assert _user_count() == 0
+    assert user_count() == 0
 
 
 @pytest.mark.usefixtures("request_ctx")
@@ -142,17 +146,16 @@ def test_duplicate_email_is_refused_whatever_its_case() -> None:
     # The caller's transaction is still usable after the refusal.
     services.create_user("boris@example.org", PASSWORD)
     db.session.commit()
-    assert _user_count() == 2
+    assert user_count() == 2
 
 
 def test_login_rehashes_when_the_cost_settings_change(app: Flask, auth: AuthActions) -> None:
     auth.create("anna@example.org")
     app.config["ARGON2_TIME_COST"] = 2
-    with app.app_context():
-        assert services.authenticate("anna@example.org", PASSWORD) is not None
-        assert "m=1024,t=2," in _user("anna@example.org").password_hash
-        # and the new hash still works
-        assert services.authenticate("anna@example.org", PASSWORD) is not None
+    assert services.authenticate("anna@example.org", PASSWORD) is not None
+    assert "m=1024,t=2," in _user("anna@example.org").password_hash
+    # and the new hash still works
+    assert services.authenticate("anna@example.org", PASSWORD) is not None
 
 
 # --- logging in -------------------------------------------------------------------------------
@@ -237,16 +240,14 @@ def test_unknown_email_still_costs_a_hash(app: Flask, monkeypatch: pytest.Monkey
         return original(self, password_hash, password)
 
     monkeypatch.setattr(PasswordHasher, "verify", counting)
-    with app.app_context():
-        assert services.authenticate("nobody@example.org", PASSWORD) is None
+    assert services.authenticate("nobody@example.org", PASSWORD) is None
     assert calls == [PASSWORD]
 
 
 def test_inactive_account_cannot_log_in(app: Flask, auth: AuthActions) -> None:
     auth.create()
-    with app.app_context():
-        _user("coord@example.org").is_active = False
-        db.session.commit()
+    _user("coord@example.org").is_active = False
+    db.session.commit()
     assert auth.login().status_code == 200
 
 
@@ -270,13 +271,12 @@ def test_sixth_failure_in_a_minute_is_refused_even_with_the_right_password(
     assert auth.login("boris@example.org").status_code == 302
     assert client.get(COORDINATOR_PAGE).status_code == 200
 
-    with app.app_context():
-        # One row per failure, holding nothing but a keyed hash of the address and the time.
-        assert set(LoginFailure.__table__.columns.keys()) == {"id", "account_key", "failed_at"}
-        keys = db.session.scalars(select(LoginFailure.account_key)).all()
-        assert len(keys) == 5
-        assert set(keys) == {services.account_key("anna@example.org")}
-        assert all(re.fullmatch("[0-9a-f]{64}", key) for key in keys)
+    # One row per failure, holding nothing but a keyed hash of the address and the time.
+    assert set(LoginFailure.__table__.columns.keys()) == {"id", "account_key", "failed_at"}
+    keys = db.session.scalars(select(LoginFailure.account_key)).all()
+    assert len(keys) == 5
+    assert set(keys) == {services.account_key("anna@example.org")}
+    assert all(re.fullmatch("[0-9a-f]{64}", key) for key in keys)
 
 
 def test_an_unknown_address_is_throttled_exactly_like_a_real_one(
@@ -296,21 +296,17 @@ def test_an_unknown_address_is_throttled_exactly_like_a_real_one(
     assert answers["anna@example.org"] == answers["nobody@example.org"]
     assert answers["nobody@example.org"][-1][0] == 429
     assert all(messages for _code, messages in answers["nobody@example.org"])
-    with app.app_context():
-        # Neither address is stored, only keys; and they differ per address.
-        stored = " ".join(db.session.scalars(select(LoginFailure.account_key)))
-        assert "example.org" not in stored
-        assert services.account_key("Anna@Example.org ") == services.account_key("anna@example.org")
-        assert services.account_key("anna@example.org") != services.account_key(
-            "nobody@example.org"
-        )
+    # Neither address is stored, only keys; and they differ per address.
+    stored = " ".join(db.session.scalars(select(LoginFailure.account_key)))
+    assert "example.org" not in stored
+    assert services.account_key("Anna@Example.org ") == services.account_key("anna@example.org")
+    assert services.account_key("anna@example.org") != services.account_key("nobody@example.org")
 
 
 def test_the_key_depends_on_the_secret_key(app: Flask) -> None:
-    with app.app_context():
-        before = services.account_key("anna@example.org")
-        app.config["SECRET_KEY"] = "another-secret-key-that-is-long-enough-0123456789"
-        assert services.account_key("anna@example.org") != before
+    before = services.account_key("anna@example.org")
+    app.config["SECRET_KEY"] = "another-secret-key-that-is-long-enough-0123456789"
+    assert services.account_key("anna@example.org") != before
 
 
 def test_throttle_lifts_after_a_minute(app: Flask, auth: AuthActions) -> None:
@@ -319,25 +315,21 @@ def test_throttle_lifts_after_a_minute(app: Flask, auth: AuthActions) -> None:
         auth.login(password="wrong password here")
     assert auth.login().status_code == 429
 
-    with app.app_context():
-        db.session.execute(update(LoginFailure).values(failed_at=utcnow() - timedelta(seconds=61)))
-        db.session.commit()
+    db.session.execute(update(LoginFailure).values(failed_at=utcnow() - timedelta(seconds=61)))
+    db.session.commit()
     assert auth.login().status_code == 302
-    with app.app_context():
-        # Expired failures are deleted rather than kept as a record of activity: this account's
-        # and every other address's.
-        assert db.session.scalar(select(func.count()).select_from(LoginFailure)) == 0
+    # Expired failures are deleted rather than kept as a record of activity: this account's
+    # and every other address's.
+    assert db.session.scalar(select(func.count()).select_from(LoginFailure)) == 0
 
 
 def test_expired_failures_of_other_addresses_are_deleted_too(app: Flask, auth: AuthActions) -> None:
     auth.create()
     auth.login("typo@example.org", "wrong password here")
-    with app.app_context():
-        db.session.execute(update(LoginFailure).values(failed_at=utcnow() - timedelta(seconds=61)))
-        db.session.commit()
+    db.session.execute(update(LoginFailure).values(failed_at=utcnow() - timedelta(seconds=61)))
+    db.session.commit()
     assert auth.login().status_code == 302
-    with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(LoginFailure)) == 0
+    assert db.session.scalar(select(func.count()).select_from(LoginFailure)) == 0
 
 
 def test_four_failures_do_not_lock_the_account(auth: AuthActions) -> None:
@@ -378,7 +370,7 @@ def test_session_cookie_holds_the_session_token_not_the_user_id(
     app: Flask, client: FlaskClient, auth: AuthActions
 ) -> None:
     auth.create_and_login()
-    with client.session_transaction() as session, app.app_context():
+    with client.session_transaction() as session:
         assert session["_user_id"] == _user("coord@example.org").session_token
 
 
@@ -435,9 +427,8 @@ def test_password_change_refusals_leave_everything_as_it_was(
     field: str,
 ) -> None:
     auth.create_and_login()
-    with app.app_context():
-        before = _user("coord@example.org")
-        old_hash, old_token = before.password_hash, before.session_token
+    before = _user("coord@example.org")
+    old_hash, old_token = before.password_hash, before.session_token
 
     token = csrf_token(client, "/account/password")
     response = client.post(
@@ -458,9 +449,8 @@ def test_password_change_refusals_leave_everything_as_it_was(
         html,
         re.S,
     ), html
-    with app.app_context():
-        after = _user("coord@example.org")
-        assert (after.password_hash, after.session_token) == (old_hash, old_token)
+    after = _user("coord@example.org")
+    assert (after.password_hash, after.session_token) == (old_hash, old_token)
     assert client.get(COORDINATOR_PAGE).status_code == 200
 
 
@@ -498,6 +488,8 @@ def _setup_form(email: str, password: str = PASSWORD, confirm: str | None = None
     return {"email": email, "password": password, "confirm": confirm or password}
 
 
+# The announcement inspects the schema on a connection of its own.
+@pytest.mark.commits
 def test_setup_link_works_once_and_creates_an_admin(
     app: Flask, client: FlaskClient, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -524,12 +516,14 @@ def test_setup_link_works_once_and_creates_an_admin(
     response = other.post(path, data={**_setup_form("mallory@example.org"), "csrf_token": token})
     assert response.status_code == 404
     with app.app_context():
-        assert _user_count() == 1
+        assert user_count() == 1
 
     first_run.announce_setup_link(app)
     assert capsys.readouterr().err == ""  # nothing to announce once an account exists
 
 
+# The announcement inspects the schema on a connection of its own.
+@pytest.mark.commits
 def test_setup_form_refuses_weak_password_and_mismatch(
     app: Flask, client: FlaskClient, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -544,7 +538,7 @@ def test_setup_form_refuses_weak_password_and_mismatch(
         assert response.status_code == 200
         assert message in response.get_data(as_text=True)
     with app.app_context():
-        assert _user_count() == 0
+        assert user_count() == 0
 
 
 @pytest.mark.parametrize("kind", ["tampered", "other key", "expired"])
@@ -568,6 +562,8 @@ def test_setup_refuses_a_bad_token(
     assert client.get(f"/setup/{token}").status_code == 404
 
 
+# The announcement inspects the schema on a connection of its own.
+@pytest.mark.commits
 @pytest.mark.parametrize(
     ("host", "shown"),
     [("192.0.2.7", "192.0.2.7"), ("0.0.0.0", "127.0.0.1"), ("::1", "[::1]")],  # noqa: S104
@@ -601,7 +597,7 @@ def test_announce_without_tables_prints_a_hint_instead_of_crashing(
     try:
         first_run.announce_setup_link(app)
     finally:
-        with app.app_context():
+        with app.app_context():  # its own app, on its own database
             db.engine.dispose()
     captured = capsys.readouterr()
     assert "flask --app app db upgrade" in captured.err
@@ -619,10 +615,9 @@ def test_cli_creates_user_with_password_from_stdin(app: Flask, runner: FlaskCliR
     )
     assert result.exit_code == 0, result.output
     assert "anna@example.org" in result.output
-    with app.app_context():
-        user = _user("anna@example.org")
-        assert user.role == Role.ADMIN
-        assert services.verify_password(user.password_hash, PASSWORD)
+    user = _user("anna@example.org")
+    assert user.role == Role.ADMIN
+    assert services.verify_password(user.password_hash, PASSWORD)
 
 
 def test_cli_prompts_for_the_password_twice(app: Flask, runner: FlaskCliRunner) -> None:
@@ -633,10 +628,9 @@ def test_cli_prompts_for_the_password_twice(app: Flask, runner: FlaskCliRunner) 
     assert PASSWORD not in result.output  # hidden input is not echoed
     assert "Password: " in result.output
     assert "Repeat the password: " in result.output
-    with app.app_context():
-        user = _user("anna@example.org")
-        assert user.role == Role.COORDINATOR
-        assert services.verify_password(user.password_hash, PASSWORD)
+    user = _user("anna@example.org")
+    assert user.role == Role.COORDINATOR
+    assert services.verify_password(user.password_hash, PASSWORD)
 
 
 @pytest.mark.parametrize(
@@ -653,8 +647,7 @@ def test_cli_refuses_bad_password_and_role(
     result = runner.invoke(args=["users", "create", "anna@example.org", *args], input=stdin)
     assert result.exit_code != 0
     assert message in result.output
-    with app.app_context():
-        assert _user_count() == 0
+    assert user_count() == 0
 
 
 def test_cli_refuses_a_duplicate(app: Flask, runner: FlaskCliRunner, auth: AuthActions) -> None:
@@ -664,8 +657,7 @@ def test_cli_refuses_a_duplicate(app: Flask, runner: FlaskCliRunner, auth: AuthA
     )
     assert result.exit_code == 1
     assert "already exists" in result.output
-    with app.app_context():
-        assert _user_count() == 1
+    assert user_count() == 1
 
 
 def test_cli_lists_email_and_role_only(runner: FlaskCliRunner, auth: AuthActions) -> None:

@@ -14,7 +14,7 @@ from icalendar import Calendar
 from letters.birthdays import services
 from letters.extensions import db
 from letters.models import Facility, GroupSettings, Prisoner
-from tests.conftest import make_facility, make_prisoner
+from tests.conftest import make_facility, make_person
 
 # Years nobody would mistake for anything else in a page or a feed.
 BIRTH_YEAR = 1961
@@ -23,12 +23,9 @@ BIRTH_YEAR = 1961
 def person(
     name: str, birth_date: date | None, facility: Facility | None = None, **fields: Any
 ) -> Prisoner:
-    return make_prisoner(
-        facility or make_facility(),
-        family_name=name,
-        given_names="A",
-        patronymic="",
-        latin_name="",
+    return make_person(
+        name,
+        facility,
         birth_date=birth_date,
         birth_year=birth_date.year if birth_date else BIRTH_YEAR,
         **fields,
@@ -133,21 +130,20 @@ def test_year_only_unlisted_and_released_left_out(ctx: None) -> None:
 
 def _seed_soon(app: Flask) -> int:
     today = date.today()
-    with app.app_context():
-        home("DE")
-        # Domestic (7 days) and in 3 days: the post-by date has passed; highlighted.
-        soon = person(
-            "Soonova",
-            date(BIRTH_YEAR, *_month_day(today + timedelta(days=3))),
-            make_facility(country_code="DE", name="JVA Tegel"),
-        )
-        person(
-            "Laterova",
-            date(BIRTH_YEAR, *_month_day(today + timedelta(days=40))),
-            make_facility(country_code="DE", name="JVA Moabit"),
-        )
-        db.session.commit()
-        return soon.id
+    home("DE")
+    # Domestic (7 days) and in 3 days: the post-by date has passed; highlighted.
+    soon = person(
+        "Soonova",
+        date(BIRTH_YEAR, *_month_day(today + timedelta(days=3))),
+        make_facility(country_code="DE", name="JVA Tegel"),
+    )
+    person(
+        "Laterova",
+        date(BIRTH_YEAR, *_month_day(today + timedelta(days=40))),
+        make_facility(country_code="DE", name="JVA Moabit"),
+    )
+    db.session.commit()
+    return soon.id
 
 
 def _month_day(day: date) -> tuple[int, int]:
@@ -191,9 +187,8 @@ def test_public_page_in_russian(client: FlaskClient, app: Flask) -> None:
 
 def test_ics_feed(client: FlaskClient, app: Flask) -> None:
     prisoner_id = _seed_soon(app)
-    with app.app_context():
-        person("YearOnly", None)
-        db.session.commit()
+    person("YearOnly", None)
+    db.session.commit()
     first = client.get("/birthdays.ics")
     assert first.status_code == 200
     assert first.headers["Content-Type"] == "text/calendar; charset=utf-8"
@@ -226,9 +221,8 @@ def test_ics_feed(client: FlaskClient, app: Flask) -> None:
 
 
 def test_ics_looks_a_year_ahead(client: FlaskClient, app: Flask) -> None:
-    with app.app_context():
-        person("Far", date(BIRTH_YEAR, *_month_day(date.today() + timedelta(days=200))))
-        db.session.commit()
+    person("Far", date(BIRTH_YEAR, *_month_day(date.today() + timedelta(days=200))))
+    db.session.commit()
     cal = Calendar.from_ical(client.get("/birthdays.ics").data)
     assert len(list(cal.walk("VEVENT"))) == 2
     assert "Far" not in client.get("/birthdays").get_data(as_text=True)

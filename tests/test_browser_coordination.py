@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pdfplumber
+import pytest
 from browser import live_server, page, screenshot
 from conftest import AuthActions, make_facility, make_prisoner
 from flask import Flask
@@ -21,6 +22,10 @@ from sqlalchemy import select
 
 from letters.extensions import db
 from letters.models import LetterSent, SentVia
+
+# A live server in other threads: real commits, each test's own app contexts, and the
+# database restored to a new install afterwards (conftest).
+pytestmark = pytest.mark.commits
 
 __all__ = ["live_server", "page"]
 

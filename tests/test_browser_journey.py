@@ -8,63 +8,30 @@ produces (``letters.printing.sheets.count_pages``), for both paper sizes.
 
 from __future__ import annotations
 
-import importlib.util
 import time
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 from urllib.parse import quote_plus, urlsplit
 
 import pdfplumber
+import pytest
 from browser import live_server, page, screenshot
 from conftest import make_facility, make_prisoner
 from flask import Flask
-from sqlalchemy import delete, insert
 
 from letters.drafting.services import find_avoided
 from letters.extensions import db
-from letters.models import AvoidTerm, GuidelineSection, LetterTemplate, Occasion, Phrase
+from letters.models import AvoidTerm
 from letters.printing.data import LetterSheet
 from letters.printing.sheets import count_pages
 
+# A live server in other threads: real commits, each test's own app contexts, and the
+# database restored to a new install afterwards (conftest).
+pytestmark = pytest.mark.commits
+
 __all__ = ["live_server", "page"]
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations" / "versions"
 PHRASE = "Передаю вам тёплый привет."
 ENGLISH = "I hope you are well and that this letter finds you in good spirits."
-
-
-def seed_module(name: str) -> ModuleType:
-    """A seed migration, loaded for its data (the suite wipes every table after each test)."""
-    spec = importlib.util.spec_from_file_location(name, MIGRATIONS / f"{name}.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def seed_content() -> None:
-    """The guidelines, templates, phrasebook and avoid list exactly as a new site has them
-    (first emptied: on a fresh database the migrations have just seeded them)."""
-    for model in (GuidelineSection, LetterTemplate, Phrase, AvoidTerm):
-        db.session.execute(delete(model))
-    db.session.execute(insert(GuidelineSection), seed_module("a1_seed_guidelines").rows())
-    aids = seed_module("a2_seed_writing_aids")
-    for occasion, language, title, body, translation in aids.TEMPLATES:
-        db.session.add(
-            LetterTemplate(
-                occasion=Occasion(occasion),
-                language=language,
-                title=title,
-                body=body,
-                translation=translation,
-            )
-        )
-    for index, (russian, english, german) in enumerate(aids.PHRASES, start=1):
-        db.session.add(Phrase(russian=russian, english=english, german=german, position=index))
-    for index, (words, reason) in enumerate(aids.AVOID, start=1):
-        db.session.add(AvoidTerm(words=words, reason=reason, position=index))
 
 
 def pdf_text(path: str) -> str:
@@ -93,7 +60,6 @@ def test_a_first_letter_in_russian_printed_with_its_envelope_and_counted(
     app: Flask, page: Any
 ) -> None:
     with app.app_context():
-        seed_content()
         prisoner = make_prisoner()  # Dmitry Pchelintsev, Penza pre-trial prison, reads Russian
         db.session.commit()
         prisoner_id = prisoner.id
@@ -216,7 +182,6 @@ def test_a_letter_in_english_to_a_russian_reader_is_warned_and_offered_the_russi
     app: Flask, page: Any
 ) -> None:
     with app.app_context():
-        seed_content()
         prisoner_id = make_prisoner().id
         db.session.commit()
     page.goto(f"/prisoners/{prisoner_id}/write")
@@ -248,7 +213,6 @@ def test_without_javascript_a_template_is_filled_printed_and_counted(
     app: Flask, page: Any, live_server: str
 ) -> None:
     with app.app_context():
-        seed_content()
         prisoner_id = make_prisoner().id
         db.session.commit()
     context = page.context.browser.new_context(
@@ -277,7 +241,6 @@ def test_the_template_is_filled_without_reloading(app: Flask, page: Any) -> None
     # The policy's connect-src 'self' lets the script ask the JSON endpoint; only the writer's
     # name, town and gender travel, never the draft.
     with app.app_context():
-        seed_content()
         prisoner_id = make_prisoner().id
         db.session.commit()
     posts: list[str] = []
@@ -305,7 +268,6 @@ def test_the_avoid_check_in_the_browser_finds_what_the_server_rule_finds(
     app: Flask, page: Any
 ) -> None:
     with app.app_context():
-        seed_content()
         db.session.add(AvoidTerm(words="счёт; political prisoner", reason="Money and labels."))
         db.session.add(AvoidTerm(words="", reason="A topic with no words to look for."))
         prisoner_id = make_prisoner().id

@@ -9,10 +9,15 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+import pytest
 from browser import live_server, page, screenshot
 from flask import Flask
 
 from letters.auth.first_run import make_setup_token
+
+# A live server in other threads: real commits, each test's own app contexts, and the
+# database restored to a new install afterwards (conftest).
+pytestmark = pytest.mark.commits
 
 __all__ = ["live_server", "page"]
 

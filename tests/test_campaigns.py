@@ -91,23 +91,21 @@ def test_a_coordinator_creates_an_evening_with_chosen_people(
     app: Flask, client: FlaskClient, auth: AuthActions
 ) -> None:
     auth.create_and_login()
-    with app.app_context():
-        ids = make_people(3)
-        db.session.commit()
+    ids = make_people(3)
+    db.session.commit()
     response = client.post(
         "/manage/campaigns/new",
         data=campaign_form(client, "/manage/campaigns/new", prisoner_ids=[ids[0], ids[2]]),
     )
     assert response.status_code == 302
-    with app.app_context():
-        campaign = db.session.scalars(select(Campaign)).one()
-        assert campaign.name == "Solidarity evening"
-        assert campaign.kind == CampaignKind.EVENING
-        assert campaign.starts_on == date(2026, 11, 28)
-        assert campaign.goal == 60
-        assert [p.id for p in campaign.prisoners] == [ids[0], ids[2]]
-        assert not campaign.report_published
-        assert response.headers["Location"].endswith(f"/manage/campaigns/{campaign.id}")
+    campaign = db.session.scalars(select(Campaign)).one()
+    assert campaign.name == "Solidarity evening"
+    assert campaign.kind == CampaignKind.EVENING
+    assert campaign.starts_on == date(2026, 11, 28)
+    assert campaign.goal == 60
+    assert [p.id for p in campaign.prisoners] == [ids[0], ids[2]]
+    assert not campaign.report_published
+    assert response.headers["Location"].endswith(f"/manage/campaigns/{campaign.id}")
 
 
 @pytest.mark.parametrize(
@@ -134,20 +132,18 @@ def test_a_bad_campaign_is_refused_with_the_field_named_and_nothing_stored(
     )
     assert response.status_code == 200
     assert message in response.get_data(as_text=True).replace("&#34;", '"').replace("&#39;", "'")
-    with app.app_context():
-        assert db.session.scalar(select(func.count(Campaign.id))) == 0
+    assert db.session.scalar(select(func.count(Campaign.id))) == 0
 
 
 def test_editing_changes_the_people_and_keeps_the_letters(
     app: Flask, client: FlaskClient, auth: AuthActions
 ) -> None:
     auth.create_and_login()
-    with app.app_context():
-        ids = make_people(3)
-        campaign = make_campaign(ids[:2])
-        services.record_letters(campaign, {ids[0]: 5}, date.today(), user=None)
-        db.session.commit()
-        campaign_id = campaign.id
+    ids = make_people(3)
+    campaign = make_campaign(ids[:2])
+    services.record_letters(campaign, {ids[0]: 5}, date.today(), user=None)
+    db.session.commit()
+    campaign_id = campaign.id
     path = f"/manage/campaigns/{campaign_id}/edit"
     page = client.get(path).get_data(as_text=True)
     assert checkboxes(page, "prisoner_ids") == {ids[0]: True, ids[1]: True, ids[2]: False}
@@ -155,39 +151,34 @@ def test_editing_changes_the_people_and_keeps_the_letters(
         path, data=campaign_form(client, path, name="Renamed", prisoner_ids=[ids[2]])
     )
     assert response.status_code == 302
-    with app.app_context():
-        campaign = db.session.get_one(Campaign, campaign_id)
-        assert campaign.name == "Renamed"
-        assert [p.id for p in campaign.prisoners] == [ids[2]]
-        assert services.progress(campaign).letters == 5
+    campaign = db.session.get_one(Campaign, campaign_id)
+    assert campaign.name == "Renamed"
+    assert [p.id for p in campaign.prisoners] == [ids[2]]
+    assert services.progress(campaign).letters == 5
 
 
 def test_the_form_offers_the_neediest_first_and_not_the_released(app: Flask) -> None:
-    with app.app_context():
-        facility = make_facility()
-        written = make_prisoner(facility, family_name="Written", latin_name="")
-        never = make_prisoner(facility, family_name="Never", latin_name="")
-        released = make_prisoner(
-            facility, family_name="Free", latin_name="", status=Status.RELEASED
-        )
-        db.session.add(LetterSent(prisoner_id=written.id, sent_on=date.today(), letters=3))
-        db.session.commit()
-        offered = [p.id for p in services.choosable_prisoners()]
-        assert offered == [never.id, written.id]
-        campaign = make_campaign([released.id])
-        assert released.id in [p.id for p in services.choosable_prisoners(campaign)]
+    facility = make_facility()
+    written = make_prisoner(facility, family_name="Written", latin_name="")
+    never = make_prisoner(facility, family_name="Never", latin_name="")
+    released = make_prisoner(facility, family_name="Free", latin_name="", status=Status.RELEASED)
+    db.session.add(LetterSent(prisoner_id=written.id, sent_on=date.today(), letters=3))
+    db.session.commit()
+    offered = [p.id for p in services.choosable_prisoners()]
+    assert offered == [never.id, written.id]
+    campaign = make_campaign([released.id])
+    assert released.id in [p.id for p in services.choosable_prisoners(campaign)]
 
 
 def test_the_database_refuses_a_goal_of_zero_and_dates_the_wrong_way_round(app: Flask) -> None:
-    with app.app_context():
-        db.session.add(Campaign(name="x", goal=0))
-        with pytest.raises(IntegrityError):
-            db.session.flush()
-        db.session.rollback()
-        db.session.add(Campaign(name="x", starts_on=date(2026, 2, 2), ends_on=date(2026, 2, 1)))
-        with pytest.raises(IntegrityError):
-            db.session.flush()
-        db.session.rollback()
+    db.session.add(Campaign(name="x", goal=0))
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+    db.session.add(Campaign(name="x", starts_on=date(2026, 2, 2), ends_on=date(2026, 2, 1)))
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
 
 
 # --- recording an evening's letters -----------------------------------------------------------
@@ -206,10 +197,9 @@ def test_an_evening_logs_twelve_letters_to_one_person_as_one_row(
     app: Flask, client: FlaskClient, auth: AuthActions
 ) -> None:
     auth.create_and_login()
-    with app.app_context():
-        ids = make_people(3)
-        campaign_id = make_campaign(ids).id
-        db.session.commit()
+    ids = make_people(3)
+    campaign_id = make_campaign(ids).id
+    db.session.commit()
     response = client.post(
         f"/manage/campaigns/{campaign_id}/letters",
         data=record_form(
@@ -219,25 +209,23 @@ def test_an_evening_logs_twelve_letters_to_one_person_as_one_row(
         ),
     )
     assert response.status_code == 302
-    with app.app_context():
-        rows = logged_rows()
-        assert [(r.prisoner_id, r.letters) for r in rows] == [(ids[0], 12), (ids[1], 3)]
-        assert {r.via for r in rows} == {SentVia.EVENING}
-        assert {r.campaign_id for r in rows} == {campaign_id}
-        assert all(r.user_id is not None for r in rows)
+    rows = logged_rows()
+    assert [(r.prisoner_id, r.letters) for r in rows] == [(ids[0], 12), (ids[1], 3)]
+    assert {r.via for r in rows} == {SentVia.EVENING}
+    assert {r.campaign_id for r in rows} == {campaign_id}
+    assert all(r.user_id is not None for r in rows)
     page = text(client.get(f"/manage/campaigns/{campaign_id}"))
     assert "15 letters · to 2 people" in page
     assert "15 of a goal of 100 letters (15%)" in page
 
 
 def test_a_campaign_week_logs_as_coordinator_entries_on_the_chosen_day(app: Flask) -> None:
-    with app.app_context():
-        ids = make_people(1)
-        campaign = make_campaign(ids, kind=CampaignKind.CAMPAIGN)
-        yesterday = date.today() - timedelta(days=1)
-        assert services.record_letters(campaign, {ids[0]: 4}, yesterday, user=None) == 4
-        row = logged_rows()[0]
-        assert (row.via, row.sent_on, row.letters) == (SentVia.COORDINATOR, yesterday, 4)
+    ids = make_people(1)
+    campaign = make_campaign(ids, kind=CampaignKind.CAMPAIGN)
+    yesterday = date.today() - timedelta(days=1)
+    assert services.record_letters(campaign, {ids[0]: 4}, yesterday, user=None) == 4
+    row = logged_rows()[0]
+    assert (row.via, row.sent_on, row.letters) == (SentVia.COORDINATOR, yesterday, 4)
 
 
 @pytest.mark.parametrize(
@@ -255,10 +243,9 @@ def test_one_bad_number_records_nothing_and_names_the_person(
     app: Flask, client: FlaskClient, auth: AuthActions, count: str, message: str
 ) -> None:
     auth.create_and_login()
-    with app.app_context():
-        ids = make_people(2)
-        campaign_id = make_campaign(ids).id
-        db.session.commit()
+    ids = make_people(2)
+    campaign_id = make_campaign(ids).id
+    db.session.commit()
     response = client.post(
         f"/manage/campaigns/{campaign_id}/letters",
         data=record_form(client, campaign_id, **{f"count_{ids[0]}": "5", f"count_{ids[1]}": count}),
@@ -268,18 +255,16 @@ def test_one_bad_number_records_nothing_and_names_the_person(
     # The bad value is shown back, the good one kept, so nothing typed is lost.
     page = response.get_data(as_text=True)
     assert re.search(rf'id="count-{ids[0]}"[^>]*value="5"', page)
-    with app.app_context():
-        assert logged_rows() == []
+    assert logged_rows() == []
 
 
 def test_a_future_day_or_nothing_at_all_is_refused(
     app: Flask, client: FlaskClient, auth: AuthActions
 ) -> None:
     auth.create_and_login()
-    with app.app_context():
-        ids = make_people(1)
-        campaign_id = make_campaign(ids).id
-        db.session.commit()
+    ids = make_people(1)
+    campaign_id = make_campaign(ids).id
+    db.session.commit()
     tomorrow = (date.today() + timedelta(days=1)).isoformat()
     form = record_form(client, campaign_id, **{f"count_{ids[0]}": "2"})
     form["sent_on"] = tomorrow
@@ -290,35 +275,32 @@ def test_a_future_day_or_nothing_at_all_is_refused(
     response = client.post(f"/manage/campaigns/{campaign_id}/letters", data=form)
     assert response.status_code == 400
     assert "Enter how many letters were written to at least one person." in text(response)
-    with app.app_context():
-        assert logged_rows() == []
+    assert logged_rows() == []
 
 
 def test_letters_to_someone_not_chosen_are_refused_by_the_service(app: Flask) -> None:
-    with app.app_context():
-        ids = make_people(2)
-        campaign = make_campaign(ids[:1])
-        with pytest.raises(LookupError, match=str(ids[1])):
-            services.record_letters(campaign, {ids[0]: 1, ids[1]: 1}, date.today(), user=None)
-        with pytest.raises(FieldError):
-            services.record_letters(campaign, {ids[0]: 201}, date.today(), user=None)
-        assert logged_rows() == []
+    ids = make_people(2)
+    campaign = make_campaign(ids[:1])
+    with pytest.raises(LookupError, match=str(ids[1])):
+        services.record_letters(campaign, {ids[0]: 1, ids[1]: 1}, date.today(), user=None)
+    with pytest.raises(FieldError):
+        services.record_letters(campaign, {ids[0]: 201}, date.today(), user=None)
+    assert logged_rows() == []
 
 
 def test_progress_counts_letters_from_the_web_too(app: Flask) -> None:
-    with app.app_context():
-        ids = make_people(2)
-        campaign = make_campaign(ids[:1], goal=10)
-        db.session.add(
-            LetterSent(prisoner_id=ids[1], sent_on=date.today(), letters=1, campaign_id=campaign.id)
-        )
-        services.record_letters(campaign, {ids[0]: 9}, date.today(), user=None)
-        db.session.flush()
-        done = services.progress(campaign)
-        assert (done.letters, done.people, done.percent, done.goal_reached) == (10, 2, 100, True)
-        others = services.other_prisoners(done, {ids[0]})
-        assert [(p.id, n) for p, n in others] == [(ids[1], 1)]
-        assert services.progress_of_all([campaign])[campaign.id] == done
+    ids = make_people(2)
+    campaign = make_campaign(ids[:1], goal=10)
+    db.session.add(
+        LetterSent(prisoner_id=ids[1], sent_on=date.today(), letters=1, campaign_id=campaign.id)
+    )
+    services.record_letters(campaign, {ids[0]: 9}, date.today(), user=None)
+    db.session.flush()
+    done = services.progress(campaign)
+    assert (done.letters, done.people, done.percent, done.goal_reached) == (10, 2, 100, True)
+    others = services.other_prisoners(done, {ids[0]})
+    assert [(p.id, n) for p, n in others] == [(ids[1], 1)]
+    assert services.progress_of_all([campaign])[campaign.id] == done
 
 
 # --- the public report-back page --------------------------------------------------------------
@@ -327,32 +309,29 @@ def test_progress_counts_letters_from_the_web_too(app: Flask) -> None:
 def test_the_report_back_page_is_public_only_once_published(
     app: Flask, client: FlaskClient
 ) -> None:
-    with app.app_context():
-        campaign_id = make_campaign(make_people(1)).id
-        db.session.commit()
+    campaign_id = make_campaign(make_people(1)).id
+    db.session.commit()
     assert client.get(f"/campaigns/{campaign_id}").status_code == 404
-    with app.app_context():
-        db.session.get_one(Campaign, campaign_id).report_published = True
-        db.session.commit()
+    db.session.get_one(Campaign, campaign_id).report_published = True
+    db.session.commit()
     assert client.get(f"/campaigns/{campaign_id}").status_code == 200
 
 
 def test_seventy_six_letters_to_twelve_people_naming_only_the_listed(
     app: Flask, client: FlaskClient
 ) -> None:
-    with app.app_context():
-        ids = make_people(10)
-        hidden = make_people(2, is_listed=False, given_names="<b>Скрытый</b>")
-        campaign = make_campaign(
-            ids + hidden,
-            name="<i>Вечер</i> писем",
-            report_published=True,
-            report_note="Спасибо всем! <script>x</script>",
-        )
-        counts = {i: 6 for i in ids} | {hidden[0]: 10, hidden[1]: 6}
-        services.record_letters(campaign, counts, date.today(), user=None)
-        db.session.commit()
-        campaign_id = campaign.id
+    ids = make_people(10)
+    hidden = make_people(2, is_listed=False, given_names="<b>Скрытый</b>")
+    campaign = make_campaign(
+        ids + hidden,
+        name="<i>Вечер</i> писем",
+        report_published=True,
+        report_note="Спасибо всем! <script>x</script>",
+    )
+    counts = {i: 6 for i in ids} | {hidden[0]: 10, hidden[1]: 6}
+    services.record_letters(campaign, counts, date.today(), user=None)
+    db.session.commit()
+    campaign_id = campaign.id
     response = client.get(f"/campaigns/{campaign_id}")
     page = text(response)
     assert "76 letters to 12 people" in page
@@ -368,12 +347,11 @@ def test_seventy_six_letters_to_twelve_people_naming_only_the_listed(
 
 
 def test_the_russian_report_back_page_declines_the_numbers(app: Flask, client: FlaskClient) -> None:
-    with app.app_context():
-        ids = make_people(2)
-        campaign = make_campaign(ids, report_published=True, goal=None)
-        services.record_letters(campaign, {ids[0]: 1, ids[1]: 1}, date.today(), user=None)
-        db.session.commit()
-        campaign_id = campaign.id
+    ids = make_people(2)
+    campaign = make_campaign(ids, report_published=True, goal=None)
+    services.record_letters(campaign, {ids[0]: 1, ids[1]: 1}, date.today(), user=None)
+    db.session.commit()
+    campaign_id = campaign.id
     page = text(client.get(f"/campaigns/{campaign_id}", headers={"Accept-Language": "ru"}))
     assert "2 письма 2 людям" in page
 
@@ -385,11 +363,10 @@ def test_the_pack_offers_the_campaigns_people_and_prints_them(
     app: Flask, client: FlaskClient, auth: AuthActions
 ) -> None:
     auth.create_and_login()
-    with app.app_context():
-        ids = make_people(3)
-        unlisted = make_people(1, is_listed=False, family_name="Скрытов", latin_name="")[0]
-        campaign_id = make_campaign([ids[1], unlisted]).id
-        db.session.commit()
+    ids = make_people(3)
+    unlisted = make_people(1, is_listed=False, family_name="Скрытов", latin_name="")[0]
+    campaign_id = make_campaign([ids[1], unlisted]).id
+    db.session.commit()
     path = f"/manage/print/pack?campaign={campaign_id}"
     page = client.get(path).get_data(as_text=True)
     assert checkboxes(page, "prisoner_ids") == {ids[1]: True, unlisted: True}
@@ -429,10 +406,9 @@ def test_a_coordinator_records_letters_for_one_prisoner(
     app: Flask, client: FlaskClient, auth: AuthActions
 ) -> None:
     auth.create_and_login()
-    with app.app_context():
-        prisoner_id = make_people(1, is_listed=False)[0]
-        campaign_id = make_campaign([]).id
-        db.session.commit()
+    prisoner_id = make_people(1, is_listed=False)[0]
+    campaign_id = make_campaign([]).id
+    db.session.commit()
     edit = f"/manage/prisoners/{prisoner_id}/edit"
     last_week = (date.today() - timedelta(days=7)).isoformat()
     response = client.post(
@@ -446,10 +422,9 @@ def test_a_coordinator_records_letters_for_one_prisoner(
     )
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"{edit}#letters")
-    with app.app_context():
-        row = logged_rows()[0]
-        assert (row.letters, row.via, row.campaign_id) == (7, SentVia.COORDINATOR, campaign_id)
-        assert row.sent_on.isoformat() == last_week
+    row = logged_rows()[0]
+    assert (row.letters, row.via, row.campaign_id) == (7, SentVia.COORDINATOR, campaign_id)
+    assert row.sent_on.isoformat() == last_week
     assert "7 letters recorded so far." in text(client.get(edit))
 
 
@@ -470,9 +445,8 @@ def test_a_bad_coordinator_entry_is_refused_and_named(
     app: Flask, client: FlaskClient, auth: AuthActions, fields: dict[str, str], message: str
 ) -> None:
     auth.create_and_login()
-    with app.app_context():
-        prisoner_id = make_people(1)[0]
-        db.session.commit()
+    prisoner_id = make_people(1)[0]
+    db.session.commit()
     edit = f"/manage/prisoners/{prisoner_id}/edit"
     data = {
         "csrf_token": csrf_token(client, edit),
@@ -486,9 +460,8 @@ def test_a_bad_coordinator_entry_is_refused_and_named(
     # The one message, naming the field once (never "Letters posted: Letters posted ...").
     flashed = re.findall(r'<p class="flash error"[^>]*>(.*?)</p>', response.get_data(as_text=True))
     assert [html.unescape(m) for m in flashed] == [message]
-    with app.app_context():
-        assert logged_rows() == []
-        assert db.session.get(Prisoner, prisoner_id) is not None
+    assert logged_rows() == []
+    assert db.session.get(Prisoner, prisoner_id) is not None
 
 
 # --- correcting the log -----------------------------------------------------------------------
@@ -498,13 +471,12 @@ def test_a_mistyped_entry_is_removed_and_the_progress_follows(
     app: Flask, client: FlaskClient, auth: AuthActions
 ) -> None:
     auth.create_and_login()
-    with app.app_context():
-        ids = make_people(2)
-        campaign = make_campaign(ids)
-        services.record_letters(campaign, {ids[0]: 120, ids[1]: 3}, date.today(), user=None)
-        db.session.commit()
-        campaign_id = campaign.id
-        wrong = next(r.id for r in logged_rows() if r.letters == 120)
+    ids = make_people(2)
+    campaign = make_campaign(ids)
+    services.record_letters(campaign, {ids[0]: 120, ids[1]: 3}, date.today(), user=None)
+    db.session.commit()
+    campaign_id = campaign.id
+    wrong = next(r.id for r in logged_rows() if r.letters == 120)
     show = f"/manage/campaigns/{campaign_id}"
     assert "At the evening" in text(client.get(show))
     response = client.post(
@@ -516,21 +488,19 @@ def test_a_mistyped_entry_is_removed_and_the_progress_follows(
         "The entry of 120 letters to Дмитрий Дмитриевич Иванов00 (Ivanov 00) was removed." in page
     )
     assert "3 letters · to 1 person" in page
-    with app.app_context():
-        assert [r.letters for r in logged_rows()] == [3]
+    assert [r.letters for r in logged_rows()] == [3]
 
 
 def test_an_entry_of_another_campaign_cannot_be_removed_from_this_one(
     app: Flask, client: FlaskClient, auth: AuthActions
 ) -> None:
     auth.create_and_login()
-    with app.app_context():
-        ids = make_people(1)
-        mine = make_campaign(ids)
-        other = make_campaign(ids, name="Other")
-        services.record_letters(other, {ids[0]: 2}, date.today(), user=None)
-        db.session.commit()
-        mine_id, entry_id = mine.id, logged_rows()[0].id
+    ids = make_people(1)
+    mine = make_campaign(ids)
+    other = make_campaign(ids, name="Other")
+    services.record_letters(other, {ids[0]: 2}, date.today(), user=None)
+    db.session.commit()
+    mine_id, entry_id = mine.id, logged_rows()[0].id
     show = f"/manage/campaigns/{mine_id}"
     response = client.post(
         f"{show}/letters/{entry_id}/delete", data={"csrf_token": csrf_token(client, show)}
@@ -538,8 +508,7 @@ def test_an_entry_of_another_campaign_cannot_be_removed_from_this_one(
     assert response.status_code == 404
     # Without the CSRF token nothing is removed either.
     assert client.post(f"{show}/letters/{entry_id}/delete").status_code == 400
-    with app.app_context():
-        assert len(logged_rows()) == 1
+    assert len(logged_rows()) == 1
 
 
 # --- "I sent it" during a campaign ------------------------------------------------------------
@@ -555,12 +524,11 @@ def selected_campaign(html: str) -> str | None:
 def test_i_sent_it_preselects_the_one_running_campaign_that_chose_the_prisoner(
     app: Flask, client: FlaskClient
 ) -> None:
-    with app.app_context():
-        chosen, other = make_people(2)
-        week = make_campaign([chosen], kind=CampaignKind.CAMPAIGN, name="Solidarity week")
-        make_campaign([], name="Another drive")
-        db.session.commit()
-        week_id = week.id
+    chosen, other = make_people(2)
+    week = make_campaign([chosen], kind=CampaignKind.CAMPAIGN, name="Solidarity week")
+    make_campaign([], name="Another drive")
+    db.session.commit()
+    week_id = week.id
     assert selected_campaign(client.get(f"/prisoners/{chosen}").get_data(as_text=True)) == str(
         week_id
     )
@@ -572,12 +540,11 @@ def test_i_sent_it_preselects_the_one_running_campaign_that_chose_the_prisoner(
 
 
 def test_two_running_campaigns_with_the_prisoner_preselect_neither(app: Flask) -> None:
-    with app.app_context():
-        ids = make_people(1)
-        make_campaign(ids, name="One")
-        make_campaign(ids, name="Two")
-        prisoner = db.session.get_one(Prisoner, ids[0])
-        assert campaign_for(prisoner, current_campaigns()) is None
+    ids = make_people(1)
+    make_campaign(ids, name="One")
+    make_campaign(ids, name="Two")
+    prisoner = db.session.get_one(Prisoner, ids[0])
+    assert campaign_for(prisoner, current_campaigns()) is None
 
 
 # --- deleting a campaign created by mistake ---------------------------------------------------
@@ -587,31 +554,28 @@ def test_a_campaign_without_letters_is_deleted_and_its_people_stay(
     app: Flask, client: FlaskClient, auth: AuthActions
 ) -> None:
     auth.create_and_login()
-    with app.app_context():
-        ids = make_people(2)
-        campaign_id = make_campaign(ids).id
-        db.session.commit()
+    ids = make_people(2)
+    campaign_id = make_campaign(ids).id
+    db.session.commit()
     edit = f"/manage/campaigns/{campaign_id}/edit"
     response = client.post(
         f"/manage/campaigns/{campaign_id}/delete", data={"csrf_token": csrf_token(client, edit)}
     )
     assert response.status_code == 302
     assert "was deleted" in text(client.get("/manage/campaigns"))
-    with app.app_context():
-        assert db.session.get(Campaign, campaign_id) is None
-        assert db.session.scalar(select(func.count(Prisoner.id))) == 2
+    assert db.session.get(Campaign, campaign_id) is None
+    assert db.session.scalar(select(func.count(Prisoner.id))) == 2
 
 
 def test_a_campaign_with_letters_is_not_deleted(
     app: Flask, client: FlaskClient, auth: AuthActions
 ) -> None:
     auth.create_and_login()
-    with app.app_context():
-        ids = make_people(1)
-        campaign = make_campaign(ids, name="Week of solidarity")
-        services.record_letters(campaign, {ids[0]: 3}, date.today(), user=None)
-        db.session.commit()
-        campaign_id = campaign.id
+    ids = make_people(1)
+    campaign = make_campaign(ids, name="Week of solidarity")
+    services.record_letters(campaign, {ids[0]: 3}, date.today(), user=None)
+    db.session.commit()
+    campaign_id = campaign.id
     edit = f"/manage/campaigns/{campaign_id}/edit"
     response = client.post(
         f"/manage/campaigns/{campaign_id}/delete",
@@ -621,32 +585,29 @@ def test_a_campaign_with_letters_is_not_deleted(
     assert "“Week of solidarity” has letters counted to it, so it cannot be deleted" in text(
         response
     )
-    with app.app_context():
-        assert db.session.get(Campaign, campaign_id) is not None
-        assert [r.campaign_id for r in logged_rows()] == [campaign_id]
+    assert db.session.get(Campaign, campaign_id) is not None
+    assert [r.campaign_id for r in logged_rows()] == [campaign_id]
 
 
 def test_the_service_refuses_an_unknown_prisoner_before_changing_anything(app: Flask) -> None:
-    with app.app_context():
-        ids = make_people(1)
-        campaign = make_campaign(ids, name="Before")
-        db.session.commit()
-        fields = services.CampaignFields(
-            kind=CampaignKind.EVENING, name="After", prisoner_ids=[ids[0], 999999]
-        )
-        with pytest.raises(LookupError, match="999999"):
-            services.save_campaign(campaign, fields)
-        assert campaign.name == "Before"
-        assert [p.id for p in campaign.prisoners] == ids
+    ids = make_people(1)
+    campaign = make_campaign(ids, name="Before")
+    db.session.commit()
+    fields = services.CampaignFields(
+        kind=CampaignKind.EVENING, name="After", prisoner_ids=[ids[0], 999999]
+    )
+    with pytest.raises(LookupError, match="999999"):
+        services.save_campaign(campaign, fields)
+    assert campaign.name == "Before"
+    assert [p.id for p in campaign.prisoners] == ids
 
 
 def test_one_letter_is_reported_in_the_singular(
     app: Flask, client: FlaskClient, auth: AuthActions
 ) -> None:
     auth.create_and_login()
-    with app.app_context():
-        prisoner_id = make_people(1, latin_name="")[0]
-        db.session.commit()
+    prisoner_id = make_people(1, latin_name="")[0]
+    db.session.commit()
     edit = f"/manage/prisoners/{prisoner_id}/edit"
     data = {"csrf_token": csrf_token(client, edit), "letters": "1"}
     data["sent_on"] = date.today().isoformat()
@@ -659,14 +620,13 @@ def test_one_letter_is_reported_in_the_singular(
 
 
 def test_finding_the_campaign_to_preselect_is_one_query_however_many_run(app: Flask) -> None:
-    with app.app_context():
-        ids = make_people(3)
-        for n in range(4):
-            make_campaign(ids, name=f"Drive {n}")
-        db.session.commit()
-        db.session.expunge_all()  # as a fresh request: nobody's people loaded yet
-        prisoner = db.session.get_one(Prisoner, ids[0])
-        campaigns = current_campaigns()
-        with count_statements() as statements:
-            assert campaign_for(prisoner, campaigns) is None  # four chose them: no preselection
-        assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1
+    ids = make_people(3)
+    for n in range(4):
+        make_campaign(ids, name=f"Drive {n}")
+    db.session.commit()
+    db.session.expunge_all()  # as a fresh request: nobody's people loaded yet
+    prisoner = db.session.get_one(Prisoner, ids[0])
+    campaigns = current_campaigns()
+    with count_statements() as statements:
+        assert campaign_for(prisoner, campaigns) is None  # four chose them: no preselection
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1

@@ -29,6 +29,10 @@ from letters.extensions import db
 from letters.letterlog.services import letters_sent_count, record_letter_sent
 from letters.models import Campaign, CampaignKind, LetterSent, Prisoner
 
+# Other threads and connections must see the rows: real commits, each test's own app
+# contexts, and the database restored to a new install afterwards (conftest).
+pytestmark = pytest.mark.commits
+
 WRITERS = 50
 # Generous: 50 transactions serialised by SQLite's write lock take well under a second here;
 # a hang (a deadlock, a lost wake-up) fails the test instead of stalling the suite.

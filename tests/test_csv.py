@@ -669,8 +669,7 @@ def test_cli_import_prints_a_summary(app: Flask, runner: FlaskCliRunner) -> None
     assert result.exit_code == 0, result.output
     assert "Prisoners created: 7" in result.stdout
     assert "Facilities created: 6" in result.stdout
-    with app.app_context():
-        assert len(prisoners()) == 7
+    assert len(prisoners()) == 7
 
 
 def test_cli_dry_run_writes_nothing(app: Flask, runner: FlaskCliRunner) -> None:
@@ -679,8 +678,7 @@ def test_cli_dry_run_writes_nothing(app: Flask, runner: FlaskCliRunner) -> None:
     assert result.exit_code == 0, result.output
     assert "Dry run" in result.stdout
     assert "Prisoners created: 7" in result.stdout
-    with app.app_context():
-        assert prisoners() == []
+    assert prisoners() == []
 
 
 def test_cli_import_with_errors_lists_them_and_exits_non_zero(
@@ -694,8 +692,7 @@ def test_cli_import_with_errors_lists_them_and_exits_non_zero(
     assert result.exit_code == 1
     assert "line 3, column postal_code:" in result.stderr
     assert "line 4, column country:" in result.stderr
-    with app.app_context():
-        assert prisoners() == []
+    assert prisoners() == []
 
 
 def test_cli_export_to_stdout_and_to_a_file(
@@ -758,8 +755,7 @@ def test_web_upload_shows_counts(app: Flask, client: FlaskClient, auth: AuthActi
     html = response.get_data(as_text=True)
     assert "Prisoners created" in html
     assert "<td>7</td>" in html
-    with app.app_context():
-        assert len(prisoners()) == 7
+    assert len(prisoners()) == 7
 
 
 def test_web_dry_run_writes_nothing(app: Flask, client: FlaskClient, auth: AuthActions) -> None:
@@ -769,8 +765,7 @@ def test_web_dry_run_writes_nothing(app: Flask, client: FlaskClient, auth: AuthA
 
     assert response.status_code == 200
     assert "Dry run" in response.get_data(as_text=True)
-    with app.app_context():
-        assert prisoners() == []
+    assert prisoners() == []
 
 
 def test_web_upload_with_errors_shows_the_table(
@@ -783,8 +778,7 @@ def test_web_upload_with_errors_shows_the_table(
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "<td>3</td><td>postal_code</td>" in html
-    with app.app_context():
-        assert prisoners() == []
+    assert prisoners() == []
 
 
 def test_web_upload_refuses_other_file_types(
@@ -796,8 +790,7 @@ def test_web_upload_refuses_other_file_types(
 
     assert response.status_code == 422
     assert "Only .csv files" in response.get_data(as_text=True)
-    with app.app_context():
-        assert prisoners() == []
+    assert prisoners() == []
 
 
 def test_web_upload_without_csrf_token_is_refused(
@@ -812,8 +805,7 @@ def test_web_upload_without_csrf_token_is_refused(
     )
 
     assert response.status_code == 400
-    with app.app_context():
-        assert prisoners() == []
+    assert prisoners() == []
 
 
 def test_twenty_megabyte_upload_gets_413(
@@ -835,16 +827,14 @@ def test_twenty_megabyte_upload_gets_413(
     )
 
     assert response.status_code == 413
-    with app.app_context():
-        assert prisoners() == []
+    assert prisoners() == []
 
 
 def test_export_response_is_a_private_csv_attachment(
     app: Flask, client: FlaskClient, auth: AuthActions
 ) -> None:
     auth.create_and_login()
-    with app.app_context():
-        import_csv(SAMPLE.read_bytes(), dry_run=False)
+    import_csv(SAMPLE.read_bytes(), dry_run=False)
 
     response = client.get("/manage/prisoners/export.csv")
 

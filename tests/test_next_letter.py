@@ -5,9 +5,8 @@ from __future__ import annotations
 import random
 from collections import Counter
 from datetime import date, timedelta
-from typing import Any
 
-from conftest import count_statements, make_facility, make_prisoner
+from conftest import count_statements, make_facility, make_person
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -26,13 +25,6 @@ def sent(prisoner: Prisoner, days_ago: int, letters: int = 1) -> None:
     )
 
 
-def person(name: str, **fields: Any) -> Prisoner:
-    facility = fields.pop("facility", None) or make_facility()
-    return make_prisoner(
-        facility, family_name=name, given_names="A", patronymic="", latin_name="", **fields
-    )
-
-
 def by_need() -> list[str]:
     return [p.family_name for p in db.session.scalars(services.prisoners_by_need(today=TODAY))]
 
@@ -41,9 +33,9 @@ def by_need() -> list[str]:
 
 
 def test_no_letters_before_many(ctx: None) -> None:
-    many = person("Many")
-    person("None")
-    one = person("One")
+    many = make_person("Many")
+    make_person("None")
+    one = make_person("One")
     for days in (1, 2, 3):
         sent(many, days)
     sent(one, 5)
@@ -52,22 +44,22 @@ def test_no_letters_before_many(ctx: None) -> None:
 
 
 def test_equal_counts_longest_silence_first(ctx: None) -> None:
-    recent = person("Recent")
-    older = person("Older")
-    oldest = person("Oldest")
+    recent = make_person("Recent")
+    older = make_person("Older")
+    oldest = make_person("Oldest")
     sent(recent, 2)
     sent(older, 30)
     sent(oldest, 55)
     # Letters before the 60-day window count for "since the last letter" only.
-    long_ago = person("LongAgo")
+    long_ago = make_person("LongAgo")
     sent(long_ago, 200, letters=12)
     db.session.flush()
     assert by_need() == ["LongAgo", "Oldest", "Older", "Recent"]
 
 
 def test_an_evening_counts_all_its_letters(ctx: None) -> None:
-    evening = person("Evening")
-    single = person("Single")
+    evening = make_person("Evening")
+    single = make_person("Single")
     sent(evening, 10, letters=12)
     sent(single, 10)
     db.session.flush()
@@ -75,10 +67,10 @@ def test_an_evening_counts_all_its_letters(ctx: None) -> None:
 
 
 def test_unlisted_left_out_and_released_last(ctx: None) -> None:
-    written = person("Written")
+    written = make_person("Written")
     sent(written, 1, letters=5)
-    person("Hidden", is_listed=False)
-    person("Released", status=Status.RELEASED)
+    make_person("Hidden", is_listed=False)
+    make_person("Released", status=Status.RELEASED)
     db.session.flush()
     assert by_need() == ["Written", "Released"]
 
@@ -90,7 +82,7 @@ def test_one_query_whatever_the_number_of_prisoners(ctx: None) -> None:
         db.session.query(LetterSent).delete()
         db.session.query(Prisoner).delete()
         for i in range(count):
-            prisoner = person(f"P{i:02}", facility=facility)
+            prisoner = make_person(f"P{i:02}", facility=facility)
             sent(prisoner, i % 70, letters=1 + i % 3)
         db.session.flush()
         db.session.expunge_all()
@@ -105,13 +97,12 @@ def test_one_query_whatever_the_number_of_prisoners(ctx: None) -> None:
 
 
 def test_public_list_orders_by_need_and_search_still_works(client: FlaskClient, app: Flask) -> None:
-    with app.app_context():
-        busy = person("Busyova")
-        person("Quietova")
-        person("Other")
-        # Written to today, so the order holds whatever day the test runs.
-        db.session.add(LetterSent(prisoner_id=busy.id, sent_on=date.today(), letters=3))
-        db.session.commit()
+    busy = make_person("Busyova")
+    make_person("Quietova")
+    make_person("Other")
+    # Written to today, so the order holds whatever day the test runs.
+    db.session.add(LetterSent(prisoner_id=busy.id, sent_on=date.today(), letters=3))
+    db.session.commit()
     html = client.get("/prisoners").get_data(as_text=True)
     assert html.index("Other") < html.index("Quietova") < html.index("Busyova")
     html = client.get("/prisoners?q=ova").get_data(as_text=True)
@@ -125,14 +116,13 @@ def test_public_list_pages_count_only_listed_matches_in_need_order(
     client: FlaskClient, app: Flask
 ) -> None:
     app.config["PAGE_SIZE"] = 2
-    with app.app_context():
-        names = ["Aova", "Bova", "Cova", "Dova", "Eova"]
-        people = [person(name) for name in names]
-        person("Hiddenova", is_listed=False)
-        for days_ago, someone in enumerate(people):  # Aova written to most recently
-            sent(someone, days_ago)
-            sent(someone, days_ago)  # two rows each: the count must be of people, not rows
-        db.session.commit()
+    names = ["Aova", "Bova", "Cova", "Dova", "Eova"]
+    people = [make_person(name) for name in names]
+    make_person("Hiddenova", is_listed=False)
+    for days_ago, someone in enumerate(people):  # Aova written to most recently
+        sent(someone, days_ago)
+        sent(someone, days_ago)  # two rows each: the count must be of people, not rows
+    db.session.commit()
     pages = [client.get(f"/prisoners?page={n}").get_data(as_text=True) for n in (1, 2, 3)]
     assert all(f"Page {n} of 3" in html for n, html in enumerate(pages, start=1))
     shown = [[name for name in names if name in html] for html in pages]
@@ -153,13 +143,13 @@ def test_weight_formula() -> None:
 
 
 def test_pick_skips_needs_checking_unlisted_and_addressless(ctx: None) -> None:
-    ok = person("Ok")
+    ok = make_person("Ok")
     for days in range(1, 9):
         sent(ok, days, letters=3)  # heavily written to, so the others would win if allowed
-    person("Checking", address_needs_checking=True)
-    person("Hidden", is_listed=False)
-    person("Dead", status=Status.DECEASED)
-    no_address = person("NoAddress")
+    make_person("Checking", address_needs_checking=True)
+    make_person("Hidden", is_listed=False)
+    make_person("Dead", status=Status.DECEASED)
+    no_address = make_person("NoAddress")
     no_address.facility = None
     db.session.flush()
     rng = random.Random(1)
@@ -168,9 +158,9 @@ def test_pick_skips_needs_checking_unlisted_and_addressless(ctx: None) -> None:
 
 
 def test_pick_favours_the_forgotten(ctx: None) -> None:
-    person("Forgotten")
-    busy = person("Busy")
-    middle = person("Middle")
+    make_person("Forgotten")
+    busy = make_person("Busy")
+    middle = make_person("Middle")
     for days in range(1, 11):
         sent(busy, days, letters=2)
     sent(middle, 40)
@@ -190,8 +180,8 @@ def test_pick_favours_the_forgotten(ctx: None) -> None:
 def test_candidates_count_only_the_last_60_days_as_recent(ctx: None) -> None:
     """What the weights are computed from: a letter 61 days old is not recent, but it still
     ends the "never written" wait."""
-    fresh, old = person("Fresh"), person("Old")
-    person("Never")
+    fresh, old = make_person("Fresh"), make_person("Old")
+    make_person("Never")
     sent(fresh, 1, letters=2)
     sent(fresh, 60)
     sent(old, 61, letters=5)
@@ -203,7 +193,7 @@ def test_candidates_count_only_the_last_60_days_as_recent(ctx: None) -> None:
 
 
 def test_pick_none_when_nobody(ctx: None) -> None:
-    person("Checking", address_needs_checking=True)
+    make_person("Checking", address_needs_checking=True)
     db.session.flush()
     assert services.pick_prisoner_to_write(random.Random(0), TODAY) is None
 
@@ -212,9 +202,8 @@ def test_pick_none_when_nobody(ctx: None) -> None:
 
 
 def test_write_next_redirects_to_a_writing_page(client: FlaskClient, app: Flask) -> None:
-    with app.app_context():
-        prisoner_id = person("Only").id
-        db.session.commit()
+    prisoner_id = make_person("Only").id
+    db.session.commit()
     response = client.get("/write-next")
     assert response.status_code == 302
     assert response.headers["Location"] == f"/prisoners/{prisoner_id}/write"

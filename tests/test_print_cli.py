@@ -29,20 +29,19 @@ def pages_of(path: Path) -> list[tuple[float, float, str]]:
 @pytest.fixture
 def registry(app: Flask) -> dict[str, int]:
     """Two listed prisoners with a facility, one unlisted, one whose facility is unknown."""
-    with app.app_context():
-        penza = make_facility(allows_paper=True)
-        ids = {
-            "pchelintsev": make_prisoner(penza).id,
-            "kulik": make_prisoner(penza, family_name="Кулик", given_names="Анна").id,
-            "hidden": make_prisoner(penza, family_name="Скрытый", is_listed=False).id,
-        }
-        nowhere = make_prisoner(family_name="Безадресный")
-        nowhere.facility = None
-        db.session.flush()
-        ids["nowhere"] = nowhere.id
-        save_group_settings("Solidarity Group", GROUP_ADDRESS, "")
-        db.session.commit()
-        return ids
+    penza = make_facility(allows_paper=True)
+    ids = {
+        "pchelintsev": make_prisoner(penza).id,
+        "kulik": make_prisoner(penza, family_name="Кулик", given_names="Анна").id,
+        "hidden": make_prisoner(penza, family_name="Скрытый", is_listed=False).id,
+    }
+    nowhere = make_prisoner(family_name="Безадресный")
+    nowhere.facility = None
+    db.session.flush()
+    ids["nowhere"] = nowhere.id
+    save_group_settings("Solidarity Group", GROUP_ADDRESS, "")
+    db.session.commit()
+    return ids
 
 
 # --- envelopes --------------------------------------------------------------------------------
@@ -141,9 +140,8 @@ def test_from_is_a_country_abroad_or_the_groups_home_country(
 def test_without_from_the_groups_home_country_applies(
     app: Flask, runner: FlaskCliRunner, tmp_path: Path, registry: dict[str, int]
 ) -> None:
-    with app.app_context():
-        save_group_settings("Solidarity Group", GROUP_ADDRESS, "RU")
-        db.session.commit()
+    save_group_settings("Solidarity Group", GROUP_ADDRESS, "RU")
+    db.session.commit()
     out = tmp_path / "envelope.pdf"
 
     result = runner.invoke(

@@ -16,7 +16,7 @@ from typing import Any
 import pdfplumber
 import pytest
 from browser import live_server, page, screenshot
-from conftest import AuthActions, csrf_token, make_facility, make_prisoner
+from conftest import AuthActions, app_context, csrf_token, make_facility, make_prisoner
 from flask import Flask
 from flask.testing import FlaskClient
 from pdfplumber.page import Page
@@ -99,24 +99,23 @@ def set_group(
     home_country: str = "",
     group_name: str = "Solidarity Group",
 ) -> None:
-    with app.app_context():
+    with app_context(app):  # also for the browser tests below, which hold no context
         save_group_settings(group_name, return_address, home_country)
         db.session.commit()
 
 
 def everything_stored(app: Flask) -> str:
     """Every value of every row of every table, as one text to search."""
-    with app.app_context():
-        return "\n".join(
-            repr(tuple(row))
-            for table in db.metadata.sorted_tables
-            for row in db.session.execute(select(table))
-        )
+    return "\n".join(
+        repr(tuple(row))
+        for table in db.metadata.sorted_tables
+        for row in db.session.execute(select(table))
+    )
 
 
 @pytest.fixture
 def pchelintsev(app: Flask) -> int:
-    with app.app_context():
+    with app_context(app):  # also for the browser tests below, which hold no context
         prisoner = make_prisoner(make_facility(allows_paper=True))
         db.session.commit()
         return prisoner.id
@@ -242,9 +241,8 @@ def test_a_bad_choice_in_the_url_is_a_400_that_says_what_is_wrong(
 
 
 def test_an_unlisted_or_unknown_prisoner_has_no_envelope(app: Flask, client: FlaskClient) -> None:
-    with app.app_context():
-        hidden = make_prisoner(is_listed=False).id
-        db.session.commit()
+    hidden = make_prisoner(is_listed=False).id
+    db.session.commit()
 
     assert client.get(f"/prisoners/{hidden}/envelope.pdf").status_code == 404
     assert client.get(f"/prisoners/{hidden}/envelope.pdf?return=own").status_code == 404
@@ -254,11 +252,10 @@ def test_an_unlisted_or_unknown_prisoner_has_no_envelope(app: Flask, client: Fla
 def test_without_a_facility_there_is_no_envelope_and_the_page_says_why(
     app: Flask, client: FlaskClient
 ) -> None:
-    with app.app_context():
-        prisoner = make_prisoner()
-        prisoner.facility = None
-        db.session.commit()
-        prisoner_id = prisoner.id
+    prisoner = make_prisoner()
+    prisoner.facility = None
+    db.session.commit()
+    prisoner_id = prisoner.id
 
     # Said at once, and again before anyone types a return address for nothing.
     for query in ("", "?return=own"):
@@ -405,19 +402,18 @@ def test_the_letter_sheet_has_the_header_on_every_page(
 def test_the_letter_sheet_to_a_prison_outside_russia_and_belarus_speaks_the_writers_language(
     app: Flask, client: FlaskClient
 ) -> None:
-    with app.app_context():
-        us = make_prisoner(
-            make_facility(
-                name="FCI Dublin",
-                street_address="5701 8th St",
-                city="Dublin",
-                country_area="CA",
-                postal_code="94568",
-                country_code="US",
-            ),
-            prisoner_number="12345-678",
-        ).id
-        db.session.commit()
+    us = make_prisoner(
+        make_facility(
+            name="FCI Dublin",
+            street_address="5701 8th St",
+            city="Dublin",
+            country_area="CA",
+            postal_code="94568",
+            country_code="US",
+        ),
+        prisoner_number="12345-678",
+    ).id
+    db.session.commit()
     with opened(client.get(f"/prisoners/{us}/sheet.pdf").data) as pages:
         assert "page 1 of 1" in pages[0].extract_text()
 
@@ -425,10 +421,9 @@ def test_the_letter_sheet_to_a_prison_outside_russia_and_belarus_speaks_the_writ
 def test_the_reply_sheet_comes_only_when_asked_and_the_prison_allows_paper(
     app: Flask, client: FlaskClient, pchelintsev: int
 ) -> None:
-    with app.app_context():
-        no_paper = make_prisoner(make_facility(name="ФКУ ИК-7", allows_paper=False)).id
-        unknown = make_prisoner(make_facility(name="ФКУ ИК-8", allows_paper=None)).id
-        db.session.commit()
+    no_paper = make_prisoner(make_facility(name="ФКУ ИК-7", allows_paper=False)).id
+    unknown = make_prisoner(make_facility(name="ФКУ ИК-8", allows_paper=None)).id
+    db.session.commit()
 
     def pages(prisoner_id: int, query: str) -> int:
         return page_count(client.get(f"/prisoners/{prisoner_id}/sheet.pdf{query}").data)
@@ -459,9 +454,8 @@ def test_a_bad_sheet_choice_is_a_400_that_says_what_is_wrong(
 
 
 def test_an_unlisted_prisoner_has_no_letter_sheet(app: Flask, client: FlaskClient) -> None:
-    with app.app_context():
-        hidden = make_prisoner(is_listed=False).id
-        db.session.commit()
+    hidden = make_prisoner(is_listed=False).id
+    db.session.commit()
 
     assert client.get(f"/prisoners/{hidden}/sheet.pdf").status_code == 404
 
@@ -504,11 +498,10 @@ def test_print_js_keeps_the_choices_in_the_browser_only(client: FlaskClient) -> 
 def test_without_a_facility_the_profile_offers_the_sheet_but_no_envelope(
     app: Flask, client: FlaskClient
 ) -> None:
-    with app.app_context():
-        prisoner = make_prisoner()
-        prisoner.facility = None
-        db.session.commit()
-        prisoner_id = prisoner.id
+    prisoner = make_prisoner()
+    prisoner.facility = None
+    db.session.commit()
+    prisoner_id = prisoner.id
 
     html = html_text(client.get(f"/prisoners/{prisoner_id}"))
 
@@ -538,18 +531,17 @@ def pack_form(client: FlaskClient, prisoner_ids: list[int], **fields: object) ->
 @pytest.fixture
 def evening(app: Flask) -> list[int]:
     """Three listed prisoners with a facility, one unlisted, one whose facility is unknown."""
-    with app.app_context():
-        penza = make_facility()
-        ids = [
-            make_prisoner(penza).id,
-            make_prisoner(penza, family_name="Кулик", given_names="Анна", patronymic="").id,
-            make_prisoner(penza, family_name="Черных", given_names="Иван", patronymic="").id,
-        ]
-        make_prisoner(penza, family_name="Скрытый", is_listed=False)
-        nowhere = make_prisoner(family_name="Безадресный")
-        nowhere.facility = None
-        db.session.commit()
-        return ids
+    penza = make_facility()
+    ids = [
+        make_prisoner(penza).id,
+        make_prisoner(penza, family_name="Кулик", given_names="Анна", patronymic="").id,
+        make_prisoner(penza, family_name="Черных", given_names="Иван", patronymic="").id,
+    ]
+    make_prisoner(penza, family_name="Скрытый", is_listed=False)
+    nowhere = make_prisoner(family_name="Безадресный")
+    nowhere.facility = None
+    db.session.commit()
+    return ids
 
 
 @pytest.mark.usefixtures("coordinator")
@@ -673,10 +665,9 @@ def test_saved_settings_are_used_by_the_next_envelope(
     assert "The group&#39;s settings were saved." in client.get("/manage/settings").get_data(
         as_text=True
     )
-    with app.app_context():
-        settings = group_settings()
-        assert settings.return_address == GROUP_ADDRESS  # blank line dropped, LF only
-        assert settings.home_country == "RU"
+    settings = group_settings()
+    assert settings.return_address == GROUP_ADDRESS  # blank line dropped, LF only
+    assert settings.home_country == "RU"
     lines = page_lines(client.get(f"/prisoners/{pchelintsev}/envelope.pdf").data)[0]
     assert "RUSSIA" not in lines  # posted from the group's home country, Russia
     assert_in_order(
@@ -702,8 +693,7 @@ def test_settings_refuse_a_return_address_that_does_not_fit(
     html = html_text(response)
     assert "Each line of a return address has at most 100 characters." in html
     assert "Not a valid choice" in html
-    with app.app_context():
-        assert db.session.get(GroupSettings, 1) is None  # nothing saved
+    assert db.session.get(GroupSettings, 1) is None  # nothing saved
 
 
 def test_an_anonymous_visitor_is_sent_to_log_in_for_the_settings(
@@ -728,8 +718,10 @@ def test_coordinators_find_the_print_pack_and_settings_in_the_menu(client: Flask
 
 
 # --- in a real browser ------------------------------------------------------------------------
+# A live server in other threads: real commits, and the database restored afterwards.
 
 
+@pytest.mark.commits
 def test_the_browser_remembers_size_and_country_and_one_click_downloads_the_envelope(
     app: Flask, page: Any, pchelintsev: int
 ) -> None:
@@ -756,6 +748,7 @@ def test_the_browser_remembers_size_and_country_and_one_click_downloads_the_enve
     assert page.requested_hosts == {"127.0.0.1"}  # type: ignore[attr-defined]
 
 
+@pytest.mark.commits
 def test_in_a_browser_my_own_address_needs_the_confirmation(
     app: Flask, page: Any, pchelintsev: int
 ) -> None:

@@ -45,15 +45,13 @@ def prisoner_form(**overrides: Any) -> dict[str, Any]:
 
 def ids(app: Flask, **facility_fields: Any) -> tuple[int, int]:
     """A prisoner at a facility (the Penza defaults): their ids."""
-    with app.app_context():
-        prisoner = make_prisoner(make_facility(**facility_fields))
-        db.session.commit()
-        return prisoner.id, prisoner.facility_id or 0
+    prisoner = make_prisoner(make_facility(**facility_fields))
+    db.session.commit()
+    return prisoner.id, prisoner.facility_id or 0
 
 
 def count(app: Flask, model: type) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model)) or 0
+    return db.session.scalar(select(func.count()).select_from(model)) or 0
 
 
 def page(client: FlaskClient, path: str) -> str:
@@ -69,9 +67,8 @@ def test_coordinator_adds_a_prisoner_at_a_facility(
     app: Flask, client: FlaskClient, auth: AuthActions
 ) -> None:
     auth.create_and_login()
-    with app.app_context():
-        facility_id = make_facility().id
-        db.session.commit()
+    facility_id = make_facility().id
+    db.session.commit()
     token = csrf_token(client, "/manage/prisoners/new")
 
     response = client.post(
@@ -80,17 +77,16 @@ def test_coordinator_adds_a_prisoner_at_a_facility(
     )
 
     assert response.status_code == 302
-    with app.app_context():
-        prisoner = db.session.scalars(select(Prisoner)).one()
-        assert response.headers["Location"].endswith(f"/manage/prisoners/{prisoner.id}/edit")
-        assert prisoner.family_name == "Пчелинцев"
-        assert prisoner.gender == Gender.MALE
-        assert (prisoner.birth_year, prisoner.birth_date) == (1992, date(1992, 3, 14))
-        assert prisoner.languages == "ru en"
-        assert prisoner.status == Status.SENTENCED
-        assert prisoner.is_listed
-        assert prisoner.facility_id == facility_id
-        assert [e.facility_id for e in prisoner.address_history] == [facility_id]
+    prisoner = db.session.scalars(select(Prisoner)).one()
+    assert response.headers["Location"].endswith(f"/manage/prisoners/{prisoner.id}/edit")
+    assert prisoner.family_name == "Пчелинцев"
+    assert prisoner.gender == Gender.MALE
+    assert (prisoner.birth_year, prisoner.birth_date) == (1992, date(1992, 3, 14))
+    assert prisoner.languages == "ru en"
+    assert prisoner.status == Status.SENTENCED
+    assert prisoner.is_listed
+    assert prisoner.facility_id == facility_id
+    assert [e.facility_id for e in prisoner.address_history] == [facility_id]
 
 
 def test_a_prisoner_can_be_added_before_anyone_knows_where_they_are(
@@ -104,10 +100,9 @@ def test_a_prisoner_can_be_added_before_anyone_knows_where_they_are(
     )
 
     assert response.status_code == 302
-    with app.app_context():
-        prisoner = db.session.scalars(select(Prisoner)).one()
-        assert prisoner.facility is None
-        assert prisoner.address_history == []
+    prisoner = db.session.scalars(select(Prisoner)).one()
+    assert prisoner.facility is None
+    assert prisoner.address_history == []
     edit = page(client, response.headers["Location"])
     assert "Set the facility" in edit
 
@@ -174,37 +169,35 @@ def test_editing_a_prisoner_saves_every_field(
     )
 
     assert response.status_code == 302
-    with app.app_context():
-        prisoner = db.session.get(Prisoner, prisoner_id)
-        assert prisoner is not None
-        assert (prisoner.family_name, prisoner.given_names) == ("Кулик", "Анна")
-        assert prisoner.gender == Gender.FEMALE
-        assert (prisoner.birth_year, prisoner.birth_date) == (1990, None)
-        assert prisoner.prisoner_number == "A-1"
-        assert prisoner.unit == "отряд 3"
-        assert prisoner.status == Status.RELEASED
-        assert prisoner.release_date == date(2030, 1, 2)
-        assert prisoner.languages == "ru"
-        assert (prisoner.language_notes, prisoner.interests, prisoner.bio) == (
-            "Only Russian.",
-            "Poetry",
-            "Biography",
-        )
-        assert not prisoner.is_listed
-        assert prisoner.envelope_name == "Кулик Анне Сергеевне"
-        assert prisoner.envelope_name_confirmed
-        # Search follows the new name.
-        assert "кулик" in prisoner.search_text
+    prisoner = db.session.get(Prisoner, prisoner_id)
+    assert prisoner is not None
+    assert (prisoner.family_name, prisoner.given_names) == ("Кулик", "Анна")
+    assert prisoner.gender == Gender.FEMALE
+    assert (prisoner.birth_year, prisoner.birth_date) == (1990, None)
+    assert prisoner.prisoner_number == "A-1"
+    assert prisoner.unit == "отряд 3"
+    assert prisoner.status == Status.RELEASED
+    assert prisoner.release_date == date(2030, 1, 2)
+    assert prisoner.languages == "ru"
+    assert (prisoner.language_notes, prisoner.interests, prisoner.bio) == (
+        "Only Russian.",
+        "Poetry",
+        "Biography",
+    )
+    assert not prisoner.is_listed
+    assert prisoner.envelope_name == "Кулик Анне Сергеевне"
+    assert prisoner.envelope_name_confirmed
+    # Search follows the new name.
+    assert "кулик" in prisoner.search_text
 
 
 def test_edit_form_shows_the_stored_values(
     app: Flask, client: FlaskClient, auth: AuthActions
 ) -> None:
     auth.create_and_login()
-    with app.app_context():
-        prisoner = make_prisoner(birth_year=1992, languages="ru en", gender=Gender.MALE)
-        db.session.commit()
-        prisoner_id = prisoner.id
+    prisoner = make_prisoner(birth_year=1992, languages="ru en", gender=Gender.MALE)
+    db.session.commit()
+    prisoner_id = prisoner.id
 
     html = page(client, f"/manage/prisoners/{prisoner_id}/edit")
 
@@ -218,36 +211,33 @@ def test_the_facility_cannot_be_changed_through_the_edit_form(
 ) -> None:
     auth.create_and_login()
     prisoner_id, facility_id = ids(app)
-    with app.app_context():
-        other_id = make_facility(name="ФКУ ИК-2", postal_code="440000").id
-        db.session.commit()
+    other_id = make_facility(name="ФКУ ИК-2", postal_code="440000").id
+    db.session.commit()
     path = f"/manage/prisoners/{prisoner_id}/edit"
     token = csrf_token(client, path)
 
     response = client.post(path, data=prisoner_form(csrf_token=token, facility_id=str(other_id)))
 
     assert response.status_code == 302
-    with app.app_context():
-        prisoner = db.session.get(Prisoner, prisoner_id)
-        assert prisoner is not None
-        assert prisoner.facility_id == facility_id
-        assert len(prisoner.address_history) == 1
+    prisoner = db.session.get(Prisoner, prisoner_id)
+    assert prisoner is not None
+    assert prisoner.facility_id == facility_id
+    assert len(prisoner.address_history) == 1
 
 
 def test_edit_page_shows_the_address_both_ways_with_warnings(
     app: Flask, client: FlaskClient, auth: AuthActions
 ) -> None:
     auth.create_and_login()
-    with app.app_context():
-        prisoner = make_prisoner(
-            family_name="Кара-Мурза",
-            given_names="Владимир",
-            patronymic="Владимирович",
-            latin_name="Vladimir Kara-Murza",
-            birth_year=None,
-        )
-        db.session.commit()
-        prisoner_id = prisoner.id
+    prisoner = make_prisoner(
+        family_name="Кара-Мурза",
+        given_names="Владимир",
+        patronymic="Владимирович",
+        latin_name="Vladimir Kara-Murza",
+        birth_year=None,
+    )
+    db.session.commit()
+    prisoner_id = prisoner.id
 
     html = page(client, f"/manage/prisoners/{prisoner_id}/edit")
 
@@ -266,12 +256,11 @@ def test_envelope_name_override_prints_and_the_computed_name_stays_visible(
     app: Flask, client: FlaskClient, auth: AuthActions
 ) -> None:
     auth.create_and_login()
-    with app.app_context():
-        prisoner = make_prisoner(
-            envelope_name="Пчелинцеву Д. Д.", envelope_name_confirmed=True, birth_year=1992
-        )
-        db.session.commit()
-        prisoner_id = prisoner.id
+    prisoner = make_prisoner(
+        envelope_name="Пчелинцеву Д. Д.", envelope_name_confirmed=True, birth_year=1992
+    )
+    db.session.commit()
+    prisoner_id = prisoner.id
 
     html = page(client, f"/manage/prisoners/{prisoner_id}/edit")
 
@@ -288,15 +277,14 @@ def test_transfer_moves_the_prisoner_and_keeps_the_old_address_with_dates(
 ) -> None:
     auth.create_and_login()
     prisoner_id, old_id = ids(app)
-    with app.app_context():
-        new_id = make_facility(
-            name="ФКУ ИК-6 УФСИН России по Владимирской области",
-            street_address="ул. Ленина, 1",
-            city="пос. Мелехово",
-            country_area="Владимирская область",
-            postal_code="601966",
-        ).id
-        db.session.commit()
+    new_id = make_facility(
+        name="ФКУ ИК-6 УФСИН России по Владимирской области",
+        street_address="ул. Ленина, 1",
+        city="пос. Мелехово",
+        country_area="Владимирская область",
+        postal_code="601966",
+    ).id
+    db.session.commit()
     path = f"/manage/prisoners/{prisoner_id}/transfer"
     form = page(client, path)
     assert f'value="{date.today().isoformat()}"' in form  # the date defaults to today
@@ -332,16 +320,15 @@ def test_transfer_moves_the_prisoner_and_keeps_the_old_address_with_dates(
     )
     assert response.status_code == 302
 
-    with app.app_context():
-        prisoner = db.session.get(Prisoner, prisoner_id)
-        assert prisoner is not None
-        assert prisoner.facility_id == new_id
-        assert prisoner.unit == "отряд 7"
-        old, new = prisoner.address_history
-        assert (old.facility_id, old.ended_on) == (old_id, date(2024, 5, 6))
-        assert "ул. Каракозова, 30" in old.address_text
-        assert (new.facility_id, new.started_on, new.ended_on) == (new_id, date(2024, 5, 6), None)
-        assert new.note == "Étap took three weeks."
+    prisoner = db.session.get(Prisoner, prisoner_id)
+    assert prisoner is not None
+    assert prisoner.facility_id == new_id
+    assert prisoner.unit == "отряд 7"
+    old, new = prisoner.address_history
+    assert (old.facility_id, old.ended_on) == (old_id, date(2024, 5, 6))
+    assert "ул. Каракозова, 30" in old.address_text
+    assert (new.facility_id, new.started_on, new.ended_on) == (new_id, date(2024, 5, 6), None)
+    assert new.note == "Étap took three weeks."
 
     html = page(client, f"/manage/prisoners/{prisoner_id}/edit")
     history = html.split("Address history")[1]
@@ -364,9 +351,8 @@ def test_transfer_refuses_a_bad_date_and_changes_nothing(
 ) -> None:
     auth.create_and_login()
     prisoner_id, old_id = ids(app)
-    with app.app_context():
-        new_id = make_facility(name="ФКУ ИК-2", postal_code="440000").id
-        db.session.commit()
+    new_id = make_facility(name="ФКУ ИК-2", postal_code="440000").id
+    db.session.commit()
     path = f"/manage/prisoners/{prisoner_id}/transfer"
 
     response = client.post(
@@ -375,11 +361,10 @@ def test_transfer_refuses_a_bad_date_and_changes_nothing(
 
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)
-    with app.app_context():
-        prisoner = db.session.get(Prisoner, prisoner_id)
-        assert prisoner is not None
-        assert prisoner.facility_id == old_id
-        assert len(prisoner.address_history) == 1
+    prisoner = db.session.get(Prisoner, prisoner_id)
+    assert prisoner is not None
+    assert prisoner.facility_id == old_id
+    assert len(prisoner.address_history) == 1
 
 
 def test_transfer_cannot_predate_the_current_stay(
@@ -387,10 +372,9 @@ def test_transfer_cannot_predate_the_current_stay(
 ) -> None:
     auth.create_and_login()
     prisoner_id, _old_id = ids(app)
-    with app.app_context():
-        second = make_facility(name="ФКУ ИК-2", postal_code="440000").id
-        third = make_facility(name="ФКУ ИК-3", postal_code="440001").id
-        db.session.commit()
+    second = make_facility(name="ФКУ ИК-2", postal_code="440000").id
+    third = make_facility(name="ФКУ ИК-3", postal_code="440001").id
+    db.session.commit()
     path = f"/manage/prisoners/{prisoner_id}/transfer"
     client.post(
         path,
@@ -440,37 +424,36 @@ def test_unlisting_hides_the_prisoner_and_relisting_shows_them_again(
 
 @pytest.fixture
 def three_prisoners(app: Flask) -> None:
-    with app.app_context():
-        penza = make_facility()
-        florida = make_facility(
-            name="Smart Communications/PA DOC",
-            street_address="PO Box 33028",
-            city="St. Petersburg",
-            country_area="FL",
-            postal_code="33733",
-            country_code="US",
-        )
-        make_prisoner(penza)
-        make_prisoner(
-            penza,
-            family_name="Кулик",
-            given_names="Анна",
-            patronymic="Сергеевна",
-            latin_name="Anna Kulik",
-            languages="ru en",
-            status=Status.SENTENCED,
-        )
-        make_prisoner(
-            florida,
-            family_name="Doe",
-            given_names="John",
-            patronymic="",
-            latin_name="",
-            languages="en",
-            status=Status.SENTENCED,
-            prisoner_number="AB1234",
-        )
-        db.session.commit()
+    penza = make_facility()
+    florida = make_facility(
+        name="Smart Communications/PA DOC",
+        street_address="PO Box 33028",
+        city="St. Petersburg",
+        country_area="FL",
+        postal_code="33733",
+        country_code="US",
+    )
+    make_prisoner(penza)
+    make_prisoner(
+        penza,
+        family_name="Кулик",
+        given_names="Анна",
+        patronymic="Сергеевна",
+        latin_name="Anna Kulik",
+        languages="ru en",
+        status=Status.SENTENCED,
+    )
+    make_prisoner(
+        florida,
+        family_name="Doe",
+        given_names="John",
+        patronymic="",
+        latin_name="",
+        languages="en",
+        status=Status.SENTENCED,
+        prisoner_number="AB1234",
+    )
+    db.session.commit()
 
 
 def names_listed(html: str) -> set[str]:
@@ -564,9 +547,8 @@ def test_markup_in_every_prisoner_field_comes_back_escaped(
     app: Flask, client: FlaskClient, auth: AuthActions
 ) -> None:
     auth.create_and_login()
-    with app.app_context():
-        facility_id = make_facility().id
-        db.session.commit()
+    facility_id = make_facility().id
+    db.session.commit()
     token = csrf_token(client, "/manage/prisoners/new")
     text_fields = (
         "family_name",
@@ -589,8 +571,7 @@ def test_markup_in_every_prisoner_field_comes_back_escaped(
         ),
     )
     assert response.status_code == 302
-    with app.app_context():
-        prisoner_id = db.session.scalars(select(Prisoner.id)).one()
+    prisoner_id = db.session.scalars(select(Prisoner.id)).one()
 
     for path in (
         f"/manage/prisoners/{prisoner_id}/edit",
@@ -623,22 +604,20 @@ def test_posts_without_a_csrf_token_are_refused_and_write_nothing(
 ) -> None:
     auth.create_and_login()
     prisoner_id, facility_id = ids(app)
-    with app.app_context():
-        other_id = make_facility(name="ФКУ ИК-2", postal_code="440000").id
-        db.session.commit()
+    other_id = make_facility(name="ФКУ ИК-2", postal_code="440000").id
+    db.session.commit()
     key = (prisoner_id, facility_id, other_id)
 
     response = client.post(path.format(prisoner_id), data=data(key))
 
     assert response.status_code == 400
-    with app.app_context():
-        prisoner = db.session.scalars(select(Prisoner)).one()
-        assert (prisoner.family_name, prisoner.facility_id, prisoner.is_listed) == (
-            "Пчелинцев",
-            facility_id,
-            True,
-        )
-        assert len(prisoner.address_history) == 1
+    prisoner = db.session.scalars(select(Prisoner)).one()
+    assert (prisoner.family_name, prisoner.facility_id, prisoner.is_listed) == (
+        "Пчелинцев",
+        facility_id,
+        True,
+    )
+    assert len(prisoner.address_history) == 1
 
 
 @pytest.mark.parametrize("action", ["unlist", "relist"])
@@ -685,15 +664,14 @@ def test_anonymous_visitors_are_sent_to_log_in(
 
 
 def test_the_frozen_address_keeps_every_line_of_the_facility(app: Flask) -> None:
-    with app.app_context():
-        facility = make_facility(
-            name="Wohnheim",
-            street_address="Seidelstraße 39",
-            city_area="Tegel",
-            city="Berlin",
-            postal_code="13507",
-            country_code="DE",
-            country_area="",
-        )
-        text = facility_address_text(facility)
-        assert text.splitlines() == ["Wohnheim", "Seidelstraße 39", "Tegel", "13507 Berlin", "DE"]
+    facility = make_facility(
+        name="Wohnheim",
+        street_address="Seidelstraße 39",
+        city_area="Tegel",
+        city="Berlin",
+        postal_code="13507",
+        country_code="DE",
+        country_area="",
+    )
+    text = facility_address_text(facility)
+    assert text.splitlines() == ["Wohnheim", "Seidelstraße 39", "Tegel", "13507 Berlin", "DE"]

@@ -39,19 +39,18 @@ def profile(client: FlaskClient, prisoner_id: int, query: str = "") -> str:
 
 @pytest.fixture
 def pchelintsev(app: Flask) -> int:
-    with app.app_context():
-        prisoner = make_prisoner(
-            make_facility(
-                allows_photos=True, allows_cards=False, restrictions="No postcards with flags."
-            ),
-            languages="ru en",
-            language_notes="Prefers Russian.",
-            interests="Chess",
-            bio="Sentenced to 18 years.",
-            status=Status.SENTENCED,
-        )
-        db.session.commit()
-        return prisoner.id
+    prisoner = make_prisoner(
+        make_facility(
+            allows_photos=True, allows_cards=False, restrictions="No postcards with flags."
+        ),
+        languages="ru en",
+        language_notes="Prefers Russian.",
+        interests="Chess",
+        bio="Sentenced to 18 years.",
+        status=Status.SENTENCED,
+    )
+    db.session.commit()
+    return prisoner.id
 
 
 def test_the_root_sends_visitors_to_the_list(client: FlaskClient) -> None:
@@ -64,9 +63,8 @@ def test_the_root_sends_visitors_to_the_list(client: FlaskClient) -> None:
 def test_the_list_shows_listed_prisoners_with_place_languages_and_status(
     app: Flask, client: FlaskClient, pchelintsev: int
 ) -> None:
-    with app.app_context():
-        make_prisoner(family_name="Скрытый", given_names="Иван", is_listed=False)
-        db.session.commit()
+    make_prisoner(family_name="Скрытый", given_names="Иван", is_listed=False)
+    db.session.commit()
 
     html = client.get("/prisoners").get_data(as_text=True)
 
@@ -87,9 +85,8 @@ def test_the_list_can_be_searched_by_name(client: FlaskClient, query: str, found
 
 
 def test_an_unlisted_prisoner_has_no_public_page(app: Flask, client: FlaskClient) -> None:
-    with app.app_context():
-        hidden = make_prisoner(is_listed=False).id
-        db.session.commit()
+    hidden = make_prisoner(is_listed=False).id
+    db.session.commit()
 
     assert client.get(f"/prisoners/{hidden}").status_code == 404
     assert client.get("/prisoners/999999").status_code == 404
@@ -126,37 +123,35 @@ def test_the_site_default_applies_until_the_visitor_chooses(
 def test_the_groups_home_country_is_the_default_as_for_its_envelopes(
     app: Flask, client: FlaskClient, pchelintsev: int
 ) -> None:
-    with app.app_context():
-        db.session.add(GroupSettings(id=1, home_country="RU"))
-        db.session.commit()
+    db.session.add(GroupSettings(id=1, home_country="RU"))
+    db.session.commit()
 
     assert address_lines(profile(client, pchelintsev))[-1] == "440039"
 
 
 def test_a_us_profile_puts_the_number_on_the_name_line(app: Flask, client: FlaskClient) -> None:
-    with app.app_context():
-        federal = make_facility(
-            name="FCI Tallahassee",
-            street_address="501 Capital Circle NE",
-            city="Tallahassee",
-            country_area="FL",
-            postal_code="32301",
-            country_code="US",
-        )
-        scanning = make_facility(
-            name="Smart Communications/PA DOC",
-            street_address="PO Box 33028",
-            city="St. Petersburg",
-            country_area="FL",
-            postal_code="33733",
-            country_code="US",
-            facility_name_first=True,
-            name_line_format="{name}/{number}",
-        )
-        common = {"family_name": "Doe", "given_names": "John", "patronymic": "", "latin_name": ""}
-        first = make_prisoner(federal, prisoner_number="12345-678", **common).id
-        second = make_prisoner(scanning, prisoner_number="AB1234", **common).id
-        db.session.commit()
+    federal = make_facility(
+        name="FCI Tallahassee",
+        street_address="501 Capital Circle NE",
+        city="Tallahassee",
+        country_area="FL",
+        postal_code="32301",
+        country_code="US",
+    )
+    scanning = make_facility(
+        name="Smart Communications/PA DOC",
+        street_address="PO Box 33028",
+        city="St. Petersburg",
+        country_area="FL",
+        postal_code="33733",
+        country_code="US",
+        facility_name_first=True,
+        name_line_format="{name}/{number}",
+    )
+    common = {"family_name": "Doe", "given_names": "John", "patronymic": "", "latin_name": ""}
+    first = make_prisoner(federal, prisoner_number="12345-678", **common).id
+    second = make_prisoner(scanning, prisoner_number="AB1234", **common).id
+    db.session.commit()
 
     assert address_lines(profile(client, first)) == [
         "JOHN DOE 12345-678",
@@ -192,9 +187,8 @@ def test_the_profile_tells_a_writer_what_they_need(client: FlaskClient, pchelint
 def test_warnings_for_coordinators_stay_off_the_public_page(
     app: Flask, client: FlaskClient
 ) -> None:
-    with app.app_context():
-        prisoner_id = make_prisoner(family_name="Кара-Мурза", birth_year=None).id
-        db.session.commit()
+    prisoner_id = make_prisoner(family_name="Кара-Мурза", birth_year=None).id
+    db.session.commit()
 
     html = profile(client, prisoner_id)
 
@@ -206,11 +200,10 @@ def test_warnings_for_coordinators_stay_off_the_public_page(
 def test_without_a_facility_the_profile_says_the_address_is_unknown(
     app: Flask, client: FlaskClient
 ) -> None:
-    with app.app_context():
-        prisoner = make_prisoner()
-        prisoner.facility = None
-        db.session.commit()
-        prisoner_id = prisoner.id
+    prisoner = make_prisoner()
+    prisoner.facility = None
+    db.session.commit()
+    prisoner_id = prisoner.id
 
     html = profile(client, prisoner_id)
 

@@ -8,10 +8,10 @@ from email.utils import parsedate_to_datetime
 from typing import NoReturn
 
 import pytest
-from conftest import PASSWORD, AuthActions, csrf_token, inline_scripts
+from conftest import PASSWORD, AuthActions, csrf_token, inline_scripts, user_count
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from letters import create_app
 from letters.auth import first_run
@@ -25,11 +25,6 @@ CSP = (
     "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
     "base-uri 'none'; object-src 'none'"
 )
-
-
-def _user_count(app: Flask) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(User)) or 0
 
 
 def _assert_security_headers(response: object) -> None:
@@ -123,25 +118,23 @@ def test_setup_post_without_csrf_token_is_400_and_creates_nothing(
         path, data={"email": "admin@example.org", "password": PASSWORD, "confirm": PASSWORD}
     )
     assert response.status_code == 400
-    assert _user_count(app) == 0
+    assert user_count() == 0
 
 
 def test_password_change_without_csrf_token_is_400_and_changes_nothing(
     app: Flask, client: FlaskClient, auth: AuthActions
 ) -> None:
     auth.create_and_login()
-    with app.app_context():
-        before = db.session.scalars(select(User)).one()
-        old = (before.password_hash, before.session_token)
+    before = db.session.scalars(select(User)).one()
+    old = (before.password_hash, before.session_token)
     new = "a brand new passphrase for spring"
     response = client.post(
         "/account/password",
         data={"current_password": PASSWORD, "new_password": new, "confirm": new},
     )
     assert response.status_code == 400
-    with app.app_context():
-        after = db.session.scalars(select(User)).one()
-        assert (after.password_hash, after.session_token) == old
+    after = db.session.scalars(select(User)).one()
+    assert (after.password_hash, after.session_token) == old
 
 
 def test_logout_without_csrf_token_is_400_and_keeps_the_session(
@@ -171,7 +164,7 @@ def test_get_with_form_fields_in_the_query_changes_nothing(
     setup_path = first_run.setup_link(app, first_run.make_setup_token(app))[1]
     fields = {"email": "admin@example.org", "password": PASSWORD, "confirm": PASSWORD}
     assert client.get(setup_path, query_string=fields).status_code == 200
-    assert _user_count(app) == 0
+    assert user_count() == 0
 
     auth.create()
     token = csrf_token(client, "/login")
@@ -179,8 +172,7 @@ def test_get_with_form_fields_in_the_query_changes_nothing(
     assert client.get("/manage/prisoners").status_code == 302  # not logged in by a GET
 
     auth.login()
-    with app.app_context():
-        old_hash = db.session.scalars(select(User)).one().password_hash
+    old_hash = db.session.scalars(select(User)).one().password_hash
     new = "a brand new passphrase for spring"
     client.get(
         "/account/password",
@@ -191,8 +183,7 @@ def test_get_with_form_fields_in_the_query_changes_nothing(
             "csrf_token": token,
         },
     )
-    with app.app_context():
-        assert db.session.scalars(select(User)).one().password_hash == old_hash
+    assert db.session.scalars(select(User)).one().password_hash == old_hash
 
 
 def test_every_state_changing_auth_route_is_post_only(app: Flask) -> None:
@@ -240,7 +231,7 @@ def test_production_starts_with_a_long_secret_key(
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/prod.db",
         }
     )
-    with app.app_context():
+    with app.app_context():  # its own app, on its own database
         db.engine.dispose()
     assert app.config["SECRET_KEY"] == "k" * 64
     assert not app.debug

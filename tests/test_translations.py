@@ -150,15 +150,14 @@ def test_the_placeholder_check_notices_a_lost_placeholder() -> None:
 @pytest.fixture
 def prisoner_id(app: Flask) -> int:
     """A listed prisoner, and one guideline section in English and Russian."""
-    with app.app_context():
-        prisoner = make_prisoner()
-        db.session.execute(delete(GuidelineSection))  # a fresh database holds the seeded ones
-        for language, title in (("en", "Your first letter"), ("ru", "Первое письмо")):
-            db.session.add(
-                GuidelineSection(slug="first-letter", language=language, title=title, body="…")
-            )
-        db.session.commit()
-        return prisoner.id
+    prisoner = make_prisoner()
+    db.session.execute(delete(GuidelineSection))  # a fresh database holds the seeded ones
+    for language, title in (("en", "Your first letter"), ("ru", "Первое письмо")):
+        db.session.add(
+            GuidelineSection(slug="first-letter", language=language, title=title, body="…")
+        )
+    db.session.commit()
+    return prisoner.id
 
 
 def page(client: FlaskClient, path: str, language: str) -> str:

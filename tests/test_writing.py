@@ -22,7 +22,7 @@ from typing import Any
 import pdfplumber
 import pytest
 from browser import live_server
-from conftest import csrf_token, inline_scripts, make_facility, make_prisoner
+from conftest import app_context, csrf_token, inline_scripts, make_facility, make_prisoner
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import delete, inspect, literal_column, select, table
@@ -137,7 +137,7 @@ def seed_writing_aids() -> None:
 
 @pytest.fixture
 def prisoner_id(app: Flask) -> int:
-    with app.app_context():
+    with app_context(app):  # also for the live-server test, which holds no context
         prisoner = make_prisoner()
         db.session.commit()
         return prisoner.id
@@ -145,17 +145,15 @@ def prisoner_id(app: Flask) -> int:
 
 @pytest.fixture
 def aids(app: Flask) -> dict[str, Any]:
-    with app.app_context():
-        ids = add_writing_aids()
-        db.session.commit()
-        return ids
+    ids = add_writing_aids()
+    db.session.commit()
+    return ids
 
 
 def letters_sent_rows(app: Flask) -> list[LetterSent]:
-    with app.app_context():
-        rows = list(db.session.scalars(select(LetterSent).order_by(LetterSent.id)))
-        db.session.expunge_all()
-        return rows
+    rows = list(db.session.scalars(select(LetterSent).order_by(LetterSent.id)))
+    db.session.expunge_all()
+    return rows
 
 
 def pdf_text(data: bytes) -> str:
@@ -182,10 +180,9 @@ def post_sent(client: FlaskClient, prisoner_id: int, **fields: str) -> Any:
 def test_unlisted_and_missing_prisoners_have_no_writing_page(
     app: Flask, client: FlaskClient, prisoner_id: int
 ) -> None:
-    with app.app_context():
-        hidden = make_prisoner(family_name="Скрытый", is_listed=False)
-        db.session.commit()
-        hidden_id = hidden.id
+    hidden = make_prisoner(family_name="Скрытый", is_listed=False)
+    db.session.commit()
+    hidden_id = hidden.id
     assert client.get(f"/prisoners/{hidden_id}/write").status_code == 404
     assert client.get(f"/prisoners/{prisoner_id + 1000}/write").status_code == 404
     app.config["WTF_CSRF_ENABLED"] = False  # the 404 must come from the prisoner, not the token
@@ -370,11 +367,10 @@ def test_the_script_gets_the_same_filled_template_as_json(
 def test_a_prisoner_whose_prison_is_unknown_still_gets_a_letter_but_no_envelope(
     app: Flask, client: FlaskClient
 ) -> None:
-    with app.app_context():
-        prisoner = make_prisoner(languages="")
-        prisoner.facility = None
-        db.session.commit()
-        prisoner_id = prisoner.id
+    prisoner = make_prisoner(languages="")
+    prisoner.facility = None
+    db.session.commit()
+    prisoner_id = prisoner.id
     html = client.get(f"/prisoners/{prisoner_id}/write").get_data(as_text=True)
     assert "Nobody has recorded which languages they read." in html
     assert "An envelope can be printed once it is known where they are held." in html
@@ -430,13 +426,12 @@ def test_letter_pdf_on_us_letter_with_markup_printed_literally(
 def test_reply_sheet_is_added_only_where_the_prison_allows_paper(
     app: Flask, client: FlaskClient
 ) -> None:
-    with app.app_context():
-        allows = make_prisoner(facility=make_facility(allows_paper=True))
-        refuses = make_prisoner(
-            facility=make_facility(name="ФКУ ИК-2", postal_code="440000"), family_name="Иванов"
-        )
-        db.session.commit()
-        allows_id, refuses_id = allows.id, refuses.id
+    allows = make_prisoner(facility=make_facility(allows_paper=True))
+    refuses = make_prisoner(
+        facility=make_facility(name="ФКУ ИК-2", postal_code="440000"), family_name="Иванов"
+    )
+    db.session.commit()
+    allows_id, refuses_id = allows.id, refuses.id
     for prisoner_id, pages in ((allows_id, 2), (refuses_id, 1)):
         response = post_letter(client, prisoner_id, "Привет!", reply="y")
         with pdfplumber.open(io.BytesIO(response.data)) as pdf:
@@ -470,13 +465,13 @@ def test_a_letter_over_the_limit_is_refused_and_kept_in_the_form(
 
 
 def test_the_letter_is_neither_stored_nor_logged(
+    everything_logged: pytest.LogCaptureFixture,
     app: Flask,
     client: FlaskClient,
     prisoner_id: int,
     aids: dict[str, Any],
-    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    log_everything(caplog)
+    caplog = everything_logged
     marker = "Маркер-письма-7f3a9c Unique-Letter-Marker-7f3a9c"
     writer = "Писатель-b41e"
     token = csrf_token(client, f"/prisoners/{prisoner_id}/write")
@@ -492,8 +487,7 @@ def test_the_letter_is_neither_stored_nor_logged(
     assert refused.status_code == 422
     assert post_sent(client, prisoner_id).status_code == 302
 
-    with app.app_context():
-        found = rows_containing([marker, "7f3a9c", writer])
+    found = rows_containing([marker, "7f3a9c", writer])
     assert found == []
     assert "7f3a9c" not in caplog.text
     assert writer not in caplog.text
@@ -503,6 +497,7 @@ def test_the_letter_is_neither_stored_nor_logged(
         assert writer not in repr(dict(session))
 
 
+@pytest.mark.commits  # a live server in other threads: real commits, then a restore
 def test_the_access_log_of_a_real_server_holds_no_letter(
     app: Flask, prisoner_id: int, live_server: str, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -536,10 +531,18 @@ def log_everything(caplog: pytest.LogCaptureFixture) -> None:
             caplog.set_level(logging.DEBUG, logger=name)
 
 
+@pytest.fixture
+def everything_logged(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+    """``log_everything``, set before ``app``: the test's database connection logs its
+    statements only if logging was on when it was opened."""
+    log_everything(caplog)
+    return caplog
+
+
 def rows_containing(needles: list[str]) -> list[tuple[str, str]]:
     """(table, row) for every row of every table in the database, as text, holding a needle."""
     found = []
-    for name in inspect(db.engine).get_table_names():
+    for name in inspect(db.session.connection()).get_table_names():
         for row in db.session.execute(select(literal_column("*")).select_from(table(name))):
             as_text = " ".join(str(value) for value in row)
             if any(needle in as_text for needle in needles):
@@ -583,8 +586,7 @@ def test_a_coordinator_who_sends_is_recorded_by_account(
 ) -> None:
     auth.create_and_login()
     assert post_sent(client, prisoner_id).status_code == 302
-    with app.app_context():
-        user_id = db.session.scalar(select(User.id))
+    user_id = db.session.scalar(select(User.id))
     assert [row.user_id for row in letters_sent_rows(app)] == [user_id]
     html = client.get(f"/prisoners/{prisoner_id}").get_data(as_text=True)
     assert "is counted, with your coordinator account." in html
@@ -606,18 +608,17 @@ def test_campaigns_running_today_are_offered_and_recorded(
     app: Flask, client: FlaskClient, prisoner_id: int
 ) -> None:
     today = date.today()
-    with app.app_context():
-        running = Campaign(
-            name="Неделя солидарности", starts_on=today - timedelta(days=1), ends_on=today
-        )
-        over = Campaign(
-            name="Last year",
-            starts_on=today - timedelta(days=400),
-            ends_on=today - timedelta(days=360),
-        )
-        db.session.add_all([running, over])
-        db.session.commit()
-        running_id, over_id = running.id, over.id
+    running = Campaign(
+        name="Неделя солидарности", starts_on=today - timedelta(days=1), ends_on=today
+    )
+    over = Campaign(
+        name="Last year",
+        starts_on=today - timedelta(days=400),
+        ends_on=today - timedelta(days=360),
+    )
+    db.session.add_all([running, over])
+    db.session.commit()
+    running_id, over_id = running.id, over.id
     html = client.get(f"/prisoners/{prisoner_id}").get_data(as_text=True)
     assert "Неделя солидарности" in html
     assert "Last year" not in html

@@ -21,7 +21,7 @@ from . import services
 from .forms import AvoidTermForm, PhraseForm, TemplateForm
 from .placeholders import GENDERED_FORMS, PLACEHOLDERS
 
-bp = Blueprint("drafting", __name__)
+bp = Blueprint("drafting", __name__, url_prefix="/manage")
 
 
 @bp.context_processor
@@ -45,13 +45,13 @@ def _save(form: Any, save: Callable[[Any, Any], Any], target: Any) -> Any | None
 # --- letter templates -------------------------------------------------------------------------
 
 
-@bp.route("/manage/templates")
+@bp.route("/templates")
 @login_required
 def templates() -> str:
     return render_template("drafting/templates.html", templates=services.templates_for())
 
 
-@bp.route("/manage/templates/new", methods=["GET", "POST"])
+@bp.route("/templates/new", methods=["GET", "POST"])
 @login_required
 def template_create() -> ResponseReturnValue:
     form = TemplateForm()
@@ -63,7 +63,7 @@ def template_create() -> ResponseReturnValue:
     return _template_page(form, None)
 
 
-@bp.route("/manage/templates/<int:template_id>/edit", methods=["GET", "POST"])
+@bp.route("/templates/<int:template_id>/edit", methods=["GET", "POST"])
 @login_required
 def template_edit(template_id: int) -> ResponseReturnValue:
     template = db.get_or_404(LetterTemplate, template_id)
@@ -91,7 +91,7 @@ def _template_page(form: TemplateForm, template: LetterTemplate | None) -> str:
     )
 
 
-@bp.route("/manage/templates/<int:template_id>/delete", methods=["POST"])
+@bp.route("/templates/<int:template_id>/delete", methods=["POST"])
 @login_required
 def template_delete(template_id: int) -> Response:
     template = db.get_or_404(LetterTemplate, template_id)
@@ -105,7 +105,7 @@ def template_delete(template_id: int) -> Response:
 # --- phrasebook -------------------------------------------------------------------------------
 
 
-@bp.route("/manage/phrases", methods=["GET", "POST"])
+@bp.route("/phrases", methods=["GET", "POST"])
 @login_required
 def phrases() -> ResponseReturnValue:
     form = PhraseForm()
@@ -115,7 +115,7 @@ def phrases() -> ResponseReturnValue:
     return render_template("drafting/phrases.html", form=form, phrases=services.phrasebook())
 
 
-@bp.route("/manage/phrases/<int:phrase_id>/edit", methods=["GET", "POST"])
+@bp.route("/phrases/<int:phrase_id>/edit", methods=["GET", "POST"])
 @login_required
 def phrase_edit(phrase_id: int) -> ResponseReturnValue:
     phrase = db.get_or_404(Phrase, phrase_id)
@@ -126,7 +126,7 @@ def phrase_edit(phrase_id: int) -> ResponseReturnValue:
     return render_template("drafting/phrase_edit.html", form=form, phrase=phrase)
 
 
-@bp.route("/manage/phrases/<int:phrase_id>/delete", methods=["POST"])
+@bp.route("/phrases/<int:phrase_id>/delete", methods=["POST"])
 @login_required
 def phrase_delete(phrase_id: int) -> Response:
     services.delete_phrase(db.get_or_404(Phrase, phrase_id))
@@ -138,7 +138,7 @@ def phrase_delete(phrase_id: int) -> Response:
 # --- words and topics to avoid ----------------------------------------------------------------
 
 
-@bp.route("/manage/avoid", methods=["GET", "POST"])
+@bp.route("/avoid", methods=["GET", "POST"])
 @login_required
 def avoid_terms() -> ResponseReturnValue:
     form = AvoidTermForm()
@@ -148,7 +148,7 @@ def avoid_terms() -> ResponseReturnValue:
     return render_template("drafting/avoid_terms.html", form=form, terms=services.avoid_terms())
 
 
-@bp.route("/manage/avoid/<int:term_id>/edit", methods=["GET", "POST"])
+@bp.route("/avoid/<int:term_id>/edit", methods=["GET", "POST"])
 @login_required
 def avoid_term_edit(term_id: int) -> ResponseReturnValue:
     term = db.get_or_404(AvoidTerm, term_id)
@@ -159,7 +159,7 @@ def avoid_term_edit(term_id: int) -> ResponseReturnValue:
     return render_template("drafting/avoid_term_edit.html", form=form, term=term)
 
 
-@bp.route("/manage/avoid/<int:term_id>/delete", methods=["POST"])
+@bp.route("/avoid/<int:term_id>/delete", methods=["POST"])
 @login_required
 def avoid_term_delete(term_id: int) -> Response:
     services.delete_avoid_term(db.get_or_404(AvoidTerm, term_id))

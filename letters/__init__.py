@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, Flask
 from flask_babel import get_locale
 
-from . import config, database, display, models, resources, security  # noqa: F401  (models)
+from . import config, database, display, hostile_input, models, resources, security  # noqa: F401  (models)
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +36,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     database.init_app(app)
     display.init_app(app)
     security.init_app(app)
+    hostile_input.init_app(app)
 
     from . import cli
     from .auth import sessions

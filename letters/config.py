@@ -24,7 +24,9 @@ DEFAULTS: dict[str, Any] = {
     # "development" generates a secret key into instance/; "production" demands one.
     "ENV": "development",
     "AUTO_MIGRATE": True,
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # hide_parameters: an error never carries the values bound to it (an e-mail tried at /login)
+    # into a log or a traceback.
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
     # CSV uploads are small; anything bigger is a mistake or an attack.
     "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
     "SESSION_COOKIE_HTTPONLY": True,

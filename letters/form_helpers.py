@@ -1,10 +1,9 @@
 """Small pieces every form uses: trimming input, running a validation rule as a field validator,
-required-field messages, dates that cannot be in the future, and flashing errors on redirect."""
+required-field messages and flashing errors on redirect."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from flask import flash
@@ -14,10 +13,7 @@ from wtforms import SelectField, SelectMultipleField
 from wtforms.validators import DataRequired, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .validation import (
-    FieldError,
-    parse_date,
-)
+from .validation import FieldError
 
 
 def strip(value: Any) -> Any:
@@ -59,16 +55,6 @@ def flash_errors(form: FlaskForm) -> None:
             text, label = str(message), str(field.label.text)
             named = field.type == "CSRFTokenField" or label.casefold() in text.casefold()
             flash(text if named else f"{label}: {text}", "error")
-
-
-def not_after_today(form: FlaskForm, field: Any) -> None:
-    """For a day something happened (a letter posted, a reply received): never tomorrow. A
-    mistyped year would otherwise sit at the top of every newest-first list for decades."""
-    if field.errors or not field.data:
-        return  # unparsable or empty: another validator has said so
-    day = parse_date(str(field.data))
-    if day is not None and day > date.today():
-        raise ValidationError(_l("The date cannot be after today."))
 
 
 def required(label: str) -> DataRequired:

@@ -77,6 +77,65 @@ def parse_date(text: str) -> date | None:
         raise FieldError(_l("“%(value)s” is not a date: use YYYY-MM-DD.", value=text)) from None
 
 
+#: The earliest day a letter was sent, a transfer happened or a reply came that this registry
+#: can mean: anything older is a mistyped year.
+EARLIEST_EVENT = date(2000, 1, 1)
+#: Birth years and past release dates start here.
+EARLIEST_RELEASE = date(1900, 1, 1)
+#: How far ahead a release date may be (sentences are long, not endless).
+RELEASE_YEARS_AHEAD = 50
+#: Campaigns are planned and looked back on within this many years of today.
+CAMPAIGN_YEARS = 10
+
+
+def years_from(day: date, years: int) -> date:
+    """``day`` moved by whole years (29 February becomes the 28th in a common year)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def check_day_between(day: date, first: date, last: date) -> date:
+    """``day`` unchanged, or ``FieldError`` when it lies outside ``first``–``last``."""
+    if day > last:
+        if last == date.today():
+            raise FieldError(_l("The date cannot be after today."))
+        raise FieldError(_l("The date cannot be after %(last)s.", last=last.isoformat()))
+    if day < first:
+        raise FieldError(_l("The date cannot be before %(first)s.", first=first.isoformat()))
+    return day
+
+
+def parse_past_day(text: str) -> date | None:
+    """A day something happened (a letter posted, a transfer, a reply): 2000 up to today."""
+    day = parse_date(text)
+    return day and check_day_between(day, EARLIEST_EVENT, date.today())
+
+
+def parse_day_from_2000(text: str) -> date | None:
+    """A day something happened, from 2000, where the caller refuses a future day itself with
+    a reason of its own (a transfer, an evening's letters)."""
+    day = parse_date(text)
+    return day and check_day_between(day, EARLIEST_EVENT, date.max)
+
+
+def parse_release_date(text: str) -> date | None:
+    """A release date, past or expected: 1900 up to fifty years ahead."""
+    day = parse_date(text)
+    today = date.today()
+    return day and check_day_between(day, EARLIEST_RELEASE, years_from(today, RELEASE_YEARS_AHEAD))
+
+
+def parse_campaign_day(text: str) -> date | None:
+    """A campaign's first or last day: within ten years of today, either way."""
+    day = parse_date(text)
+    today = date.today()
+    return day and check_day_between(
+        day, years_from(today, -CAMPAIGN_YEARS), years_from(today, CAMPAIGN_YEARS)
+    )
+
+
 def parse_gender(text: str) -> Gender | None:
     text = text.strip().lower()
     if not text:
@@ -130,6 +189,18 @@ def check_length(value: str, limit: str | QueryableAttribute[Any]) -> str:
                 limit=length,
             )
         )
+    return value
+
+
+# Control characters (C0, DEL, C1) and Unicode's line and paragraph separators: a name is
+# printed on one line of an envelope and matched in searches; none of these belongs in it.
+_NOT_IN_A_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def check_single_line(value: str) -> str:
+    """``value`` unchanged, or ``FieldError`` when it holds a line break or control character."""
+    if _NOT_IN_A_LINE.search(value):
+        raise FieldError(_l("Must be a single line, without line breaks or control characters."))
     return value
 
 

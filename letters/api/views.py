@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from ..extensions import db
+from ..hostile_input import MAX_ID
 from ..letterlog.services import LetterCounts, letter_counts
 from ..lookups import listed_prisoner_or_404
 from ..prisoners.services import prisoner_query
@@ -31,7 +32,9 @@ class BadParameter(HTTPException):
 @bp.get("/prisoners")
 def prisoners() -> Response:
     posted_from = _posted_from()
-    page_number = _int_arg("page", default=1, low=1, high=None)
+    # Bounded like an id: a larger page is empty anyway, and its offset would overflow the
+    # database's integer.
+    page_number = _int_arg("page", default=1, low=1, high=MAX_ID)
     per_page = _int_arg(
         "per_page", default=services.DEFAULT_PER_PAGE, low=1, high=services.MAX_PER_PAGE
     )

@@ -22,7 +22,13 @@ from ..display import display_name
 from ..form_helpers import Checked, MultiCheckboxField, required, strip
 from ..letterlog.services import MAX_LETTERS_PER_ENTRY
 from ..models import Campaign, CampaignKind, Prisoner, SentVia
-from ..validation import max_length, parse_date
+from ..validation import (
+    check_single_line,
+    max_length,
+    parse_campaign_day,
+    parse_date,
+    parse_day_from_2000,
+)
 from .services import MAX_GOAL, CampaignFields
 
 KIND_LABELS = {
@@ -38,7 +44,9 @@ VIA_LABELS = {
 
 
 def _date(label: str, **kwargs: Any) -> StringField:
-    return StringField(label, [Checked(parse_date)], filters=[strip], widget=DateInput(), **kwargs)
+    return StringField(
+        label, [Checked(parse_campaign_day)], filters=[strip], widget=DateInput(), **kwargs
+    )
 
 
 class CampaignForm(FlaskForm):
@@ -52,6 +60,7 @@ class CampaignForm(FlaskForm):
         [
             required(_l("Name of the evening or campaign")),
             Length(max=max_length(Campaign.name)),
+            Checked(check_single_line),
         ],
         filters=[strip],
         description=_l("Shown on the report-back page once published: no place or meeting time."),
@@ -139,7 +148,7 @@ class RecordLettersForm(FlaskForm):
         _l("Posted on"),
         [
             InputRequired(message=_l("%(field)s is required.", field=_l("Posted on"))),
-            Checked(parse_date),
+            Checked(parse_day_from_2000),
         ],
         filters=[strip],
         widget=DateInput(),

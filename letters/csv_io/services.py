@@ -38,10 +38,11 @@ from ..spreadsheet import unprotect_cell, write_protected
 from ..validation import (
     FieldError,
     check_length,
+    check_single_line,
     parse_birth,
-    parse_date,
     parse_gender,
     parse_languages,
+    parse_release_date,
     parse_status,
 )
 
@@ -70,6 +71,9 @@ COLUMNS: dict[str, LazyString] = {
     "envelope_name": _l("Replaces the computed name on envelopes; leave empty to compute it."),
 }
 HEADER: tuple[str, ...] = tuple(COLUMNS)
+# Cells that may span several lines; every other one is a single line (names print on one).
+MULTI_LINE_COLUMNS = frozenset({"street_address", "language_notes", "interests", "bio"})
+SINGLE_LINE_COLUMNS = tuple(c for c in COLUMNS if c not in MULTI_LINE_COLUMNS)
 
 # Cell → the models.MAX_LENGTH limit it must respect (the same limits as the forms and the
 # database, so an over-long cell is an error on its line, never a database exception).
@@ -327,6 +331,12 @@ def _parse_row(line: int, cells: dict[str, str]) -> tuple[_Row, list[RowError]]:
             check_length(cells[column], limit)
         except FieldError as exc:
             errors.append(RowError(line, column, str(exc)))
+    for column in SINGLE_LINE_COLUMNS:
+        if column not in {error.column for error in errors}:
+            try:
+                check_single_line(cells[column])
+            except FieldError as exc:
+                errors.append(RowError(line, column, str(exc)))
     bad = {error.column for error in errors}
 
     def parse(column: str, parser: Any) -> Any:
@@ -358,7 +368,7 @@ def _parse_row(line: int, cells: dict[str, str]) -> tuple[_Row, list[RowError]]:
     }
     values["gender"] = parse("gender", parse_gender)
     values["birth_year"], values["birth_date"] = parse("birth_date", parse_birth) or (None, None)
-    values["release_date"] = parse("release_date", parse_date)
+    values["release_date"] = parse("release_date", parse_release_date)
     values["status"] = parse("status", parse_status)
     codes: list[str] = parse("languages", parse_languages) or []
     values["languages"] = " ".join(codes)  # parse_languages lowercases and de-duplicates

@@ -13,7 +13,7 @@ from wtforms.widgets import NumberInput
 from ..display import country_choices
 from ..form_helpers import Checked, required, strip
 from ..models import Facility
-from ..validation import check_length, check_name_line_format
+from ..validation import check_length, check_name_line_format, check_single_line
 from .services import EDITABLE_FIELDS, MAX_TRANSIT_DAYS
 
 # Tri-state answers travel as "", "yes", "no": a select cannot carry None, True and False.
@@ -45,7 +45,7 @@ class FacilityForm(FlaskForm):
 
     name = StringField(
         _l("Name"),
-        [required(_l("Name")), Checked(check_length, "address_line")],
+        [required(_l("Name")), Checked(check_length, "address_line"), Checked(check_single_line)],
         filters=[strip],
         description=_l(
             "As it goes on the envelope, e.g. ФКУ СИЗО-1 УФСИН России по Пензенской области"
@@ -57,17 +57,23 @@ class FacilityForm(FlaskForm):
         filters=[strip],
         description=_l("One line per line on the envelope: street and house, PO Box, …"),
     )
-    city = StringField(_l("City"), [Checked(check_length, "short")], filters=[strip])
-    city_area = StringField(_l("District"), [Checked(check_length, "short")], filters=[strip])
+    city = StringField(
+        _l("City"), [Checked(check_length, "short"), Checked(check_single_line)], filters=[strip]
+    )
+    city_area = StringField(
+        _l("District"),
+        [Checked(check_length, "short"), Checked(check_single_line)],
+        filters=[strip],
+    )
     country_area = StringField(
         _l("Region"),
-        [Checked(check_length, "short")],
+        [Checked(check_length, "short"), Checked(check_single_line)],
         filters=[strip],
         description=_l("State, province or oblast, where the country uses them."),
     )
     postal_code = StringField(
         _l("Postal code"),
-        [Checked(check_length, "postal_code")],
+        [Checked(check_length, "postal_code"), Checked(check_single_line)],
         filters=[strip],
     )
     country_code = SelectField(_l("Country"), [required(_l("Country"))])
@@ -87,6 +93,7 @@ class FacilityForm(FlaskForm):
         [
             Checked(check_length, "short"),
             Checked(check_name_line_format),
+            Checked(check_single_line),
         ],
         filters=[strip],
         description=_l(

@@ -10,9 +10,9 @@ from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 from wtforms.widgets import DateInput
 
-from ..form_helpers import Checked, not_after_today, required, strip
+from ..form_helpers import Checked, required, strip
 from ..models import MAX_LENGTH, MAX_REPORT_CHARS, ReturnReason
-from ..validation import parse_date
+from ..validation import parse_date, parse_past_day
 
 RETURN_REASON_LABELS = {
     ReturnReason.MOVED: _l("Moved"),
@@ -26,7 +26,7 @@ RETURN_REASON_LABELS = {
 def _date_field(label: str) -> StringField:
     return StringField(
         label,
-        [required(label), Checked(parse_date), not_after_today],
+        [required(label), Checked(parse_past_day)],
         filters=[strip],
         widget=DateInput(),
         default=lambda: date.today().isoformat(),

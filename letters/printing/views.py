@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 
 from ..downloads import pdf_download
 from ..extensions import db
+from ..hostile_input import database_id
 from ..lookups import listed_prisoner_or_404
 from ..models import Campaign, Prisoner
 from ..settings.services import group_return_lines, group_settings
@@ -148,7 +149,7 @@ def pack() -> ResponseReturnValue:
     """
     campaign = None
     if request.args.get("campaign"):
-        campaign = db.get_or_404(Campaign, request.args.get("campaign", type=int) or 0)
+        campaign = db.get_or_404(Campaign, request.args.get("campaign", type=database_id) or 0)
         prisoners = [p for p in campaign.prisoners if p.facility_id is not None]
     else:
         prisoners = services.listed_printable_prisoners()

@@ -27,10 +27,13 @@ from ..models import Facility, Prisoner
 from ..validation import (
     FieldError,
     check_length,
+    check_single_line,
     parse_birth,
     parse_date,
+    parse_day_from_2000,
     parse_gender,
     parse_languages,
+    parse_release_date,
     parse_status,
 )
 from . import services
@@ -41,18 +44,22 @@ class PrisonerForm(FlaskForm):
 
     family_name = StringField(
         _l("Family name"),
-        [required(_l("Family name")), Checked(check_length, "name")],
+        [required(_l("Family name")), Checked(check_length, "name"), Checked(check_single_line)],
         filters=[strip],
     )
     given_names = StringField(
         _l("Given names"),
-        [required(_l("Given names")), Checked(check_length, "name")],
+        [required(_l("Given names")), Checked(check_length, "name"), Checked(check_single_line)],
         filters=[strip],
     )
-    patronymic = StringField(_l("Patronymic"), [Checked(check_length, "name")], filters=[strip])
+    patronymic = StringField(
+        _l("Patronymic"),
+        [Checked(check_length, "name"), Checked(check_single_line)],
+        filters=[strip],
+    )
     latin_name = StringField(
         _l("Name in Latin letters"),
-        [Checked(check_length, "name")],
+        [Checked(check_length, "name"), Checked(check_single_line)],
         filters=[strip],
         description=_l("As it prints on envelopes to countries that write in Latin letters."),
     )
@@ -70,11 +77,13 @@ class PrisonerForm(FlaskForm):
         description=_l("YYYY-MM-DD, or just the year (YYYY)."),
     )
     prisoner_number = StringField(
-        _l("Prisoner number"), [Checked(check_length, "short")], filters=[strip]
+        _l("Prisoner number"),
+        [Checked(check_length, "short"), Checked(check_single_line)],
+        filters=[strip],
     )
     unit = StringField(
         _l("Unit"),
-        [Checked(check_length, "address_line")],
+        [Checked(check_length, "address_line"), Checked(check_single_line)],
         filters=[strip],
         description=_l("Block, wing or cell, when the address needs it."),
     )
@@ -84,7 +93,7 @@ class PrisonerForm(FlaskForm):
         choices=[SelectChoice(s.value, label) for s, label in STATUS_LABELS.items()],
     )
     release_date = StringField(
-        _l("Release date"), [Checked(parse_date)], filters=[strip], widget=DateInput()
+        _l("Release date"), [Checked(parse_release_date)], filters=[strip], widget=DateInput()
     )
     languages = StringField(
         _l("Languages they can read"),
@@ -100,7 +109,7 @@ class PrisonerForm(FlaskForm):
     is_listed = BooleanField(_l("Listed on the public pages"), default=True)
     envelope_name = StringField(
         _l("Name on the envelope (override)"),
-        [Checked(check_length, "name")],
+        [Checked(check_length, "name"), Checked(check_single_line)],
         filters=[strip],
         description=_l(
             "Replaces the computed name on the envelope, e.g. when the dative form is wrong. "
@@ -184,14 +193,14 @@ class TransferForm(FlaskForm):
     facility_id = SelectField(_l("New facility"), [required(_l("New facility"))])
     on = StringField(
         _l("Date of the transfer"),
-        [required(_l("Date of the transfer")), Checked(parse_date)],
+        [required(_l("Date of the transfer")), Checked(parse_day_from_2000)],
         filters=[strip],
         widget=DateInput(),
         default=lambda: date.today().isoformat(),
     )
     unit = StringField(
         _l("Unit at the new facility"),
-        [Checked(check_length, "address_line")],
+        [Checked(check_length, "address_line"), Checked(check_single_line)],
         filters=[strip],
         description=_l("Leave empty if the new address needs none."),
     )

@@ -27,12 +27,12 @@ from wtforms.widgets import DateInput, NumberInput
 
 from ..display import GENDER_LABELS, language_name
 from ..drafting import services as drafting
-from ..form_helpers import Checked, not_after_today, required, strip
+from ..form_helpers import Checked, required, strip
 from ..letterlog.services import MAX_LETTERS_PER_ENTRY
 from ..models import Campaign, LetterTemplate
 from ..printing.forms import ENVELOPE_LABELS, SHEET_LABELS
 from ..printing.services import DEFAULT_FOLD
-from ..validation import parse_date
+from ..validation import check_single_line, parse_date, parse_past_day
 from .services import MAX_LETTER_CHARS
 
 # The writer's name and city go into the letter only; a generous limit still stops nonsense.
@@ -75,7 +75,7 @@ class TemplateForm(FlaskForm):
     )
     writer_name = StringField(
         _l("Your name"),
-        [Length(max=WRITER_FIELD_MAX)],
+        [Length(max=WRITER_FIELD_MAX), Checked(check_single_line)],
         filters=[strip],
         id="writer-name",
         render_kw={"autocomplete": "off", "maxlength": WRITER_FIELD_MAX},
@@ -86,7 +86,7 @@ class TemplateForm(FlaskForm):
     )
     writer_city = StringField(
         _l("Your town or city"),
-        [Length(max=WRITER_FIELD_MAX)],
+        [Length(max=WRITER_FIELD_MAX), Checked(check_single_line)],
         filters=[strip],
         id="writer-city",
         render_kw={"autocomplete": "off", "maxlength": WRITER_FIELD_MAX},
@@ -240,7 +240,7 @@ class CoordinatorLettersForm(FlaskForm):
     )
     sent_on = StringField(
         _l("Posted on"),
-        [required(_l("Posted on")), Checked(parse_date), not_after_today],
+        [required(_l("Posted on")), Checked(parse_past_day)],
         filters=[strip],
         widget=DateInput(),
         default=lambda: date.today().isoformat(),

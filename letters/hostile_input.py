@@ -30,6 +30,10 @@ MAX_ID = 2**31 - 1
 #: parser's recursion limit.
 MAX_JSON_DEPTH = 32
 
+#: Query parameters that page through lists (Flask-SQLAlchemy's ``paginate`` reads them itself,
+#: without an upper bound: the offset would overflow the database's integer).
+PAGE_PARAMETERS = ("page", "per_page")
+
 # NUL and lone UTF-16 surrogates: neither can be stored as text.
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
@@ -74,6 +78,16 @@ def refuse_unstorable_input() -> ResponseReturnValue | None:
                     "The field “%(field)s” contains a character that cannot be stored (a NUL "
                     "or an unpaired surrogate). Remove it and try again.",
                     field=_printable(name),
+                )
+            )
+    for name in PAGE_PARAMETERS:
+        raw = request.args.get(name, "").strip()
+        if _is_integer(raw) and not 1 <= int(raw) <= MAX_ID:
+            return _refused(
+                _(
+                    "“%(field)s” must be a whole number from 1 to %(max)s.",
+                    field=name,
+                    max=MAX_ID,
                 )
             )
     if request.is_json and request.content_length != 0:
@@ -125,6 +139,11 @@ def _walk(payload: Any) -> Iterator[tuple[str, Any, int]]:
             stack.extend(
                 (f"{path}.{i}" if path else str(i), v, depth + 1) for i, v in enumerate(value)
             )
+
+
+def _is_integer(text: str) -> bool:
+    # int() refuses more than 4300 digits with ValueError; a regex does not care how many.
+    return re.fullmatch(r"[+-]?\d+", text) is not None
 
 
 def _printable(name: str) -> str:

@@ -82,7 +82,7 @@ def refuse_unstorable_input() -> ResponseReturnValue | None:
             )
     for name in PAGE_PARAMETERS:
         raw = request.args.get(name, "").strip()
-        if _is_integer(raw) and not 1 <= int(raw) <= MAX_ID:
+        if _is_integer(raw) and not _is_page_number(raw):
             return _refused(
                 _(
                     "“%(field)s” must be a whole number from 1 to %(max)s.",
@@ -142,8 +142,12 @@ def _walk(payload: Any) -> Iterator[tuple[str, Any, int]]:
 
 
 def _is_integer(text: str) -> bool:
-    # int() refuses more than 4300 digits with ValueError; a regex does not care how many.
     return re.fullmatch(r"[+-]?\d+", text) is not None
+
+
+def _is_page_number(text: str) -> bool:
+    # Ten digits at most before int(): it refuses more than 4300 with a ValueError.
+    return len(text.lstrip("+-0")) <= 10 and 1 <= int(text) <= MAX_ID
 
 
 def _printable(name: str) -> str:

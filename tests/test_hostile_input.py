@@ -56,6 +56,7 @@ HOSTILE_VALUES = [
     "Иванов\r\nBcc: x",
     "x" * 10_000,
     "9" * 30,
+    "9" * 5_000,  # more digits than int() reads
     "-2147483649",
     "0001-01-01",
     "9999-12-31",
@@ -321,10 +322,11 @@ def test_print_pack_with_a_huge_campaign_id_is_404(client: FlaskClient, auth: Au
 
 
 @pytest.mark.parametrize("name", ["page", "per_page"])
+@pytest.mark.parametrize("value", ["99999999999999999999", "9" * 5_000, "-1", "0"])
 def test_api_page_beyond_the_integer_is_400_naming_the_parameter(
-    client: FlaskClient, name: str
+    client: FlaskClient, name: str, value: str
 ) -> None:
-    response = client.get(f"/api/v1/prisoners?{name}=99999999999999999999")
+    response = client.get(f"/api/v1/prisoners?{name}={value}")
     assert response.status_code == 400
     assert f"“{name}”" in response.get_json()["error"]
 
@@ -336,6 +338,19 @@ def test_api_last_possible_page_is_empty_not_an_error(client: FlaskClient) -> No
 
 
 # --- NUL and unpaired surrogates ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "9" * 5_000])
+def test_a_list_page_beyond_the_integer_is_400(
+    client: FlaskClient, auth: AuthActions, value: str
+) -> None:
+    assert client.get(f"/prisoners?page={value}").status_code == 400
+    auth.create_and_login()
+    assert client.get(f"/manage/prisoners?page={value}").status_code == 400
+
+
+def test_a_page_number_that_is_not_a_number_is_the_first_page(client: FlaskClient) -> None:
+    assert client.get("/prisoners?page=abc").status_code == 200
 
 
 def test_nul_in_a_search_is_400_naming_the_field(client: FlaskClient) -> None:

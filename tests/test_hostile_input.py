@@ -405,6 +405,18 @@ def test_nul_in_a_coordinator_form_is_400_and_changes_nothing(
     assert prisoner.family_name == "Пчелинцев"
 
 
+def test_a_login_address_with_a_line_break_is_refused_and_counts_nothing(
+    client: FlaskClient,
+) -> None:
+    token = csrf_token(client, "/login")
+    response = client.post(
+        "/login",
+        data={"email": "a@example.org\r\nb", "password": "x" * 12, "csrf_token": token},
+    )
+    assert "Must be a single line" in response.get_data(as_text=True)
+    assert db.session.execute(text("SELECT count(*) FROM login_failures")).scalar() == 0
+
+
 def write_template(client: FlaskClient, prisoner_id: int, body: str) -> Any:
     path = f"/prisoners/{prisoner_id}/write"
     return client.post(

@@ -12,6 +12,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from ..form_helpers import Checked
+from ..validation import check_single_line
 from .services import MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
 _NEW_PASSWORD_ATTRS = {
@@ -24,7 +26,8 @@ _NEW_PASSWORD_ATTRS = {
 def _email_field() -> EmailField:
     return EmailField(
         _l("E-mail address"),
-        validators=[DataRequired(), Length(max=MAX_EMAIL_LENGTH)],
+        # One line: an address is compared and stored as typed, never with a break in it.
+        validators=[DataRequired(), Length(max=MAX_EMAIL_LENGTH), Checked(check_single_line)],
         render_kw={"autocomplete": "username", "maxlength": MAX_EMAIL_LENGTH},
     )
 

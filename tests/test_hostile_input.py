@@ -156,6 +156,7 @@ def crawl_forms(client: FlaskClient, paths: list[str]) -> dict[str, set[str]]:
 
 
 FORM_TYPE = "application/x-www-form-urlencoded"
+TEMPLATE_FIELDS = {"template_id", "writer_name", "writer_city", "writer_gender", "size"}
 
 
 def encoded(values: dict[str, str]) -> str:
@@ -191,6 +192,8 @@ def walk(app: Flask, client: FlaskClient, ids: dict[str, int]) -> list[str]:
     forms = crawl_forms(client, gets)
     query_names = {"q", "page", "per_page", "from", "campaign", "lang", "next", "size", "fold"}
     query_names |= {name for fields in forms.values() for name in fields if name != "csrf_token"}
+    # The writing page's script posts these as JSON; no HTML form names them.
+    forms[fill("/prisoners/<int:prisoner_id>/write/template", ids)] |= TEMPLATE_FIELDS
     token = csrf_token(client, "/login")
     failures: list[str] = []
 
@@ -571,6 +574,31 @@ def test_the_import_refuses_multi_line_names_and_absurd_dates(
     result = import_csv(csv_file(**cells), dry_run=False)
     assert {(e.line, e.column) for e in result.errors} == {(2, column)}
     assert db.session.scalars(select(Prisoner.id)).all() == before
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        csv_file(bio="a\x00b"),
+        csv_file(family_name="Иванова\r\nBcc"),
+        csv_file(release_date="0001-01-01"),
+        csv_file(given_names="9" * 5_000),
+        csv_file().replace("Анна".encode(), b"\xed\xa0\x80"),  # a surrogate's bytes: not UTF-8
+    ],
+)
+def test_a_hostile_upload_is_refused_and_changes_nothing(
+    client: FlaskClient, auth: AuthActions, data: bytes
+) -> None:
+    auth.create_and_login()
+    before = snapshot()
+    path = "/manage/prisoners/import"
+    response = client.post(
+        path,
+        data={"file": (io.BytesIO(data), "list.csv"), "csrf_token": csrf_token(client, path)},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code in (400, 422), response.status_code
+    assert snapshot() == before
 
 
 def test_the_import_keeps_a_multi_line_street_address(ctx: None) -> None:

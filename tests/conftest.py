@@ -95,9 +95,13 @@ def new_install(database_url: str) -> Iterator[Snapshot]:
 
 
 def _contents() -> Snapshot:
-    """Every row of every table of the models, by table."""
+    """Every row of every table of the models, by table, in primary-key order: PostgreSQL
+    returns rows in the order they lie on disk, which a rolled-back update can change."""
     return {
-        table.name: [dict(row._mapping) for row in db.session.execute(select(table))]
+        table.name: [
+            dict(row._mapping)
+            for row in db.session.execute(select(table).order_by(*table.primary_key.columns))
+        ]
         for table in db.metadata.sorted_tables
     }
 

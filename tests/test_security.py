@@ -3,10 +3,13 @@ state, error pages, and refusing to start without a proper secret key."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import NoReturn
 
+import flask_login
 import pytest
 from conftest import PASSWORD, AuthActions, csrf_token, inline_scripts, user_count
 from flask import Flask
@@ -100,6 +103,58 @@ def test_login_cookie_attributes(app: Flask, client: FlaskClient, secure: bool) 
     expires = next(a for a in attributes if a.startswith("Expires="))
     lifetime = parsedate_to_datetime(expires.removeprefix("Expires=")) - datetime.now(UTC)
     assert timedelta(hours=7) < lifetime <= timedelta(hours=8, minutes=1)
+
+
+CLIENT_ADDRESS = "203.0.113.7"
+CLIENT_AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+
+
+def _session_contents(app: Flask, client: FlaskClient) -> dict[str, object]:
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    assert cookie is not None
+    serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
+    return dict(serializer.loads(cookie.value))
+
+
+def test_no_cookie_holds_anything_derived_from_the_network_address(
+    app: Flask, client: FlaskClient
+) -> None:
+    client.environ_base.update(REMOTE_ADDR=CLIENT_ADDRESS, HTTP_USER_AGENT=CLIENT_AGENT)
+    # What Flask-Login's session protection would store: sha512 of address and User-Agent.
+    with app.test_request_context(
+        environ_base={"REMOTE_ADDR": CLIENT_ADDRESS, "HTTP_USER_AGENT": CLIENT_AGENT}
+    ):
+        derived = flask_login.utils._create_identifier()
+    auth = AuthActions(app, client)
+    auth.create()
+    login = auth.login()
+    assert login.status_code == 302
+    responses = [login, client.get("/manage/prisoners"), client.get("/account/password")]
+    assert [response.status_code for response in responses] == [302, 200, 200]
+
+    contents = _session_contents(app, client)
+    assert "_user_id" in contents  # logged in: this is the cookie that matters
+    assert "_id" not in contents
+    dumped = json.dumps(contents)
+    for leak in (derived, CLIENT_ADDRESS, hashlib.sha512(CLIENT_ADDRESS.encode()).hexdigest()):
+        assert leak not in dumped
+    for response in responses:  # any other cookie set on the way
+        for cookie in response.headers.getlist("Set-Cookie"):
+            assert CLIENT_ADDRESS not in cookie
+            assert derived not in cookie
+
+
+def test_a_session_survives_a_change_of_network_address(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    # Nothing binds the cookie to an address, so a coordinator on a mobile network (or Tor)
+    # stays logged in; the session token still ends the session at logout.
+    client.environ_base["REMOTE_ADDR"] = CLIENT_ADDRESS
+    auth.create_and_login()
+    client.environ_base["REMOTE_ADDR"] = "198.51.100.23"
+    assert client.get("/manage/prisoners").status_code == 200
+    auth.logout()
+    assert client.get("/manage/prisoners").status_code == 302
 
 
 # --- CSRF and methods -------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import NoReturn
@@ -278,7 +279,8 @@ def test_production_refuses_a_short_secret_key(monkeypatch: pytest.MonkeyPatch) 
 def test_production_starts_with_a_long_secret_key(
     monkeypatch: pytest.MonkeyPatch, tmp_path: object, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("SECRET_KEY", "k" * 64)
+    key = secrets.token_hex(32)
+    monkeypatch.setenv("SECRET_KEY", key)
     app = create_app(
         {
             "ENV": "production",
@@ -288,6 +290,6 @@ def test_production_starts_with_a_long_secret_key(
     )
     with app.app_context():  # its own app, on its own database
         db.engine.dispose()
-    assert app.config["SECRET_KEY"] == "k" * 64
+    assert app.config["SECRET_KEY"] == key
     assert not app.debug
     capsys.readouterr()  # the "run db upgrade" hint for the empty database

@@ -68,6 +68,17 @@ def test_security_headers_on_200_404_and_500(app: Flask) -> None:
         assert leak not in body
 
 
+@pytest.mark.parametrize("path", ["/prisoners", "/birthdays.ics", "/login", "/no-such-page"])
+def test_a_host_outside_trusted_hosts_is_a_plain_400(app: Flask, path: str) -> None:
+    app.config.update(TRUSTED_HOSTS=["letters.example.org"], PROPAGATE_EXCEPTIONS=False)
+    client = app.test_client()
+    response = client.get(path, headers={"Host": "letters.attacker.example"})
+    assert response.status_code == 400
+    _assert_security_headers(response)
+    assert "attacker" not in response.get_data(as_text=True)
+    assert client.get(path, headers={"Host": "letters.example.org"}).status_code in (200, 404)
+
+
 def test_auth_pages_have_no_inline_script_or_style(
     app: Flask, client: FlaskClient, auth: AuthActions
 ) -> None:

@@ -16,7 +16,7 @@ from flask import Flask
 from sqlalchemy import text
 
 from letters import create_app
-from letters.config import ConfigError
+from letters.config import ConfigError, protect_database_file
 from letters.extensions import db
 
 STRONG_KEY = secrets.token_hex(32)
@@ -207,7 +207,5 @@ def test_a_relative_sqlite_path_is_created_private_under_the_instance_folder(
 ) -> None:
     app = Flask("letters", instance_path=str(tmp_path))
     app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///relative.db"
-    from letters.config import protect_database_file
-
     protect_database_file(app)
     assert _mode(tmp_path / "relative.db") == 0o600

@@ -466,7 +466,8 @@ def test_expired_failures_are_removed_without_another_login(
     # ...and once it has passed, any page view (here a visitor's) sweeps, with no login.
     _a_minute_later(monkeypatch)
     monkeypatch.setattr(services, "CLEANUP_INTERVAL", 0.0)
-    app.extensions["letters.login_cleanup"].next_due = 0.0
+    with app.test_request_context():
+        services._cleanup_state().next_due = 0.0
     assert client.get("/prisoners").status_code == 200
     assert db.session.scalar(select(func.count()).select_from(LoginFailure)) == 0
     assert len(app.extensions["letters.client_failures"]) == 0

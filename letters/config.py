@@ -55,6 +55,9 @@ DEFAULTS: dict[str, Any] = {
     # and from everyone together so that a burst cannot take the CPU from visitors' pages.
     "LOGIN_RATE_LIMIT": "20 per minute",
     "LOGIN_GLOBAL_RATE_LIMIT": "120 per minute",
+    # Password hashes computed at once per process; the others wait their turn, so a burst of
+    # logins leaves CPU for visitors' pages.
+    "PASSWORD_HASH_CONCURRENCY": 1,
 }
 
 

@@ -96,6 +96,20 @@ def write_connection(engine: Engine) -> Iterator[Connection]:
         yield connection
 
 
+@contextmanager
+def without_waiting(connection: Connection) -> Iterator[None]:
+    """On SQLite, statements in the block fail at once ("database is locked") instead of waiting
+    up to the busy timeout for another writer; elsewhere nothing changes."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    connection.exec_driver_sql("PRAGMA busy_timeout=0")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+
+
 def checkpoint_wal(engine: Engine) -> bool:
     """Copy SQLite's write-ahead log into the database and truncate it to zero bytes, so rows
     deleted on purpose leave no copy in it. Returns whether it was done (always, but on SQLite).

@@ -813,3 +813,38 @@ def _flash(response: object) -> list[str]:
     """The messages a login page shows, without the CSRF token (which differs per page)."""
     html = response.get_data(as_text=True)  # type: ignore[attr-defined]
     return re.findall(r'<p class="(?:flash[^"]*|error)"[^>]*>(.*?)</p>', html)
+
+
+def test_password_hashes_take_turns(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A burst of logins queues for the CPU instead of taking all of it from visitors' pages
+    (``PASSWORD_HASH_CONCURRENCY`` hashes at once per process, one by default)."""
+    import threading
+
+    password_hash = services.hash_password(PASSWORD)
+    running, most = [0], [0]
+    lock = threading.Lock()
+    original = PasswordHasher.verify
+
+    def verify(self: PasswordHasher, stored: str, password: str) -> bool:
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        try:
+            time.sleep(0.01)  # long enough for the others to arrive
+            return original(self, stored, password)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(PasswordHasher, "verify", verify)
+
+    def check() -> bool:
+        with app.app_context():
+            return services.verify_password(password_hash, PASSWORD)
+
+    threads = [threading.Thread(target=check) for _n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert most[0] == 1

@@ -19,6 +19,8 @@ import re
 import secrets
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
@@ -31,7 +33,7 @@ from sqlalchemy import delete, exists, func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-from ..database import checkpoint_wal
+from ..database import checkpoint_wal, without_waiting
 from ..extensions import db
 from ..models import LoginFailure, Role, User, utcnow
 
@@ -124,15 +126,35 @@ def _hasher() -> PasswordHasher:
     )
 
 
+@contextmanager
+def _hash_slot() -> Iterator[None]:
+    """Wait for one of ``PASSWORD_HASH_CONCURRENCY`` slots (per process) to hash in.
+
+    Each Argon2 hash takes all the CPU it can for a tenth of a second or more (and 64 MiB);
+    eighty at once left a visitor's page waiting 16 s (bench/login_burst.py). Queued, they
+    leave the rest of the CPU to pages. A waiting login holds no database transaction.
+    """
+    slots = current_app.extensions.get("letters.hash_slots")
+    if slots is None:
+        slots = current_app.extensions.setdefault(
+            "letters.hash_slots",
+            threading.BoundedSemaphore(int(current_app.config["PASSWORD_HASH_CONCURRENCY"])),
+        )
+    with slots:
+        yield
+
+
 def hash_password(password: str) -> str:
     """An argon2id hash (``$argon2id$…``) with the configured cost."""
-    return _hasher().hash(password)
+    with _hash_slot():
+        return _hasher().hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
     """Whether ``password`` matches ``password_hash``; a malformed hash never matches."""
     try:
-        return _hasher().verify(password_hash, password)
+        with _hash_slot():
+            return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         # VerifyMismatchError is a VerificationError.
         return False
@@ -389,28 +411,36 @@ def _cleanup_state() -> _CleanupState:
 
 def sweep_if_due() -> None:
     """Remove expired login failures at most once every ``CLEANUP_INTERVAL`` seconds in this
-    process (called before each request), without waiting for the next login."""
+    process (called before each request), without waiting for the next login.
+
+    It runs in a visitor's request, so it never waits for the database: while a writer holds
+    SQLite's lock (a long import) it gives up at once and tries again a minute later.
+    """
     state = _cleanup_state()
     if time.monotonic() < state.next_due or not state.lock.acquire(blocking=False):
         return
     try:
         state.next_due = time.monotonic() + CLEANUP_INTERVAL
-        sweep_expired_failures()
-    except SQLAlchemyError:
-        # A busy database must not turn a visitor's page into an error; next minute then.
+        sweep_expired_failures(wait=False)
+    except SQLAlchemyError as error:
+        # A busy database must not turn a visitor's page into an error or a wait.
         db.session.rollback()
-        log.warning("Expired login failures not removed yet", exc_info=True)
+        log.info("Expired login failures not removed yet: %s", type(error).__name__)
     finally:
         state.lock.release()
 
 
-def sweep_expired_failures() -> int:
+def sweep_expired_failures(wait: bool = True) -> int:
     """Delete every expired login failure (committed) and forget expired per-client counts;
     on SQLite then clear the write-ahead log, so no copy of a deleted key stays in it. Returns
-    how many rows were deleted."""
+    how many rows were deleted. Without ``wait``, a locked database fails at once."""
     now = _now()
     _client_failures().forget_expired(now)
-    deleted = _delete_expired(now)
+    if wait:
+        deleted = _delete_expired(now)
+    else:
+        with without_waiting(db.session.connection()):
+            deleted = _delete_expired(now)
     db.session.commit()
     state = _cleanup_state()
     if state.checkpoint_due and checkpoint_wal(db.engine):

@@ -65,6 +65,13 @@ DEFAULTS: dict[str, Any] = {
     "ARGON2_MEMORY_COST": argon2.DEFAULT_MEMORY_COST,
     # How many prisoners a list page shows at once.
     "PAGE_SIZE": 50,
+    # Login attempts (each costs an Argon2 hash), counted in memory only: per network address,
+    # and from everyone together so that a burst cannot take the CPU from visitors' pages.
+    "LOGIN_RATE_LIMIT": "20 per minute",
+    "LOGIN_GLOBAL_RATE_LIMIT": "120 per minute",
+    # Password hashes computed at once per process; the others wait their turn, so a burst of
+    # logins leaves CPU for visitors' pages.
+    "PASSWORD_HASH_CONCURRENCY": 1,
 }
 
 

@@ -21,10 +21,6 @@ SQLITE_BUSY_TIMEOUT_MS = 15000
 #: state on a GET), so on SQLite their transactions do not take the write lock.
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-#: An execution option that makes a transaction take SQLite's write lock at BEGIN, whatever
-#: the request (``write_connection``).
-WRITE_OPTION = "letters_write"
-
 log = logging.getLogger(__name__)
 
 
@@ -65,35 +61,21 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        if _may_write(connection):
+        if _may_write():
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             connection.exec_driver_sql("BEGIN")
 
 
-def _may_write(connection: Connection) -> bool:
+def _may_write() -> bool:
     """Whether a transaction starting now takes the write lock up-front.
 
     In a request, only if its method may change state (POST and the like); outside a request
-    (commands, scripts, the tests' own sessions) always, as before. ``write_connection`` asks
-    for it explicitly.
+    (commands, scripts, the tests' own sessions) always, as before.
     """
-    if connection.get_execution_options().get(WRITE_OPTION):
-        return True
     if has_request_context():
         return request.method not in READ_METHODS
     return True
-
-
-@contextmanager
-def write_connection(engine: Engine) -> Iterator[Connection]:
-    """A connection in a transaction that holds SQLite's write lock from BEGIN; committed at
-    the end of the block (rolled back on error). On PostgreSQL a plain transaction."""
-    with (
-        engine.connect().execution_options(**{WRITE_OPTION: True}) as connection,
-        connection.begin(),
-    ):
-        yield connection
 
 
 @contextmanager

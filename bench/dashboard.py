@@ -260,7 +260,7 @@ def fill(prisoner_count: int, rows_per_prisoner: int, today: date, seed: int) ->
                 "letters": letters,
                 "campaign_id": campaign.id if campaign else None,
                 "via": SentVia.EVENING if campaign else SentVia.WEB,
-                "created_at": datetime(sent_on.year, sent_on.month, sent_on.day, 20, tzinfo=UTC),
+                "recorded_on": sent_on,
             }
         )
     db.session.execute(insert(LetterSent), letter_rows)

@@ -24,7 +24,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     config.load(app, test_config)
     # JSON (the API) carries Cyrillic names and addresses: send them readable, not \uXXXX.
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    # Private: it holds the development key and, by default, the SQLite database.
+    Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
+    config.protect_database_file(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(resources.directory("migrations")))

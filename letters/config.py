@@ -15,10 +15,24 @@ from typing import Any
 
 import argon2
 from flask import Flask
+from sqlalchemy.engine import make_url
+from zxcvbn import zxcvbn
 
 #: A key shorter than this is refused outside development: it could be guessed offline from a
 #: captured session cookie.
 MIN_SECRET_KEY_LENGTH = 32
+#: zxcvbn's estimate of the guesses a key needs, as a power of ten: 10^26 is about 86 bits.
+#: ``secrets.token_hex(16)`` (the shortest random key allowed) scores 27.6 at the lowest in
+#: 3,000 draws; a sentence such as "this-is-my-secret-key-for-letters" scores 24.8, a repeated
+#: letter under 3.
+MIN_SECRET_KEY_GUESSES_LOG10 = 26
+#: A key of random characters has many different ones (32 hex digits: at least 11 in 3,000
+#: draws); "kkkk…" has one.
+MIN_SECRET_KEY_DISTINCT_CHARACTERS = 10
+#: zxcvbn's work grows with the length; the first characters of a long key are judged.
+SECRET_KEY_CHARACTERS_JUDGED = 128
+#: The values of ``ENV``; anything else is a typo that would silently weaken production.
+ENVIRONMENTS = ("development", "production")
 
 DEFAULTS: dict[str, Any] = {
     # "development" generates a secret key into instance/; "production" demands one.
@@ -53,6 +67,13 @@ DEFAULTS: dict[str, Any] = {
     "ARGON2_MEMORY_COST": argon2.DEFAULT_MEMORY_COST,
     # How many prisoners a list page shows at once.
     "PAGE_SIZE": 50,
+    # Login attempts (each costs an Argon2 hash), counted in memory only: per network address,
+    # and from everyone together so that a burst cannot take the CPU from visitors' pages.
+    "LOGIN_RATE_LIMIT": "20 per minute",
+    "LOGIN_GLOBAL_RATE_LIMIT": "120 per minute",
+    # Password hashes computed at once per process; the others wait their turn, so a burst of
+    # logins leaves CPU for visitors' pages.
+    "PASSWORD_HASH_CONCURRENCY": 1,
 }
 
 
@@ -74,9 +95,15 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_database_url(
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
+    if app.config["ENV"] not in ENVIRONMENTS:
+        raise ConfigError(
+            f"LETTERS_ENV is {app.config['ENV']!r}; it must be one of {', '.join(ENVIRONMENTS)}."
+        )
     if "LETTERS_SESSION_COOKIE_SECURE" not in os.environ and not test_config:
         # Production is served over HTTPS; the cookie must never travel in clear.
         app.config["SESSION_COOKIE_SECURE"] = app.config["ENV"] == "production"
+    if app.config["ENV"] == "production":
+        _refuse_development_modes(app)
     _ensure_secret_key(app)
 
 
@@ -88,16 +115,28 @@ def _normalise_database_url(url: str) -> str:
     return url
 
 
+def _refuse_development_modes(app: Flask) -> None:
+    # Debug mode shows tracebacks with local variables and, under `flask run`, a console that
+    # runs any code; testing mode lets exceptions through and skips the key checks below.
+    if app.config.get("DEBUG"):
+        raise ConfigError(
+            "Debug mode is on (LETTERS_DEBUG or FLASK_DEBUG, or `flask --debug`); "
+            "it must be off when LETTERS_ENV=production."
+        )
+    if app.config.get("TESTING"):
+        raise ConfigError("LETTERS_TESTING is on; it must be off when LETTERS_ENV=production.")
+
+
+GENERATE_KEY_HINT = "generate one with: python -c 'import secrets; print(secrets.token_hex(32))'"
+
+
 def _ensure_secret_key(app: Flask) -> None:
     key = app.config.get("SECRET_KEY")
     if app.config.get("TESTING") and key:
         return
     if key:
-        if len(str(key)) < MIN_SECRET_KEY_LENGTH and app.config["ENV"] != "development":
-            raise ConfigError(
-                f"SECRET_KEY is shorter than {MIN_SECRET_KEY_LENGTH} characters; "
-                "generate one with: python -c 'import secrets; print(secrets.token_hex(32))'"
-            )
+        if app.config["ENV"] != "development":
+            _refuse_a_guessable_key(key if isinstance(key, str) else key.decode("latin-1"))
         return
     if app.config["ENV"] != "development":
         raise ConfigError(
@@ -105,6 +144,60 @@ def _ensure_secret_key(app: Flask) -> None:
             "(SECRET_KEY or LETTERS_SECRET_KEY)."
         )
     app.config["SECRET_KEY"] = _development_key(Path(app.instance_path))
+
+
+def _refuse_a_guessable_key(key: str) -> None:
+    """The key signs session cookies: one captured cookie lets it be guessed offline."""
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigError(
+            f"SECRET_KEY is shorter than {MIN_SECRET_KEY_LENGTH} characters; {GENERATE_KEY_HINT}"
+        )
+    distinct = len(set(key))
+    if distinct < MIN_SECRET_KEY_DISTINCT_CHARACTERS:
+        raise ConfigError(
+            f"SECRET_KEY uses only {distinct} different characters, so it is easy to guess; "
+            + GENERATE_KEY_HINT
+        )
+    judged = key[:SECRET_KEY_CHARACTERS_JUDGED]
+    if zxcvbn(judged, max_length=len(judged))["guesses_log10"] < MIN_SECRET_KEY_GUESSES_LOG10:
+        raise ConfigError(
+            "SECRET_KEY follows a pattern (words, a sequence, a repetition), so it is easy to "
+            f"guess; {GENERATE_KEY_HINT}"
+        )
+
+
+def protect_database_file(app: Flask) -> None:
+    """Create the SQLite database readable and writable by its owner only (0600), and tighten
+    an existing one with its journal files: it holds password hashes and session tokens.
+
+    SQLite creates the -wal and -shm files with the database file's permissions, so a file
+    created 0600 here keeps them private too. Relative paths are under the instance folder,
+    as Flask-SQLAlchemy resolves them.
+    """
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    database = url.database
+    if url.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return
+    if database.startswith("file:"):  # a URI filename: SQLite's own options, left alone
+        return
+    path = Path(database)
+    if not path.is_absolute():
+        path = Path(app.instance_path) / path
+    if not path.parent.is_dir():
+        return  # SQLite reports the missing folder when it opens the file
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+        for file in (path, *(path.with_name(path.name + end) for end in DATABASE_SIDE_FILES)):
+            if file.exists() and file.stat().st_mode & 0o077:
+                file.chmod(0o600)
+    except OSError as error:
+        raise ConfigError(
+            f"The database file {path} cannot be made private to this user ({error}); "
+            "check DATABASE_URL and the file's owner."
+        ) from error
+
+
+DATABASE_SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
 def _development_key(instance: Path) -> str:

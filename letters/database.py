@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from flask import Flask
-from sqlalchemy import event
+from flask import Flask, has_request_context, request
+from sqlalchemy import Connection, event
 from sqlalchemy.engine import Engine
 
 from .extensions import db
 
 SQLITE_CACHE_KIB = 64 * 1024
+SQLITE_BUSY_TIMEOUT_MS = 15000
+
+#: Requests with these methods only read (docs/security.md#csrf-and-methods: nothing changes
+#: state on a GET), so on SQLite their transactions do not take the write lock.
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
@@ -21,11 +31,15 @@ def init_app(app: Flask) -> None:
 
 
 def _configure_sqlite(engine: Engine) -> None:
-    """WAL, a busy timeout, enforced foreign keys, and BEGIN IMMEDIATE for every transaction.
+    """WAL, a busy timeout, enforced foreign keys, secure delete, and the write lock taken at
+    BEGIN by every transaction that may write, and by none that only reads.
 
-    pysqlite starts transactions lazily and upgrades a reader to a writer mid-transaction, which
-    fails at once with "database is locked" under concurrent writes. Taking the write lock at
-    BEGIN makes concurrent requests wait their turn (up to the busy timeout) instead.
+    A transaction that reads first and writes later has to upgrade to the write lock, and under
+    WAL that fails at once with "database is locked" when another writer committed meanwhile
+    (the busy timeout does not apply). So a transaction that may write takes the lock at BEGIN
+    (``BEGIN IMMEDIATE``) and waits its turn, up to the busy timeout. A read never needs the
+    lock: under WAL it reads a snapshot while a writer works, so page views use a plain
+    ``BEGIN`` and never queue behind a login or an import (bench/login_burst.py).
     """
 
     @event.listens_for(engine, "connect")
@@ -33,7 +47,10 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        # Deleted rows (login failures' keyed hashes) are overwritten with zeros, not left in
+        # free pages; checkpoint_wal clears the copies the write-ahead log still holds.
+        cursor.execute("PRAGMA secure_delete=ON")
         # 64 MB of page cache per connection instead of SQLite's 2 MB: every list ordered by
         # need groups the whole letter log, which outgrows 2 MB at about 50,000 rows and then
         # reads from the OS page by page (bench/dashboard.py measured 2× per row).
@@ -43,8 +60,62 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    def _on_begin(connection: Connection) -> None:
+        if _may_write():
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+
+def _may_write() -> bool:
+    """Whether a transaction starting now takes the write lock up-front.
+
+    In a request, only if its method may change state (POST and the like); outside a request
+    (commands, scripts, the tests' own sessions) always, as before.
+    """
+    if has_request_context():
+        return request.method not in READ_METHODS
+    return True
+
+
+@contextmanager
+def without_waiting(connection: Connection) -> Iterator[None]:
+    """On SQLite, statements in the block fail at once ("database is locked") instead of waiting
+    up to the busy timeout for another writer; elsewhere nothing changes."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    connection.exec_driver_sql("PRAGMA busy_timeout=0")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+
+
+def checkpoint_wal(engine: Engine) -> bool:
+    """Copy SQLite's write-ahead log into the database and truncate it to zero bytes, so rows
+    deleted on purpose leave no copy in it. Returns whether it was done (always, but on SQLite).
+
+    Never waits: with a reader or writer active it gives up (``False``) and the caller tries
+    again later, rather than holding a visitor's request for the busy timeout.
+    """
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return False
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("PRAGMA busy_timeout=0")
+        try:
+            busy, _log, _done = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        except sqlite3.OperationalError as error:
+            log.info("WAL checkpoint postponed: %s", error)
+            busy = 1
+        finally:
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.close()
+    finally:
+        raw.close()
+    return not busy
 
 
 def upgrade_to_latest(app: Flask) -> None:

@@ -427,7 +427,10 @@ class LetterSent(db.Model):  # type: ignore[name-defined]
     user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), default=None
     )
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The day the row was recorded, never a time of day: a timestamp beside an ISP's connection
+    # log would say who pressed "I sent it" (docs/security.md#time-of-day). Public counts take
+    # only rows recorded before today, so polling them cannot time a click either.
+    recorded_on: Mapped[date] = mapped_column(default=date.today)
 
     prisoner: Mapped[Prisoner] = relationship()
     campaign: Mapped[Campaign | None] = relationship()
@@ -486,6 +489,7 @@ class AddressReport(db.Model):  # type: ignore[name-defined]
     )
     message: Mapped[str] = mapped_column(String(MAX_REPORT_CHARS), default="")
     resolved: Mapped[bool] = mapped_column(default=False, server_default=false())
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The day only, as for letters sent: a visitor's report must not be timed to their visit.
+    reported_on: Mapped[date] = mapped_column(default=date.today)
 
     prisoner: Mapped[Prisoner] = relationship()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, has_request_context, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import SecurityError
 
 # The policy of docs/security.md#response-headers; its connect-src 'self' lets the writing
 # page's script ask this site (and only this site) to fill a template.
@@ -41,6 +43,14 @@ def set_security_headers(response: Response) -> Response:
 def _error_page(error: Exception) -> tuple[str, int]:
     # An unhandled error is already logged by Flask (method, path, traceback) before this runs.
     code = getattr(error, "code", 500) or 500
+    if isinstance(error, SecurityError):
+        # A Host outside TRUSTED_HOSTS: Flask builds no URLs for it, so the page with its
+        # links cannot be drawn. Plain text, and nothing of the forged host in it.
+        message = _(
+            "The request could not be understood. If you submitted a form, reload the page "
+            "and try again."
+        )
+        return message, code
     return render_template("errors/error.html", code=code), code
 
 

@@ -22,11 +22,13 @@ def _add(**fields: Any) -> Prisoner:
 
 
 def _log(prisoner_id: int, letters: int, days_ago: int) -> None:
+    """A row recorded yesterday (public counts stop there) for a letter sent ``days_ago``."""
     db.session.add(
         LetterSent(
             prisoner_id=prisoner_id,
             letters=letters,
             sent_on=date.today() - timedelta(days=days_ago),
+            recorded_on=date.today() - timedelta(days=1),
         )
     )
     db.session.commit()
@@ -149,6 +151,18 @@ def test_counts_sum_letters_and_the_last_30_days_excludes_older_rows(
     assert (listing[other_id]["letters_sent"], listing[other_id]["letters_last_30_days"]) == (7, 7)
 
 
+def test_counts_move_only_when_the_day_turns(app: Flask, client: FlaskClient) -> None:
+    """A program polling the API cannot time a click: letters recorded today count tomorrow."""
+    prisoner_id = _add().id
+    _log(prisoner_id, letters=2, days_ago=1)
+    db.session.add(LetterSent(prisoner_id=prisoner_id, letters=5, sent_on=date.today()))
+    db.session.commit()
+    one = client.get(f"/api/v1/prisoners/{prisoner_id}").get_json()
+    assert (one["letters_sent"], one["letters_last_30_days"]) == (2, 2)
+    listing = client.get("/api/v1/prisoners").get_json()["prisoners"]
+    assert [(p["letters_sent"], p["letters_last_30_days"]) for p in listing] == [(2, 2)]
+
+
 def test_prisoner_without_letters_counts_zero(app: Flask, client: FlaskClient) -> None:
     prisoner_id = _add().id
 
@@ -230,7 +244,10 @@ def test_list_runs_the_same_number_of_queries_for_3_and_30_prisoners(
         facility = make_facility()
         for n in range(how_many):
             prisoner = make_prisoner(facility, family_name=f"Узник {n:02}")
-            db.session.add(LetterSent(prisoner_id=prisoner.id, sent_on=date.today()))
+            yesterday = date.today() - timedelta(days=1)
+            db.session.add(
+                LetterSent(prisoner_id=prisoner.id, sent_on=yesterday, recorded_on=yesterday)
+            )
         db.session.commit()
         with count_statements() as statements:
             data = client.get("/api/v1/prisoners?per_page=100").get_json()

@@ -309,14 +309,20 @@ def test_the_key_depends_on_the_secret_key(app: Flask) -> None:
     assert services.account_key("anna@example.org") != before
 
 
-def test_throttle_lifts_after_a_minute(app: Flask, auth: AuthActions) -> None:
+def _a_minute_later(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both throttles (the database's and the per-client one in memory) read one clock."""
+    monkeypatch.setattr(services, "_now", lambda: utcnow() + timedelta(seconds=61))
+
+
+def test_throttle_lifts_after_a_minute(
+    app: Flask, auth: AuthActions, monkeypatch: pytest.MonkeyPatch
+) -> None:
     auth.create()
     for _attempt in range(services.MAX_FAILURES):
         auth.login(password="wrong password here")
     assert auth.login().status_code == 429
 
-    db.session.execute(update(LoginFailure).values(failed_at=utcnow() - timedelta(seconds=61)))
-    db.session.commit()
+    _a_minute_later(monkeypatch)
     assert auth.login().status_code == 302
     # Expired failures are deleted rather than kept as a record of activity: this account's
     # and every other address's.
@@ -330,6 +336,141 @@ def test_expired_failures_of_other_addresses_are_deleted_too(app: Flask, auth: A
     db.session.commit()
     assert auth.login().status_code == 302
     assert db.session.scalar(select(func.count()).select_from(LoginFailure)) == 0
+
+
+def _login_from(client: FlaskClient, address: str, email: str, password: str) -> Any:
+    token = csrf_token(client, "/login")
+    return client.post(
+        "/login",
+        data={"email": email, "password": password, "csrf_token": token},
+        environ_base={"REMOTE_ADDR": address},
+    )
+
+
+def test_someone_elses_wrong_passwords_do_not_lock_the_owner_out(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    """An attacker who knows a coordinator's address and types wrong passwords from their own
+    network locks out only that network; the owner, elsewhere, still logs in."""
+    auth.create("anna@example.org")
+    attacker, owner = "198.51.100.7", "203.0.113.20"
+    answers = [
+        _login_from(client, attacker, "anna@example.org", "wrong password here").status_code
+        for _n in range(services.MAX_FAILURES + 1)
+    ]
+    assert answers == [200] * services.MAX_FAILURES + [429]
+    # Even the right password is refused from the attacker's address...
+    assert _login_from(client, attacker, "anna@example.org", PASSWORD).status_code == 429
+    # ...but not from the owner's.
+    assert _login_from(client, owner, "anna@example.org", PASSWORD).status_code == 302
+    # The database holds the failures under the address's key only: no network address.
+    rows = db.session.execute(select(LoginFailure.account_key, LoginFailure.failed_at)).all()
+    assert len(rows) == services.MAX_FAILURES
+    assert {key for key, _at in rows} == {services.account_key("anna@example.org")}
+    # In memory too, only keyed hashes of (address tried, client), never the client itself.
+    memory = app.extensions["letters.client_failures"]
+    assert all(re.fullmatch("[0-9a-f]{64}", key) for key in memory._times)
+    assert attacker not in repr(memory._times)
+
+
+def test_failures_from_many_addresses_lock_the_account_for_everyone(
+    app: Flask, client: FlaskClient, auth: AuthActions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Guesses spread over many addresses meet the account-wide ceiling in the database."""
+    monkeypatch.setattr(services, "ACCOUNT_MAX_FAILURES", 7)
+    auth.create("anna@example.org")
+    for n in range(7):
+        response = _login_from(client, f"198.51.100.{n}", "anna@example.org", "wrong password")
+        assert response.status_code == 200
+    response = _login_from(client, "203.0.113.20", "anna@example.org", PASSWORD)
+    assert response.status_code == 429
+    assert "Too many wrong passwords" in response.get_data(as_text=True)
+
+
+def test_a_right_password_is_not_counted_as_a_failure(app: Flask, auth: AuthActions) -> None:
+    """Each attempt is counted as a failure while its hash is checked, and taken back when it
+    proves right: logging in often locks nobody out."""
+    auth.create()
+    for _n in range(services.MAX_FAILURES + 2):
+        assert services.authenticate("coord@example.org", PASSWORD, "192.0.2.1") is not None
+    assert db.session.scalar(select(func.count()).select_from(LoginFailure)) == 0
+    assert len(app.extensions["letters.client_failures"]) == 0
+
+
+def test_login_is_limited_per_client_address(app: Flask, client: FlaskClient) -> None:
+    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    codes = [
+        _login_from(client, "198.51.100.7", f"n{n}@example.org", "wrong password").status_code
+        for n in range(4)
+    ]
+    assert codes == [200, 200, 200, 429]
+    # The site's own error page, not a framework one.
+    page = _login_from(client, "198.51.100.7", "x@example.org", "wrong password")
+    assert "<html" in page.get_data(as_text=True).lower()
+    # Another address is not affected, and reading the form is never limited.
+    assert _login_from(client, "203.0.113.20", "y@example.org", "wrong").status_code == 200
+    assert client.get("/login", environ_base={"REMOTE_ADDR": "198.51.100.7"}).status_code == 200
+
+
+def test_login_is_limited_for_everyone_together(app: Flask, client: FlaskClient) -> None:
+    app.config["LOGIN_GLOBAL_RATE_LIMIT"] = "3 per minute"
+    codes = [
+        _login_from(client, f"198.51.100.{n}", f"n{n}@example.org", "wrong").status_code
+        for n in range(4)
+    ]
+    assert codes == [200, 200, 200, 429]
+
+
+def test_the_password_is_checked_outside_any_transaction(
+    app: Flask, auth: AuthActions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Argon2 takes a tenth of a second or more; inside a write transaction it would hold
+    SQLite's write lock (or a PostgreSQL row lock) that long for every login."""
+    auth.create()
+    app.config["ARGON2_TIME_COST"] = 2  # the right password is rehashed too
+    seen: list[bool] = []
+    original_verify, original_hash = PasswordHasher.verify, PasswordHasher.hash
+
+    def verify(self: PasswordHasher, password_hash: str, password: str) -> bool:
+        seen.append(db.session().in_transaction())
+        return original_verify(self, password_hash, password)
+
+    def hash_(self: PasswordHasher, password: str, **kwargs: Any) -> str:
+        seen.append(db.session().in_transaction())
+        return original_hash(self, password, **kwargs)
+
+    monkeypatch.setattr(PasswordHasher, "verify", verify)
+    monkeypatch.setattr(PasswordHasher, "hash", hash_)
+    with app.test_request_context(method="POST"):
+        assert services.authenticate("nobody@example.org", PASSWORD) is None
+        assert services.authenticate("coord@example.org", "wrong password here") is None
+        assert services.authenticate("coord@example.org", PASSWORD) is not None
+        user = _user("coord@example.org")
+        db.session.commit()
+        services.change_password(user, PASSWORD, NEW_PASSWORD)
+    assert len(seen) >= 6
+    assert not any(seen)
+
+
+def test_expired_failures_are_removed_without_another_login(
+    app: Flask, client: FlaskClient, auth: AuthActions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    auth.create()
+    auth.login(password="wrong password here")
+    auth.login("typo@example.org", "wrong password here")
+    assert db.session.scalar(select(func.count()).select_from(LoginFailure)) == 2
+
+    # Within the sweep's interval nothing happens on a page view...
+    client.get("/prisoners")
+    assert db.session.scalar(select(func.count()).select_from(LoginFailure)) == 2
+    # ...and once it has passed, any page view (here a visitor's) sweeps, with no login.
+    _a_minute_later(monkeypatch)
+    monkeypatch.setattr(services, "CLEANUP_INTERVAL", 0.0)
+    with app.test_request_context():
+        services._cleanup_state().next_due = 0.0
+    assert client.get("/prisoners").status_code == 200
+    assert db.session.scalar(select(func.count()).select_from(LoginFailure)) == 0
+    assert len(app.extensions["letters.client_failures"]) == 0
 
 
 def test_four_failures_do_not_lock_the_account(auth: AuthActions) -> None:
@@ -672,3 +813,38 @@ def _flash(response: object) -> list[str]:
     """The messages a login page shows, without the CSRF token (which differs per page)."""
     html = response.get_data(as_text=True)  # type: ignore[attr-defined]
     return re.findall(r'<p class="(?:flash[^"]*|error)"[^>]*>(.*?)</p>', html)
+
+
+def test_password_hashes_take_turns(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A burst of logins queues for the CPU instead of taking all of it from visitors' pages
+    (``PASSWORD_HASH_CONCURRENCY`` hashes at once per process, one by default)."""
+    import threading
+
+    password_hash = services.hash_password(PASSWORD)
+    running, most = [0], [0]
+    lock = threading.Lock()
+    original = PasswordHasher.verify
+
+    def verify(self: PasswordHasher, stored: str, password: str) -> bool:
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        try:
+            time.sleep(0.01)  # long enough for the others to arrive
+            return original(self, stored, password)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(PasswordHasher, "verify", verify)
+
+    def check() -> bool:
+        with app.app_context():
+            return services.verify_password(password_hash, PASSWORD)
+
+    threads = [threading.Thread(target=check) for _n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert most[0] == 1

@@ -186,6 +186,7 @@ def test_public_page_in_russian(client: FlaskClient, app: Flask) -> None:
 
 
 def test_ics_feed(client: FlaskClient, app: Flask) -> None:
+    app.config.update(SERVER_NAME="letters.example.org", PREFERRED_URL_SCHEME="https")
     prisoner_id = _seed_soon(app)
     person("YearOnly", None)
     db.session.commit()
@@ -212,12 +213,58 @@ def test_ics_feed(client: FlaskClient, app: Flask) -> None:
     assert "Soonova" in str(birthday["SUMMARY"])
     assert post_by.decoded("DTSTART") == expected - timedelta(days=7)
     assert "Post a birthday card to" in str(post_by["SUMMARY"])
-    assert f"/prisoners/{prisoner_id}/write" in str(birthday["URL"])
+    link = f"https://letters.example.org/prisoners/{prisoner_id}/write"
+    assert str(birthday["URL"]) == str(post_by["URL"]) == link
 
     second = Calendar.from_ical(client.get("/birthdays.ics").data)
     assert sorted(str(e["UID"]) for e in second.walk("VEVENT")) == sorted(
         str(e["UID"]) for e in events
     )
+
+
+FORGED_HOST = "letters.attacker.example"
+
+
+def _feed_links(client: FlaskClient, host: str) -> tuple[int, list[str], str]:
+    response = client.get("/birthdays.ics", headers={"Host": host})
+    body = response.get_data(as_text=True)
+    if response.status_code != 200:
+        return response.status_code, [], body
+    events = Calendar.from_ical(response.data).walk("VEVENT")
+    return 200, [str(e["URL"]) for e in events if "URL" in e], body
+
+
+def test_a_forged_host_never_reaches_the_feed_with_a_server_name(
+    client: FlaskClient, app: Flask
+) -> None:
+    # Links in a feed outlive the request (calendar apps and caches keep them): they come from
+    # the configured name, whatever Host the request claimed.
+    app.config.update(SERVER_NAME="letters.example.org", PREFERRED_URL_SCHEME="https")
+    prisoner_id = _seed_soon(app)
+    status, links, body = _feed_links(client, FORGED_HOST)
+    assert status == 200
+    assert FORGED_HOST not in body
+    assert f"https://letters.example.org/prisoners/{prisoner_id}/write" in links
+
+
+def test_a_forged_host_is_refused_with_trusted_hosts(client: FlaskClient, app: Flask) -> None:
+    app.config["TRUSTED_HOSTS"] = ["letters.example.org"]
+    prisoner_id = _seed_soon(app)
+    status, _links, body = _feed_links(client, FORGED_HOST)
+    assert status == 400
+    assert FORGED_HOST not in body
+    status, links, _body = _feed_links(client, "letters.example.org")
+    assert status == 200
+    assert f"http://letters.example.org/prisoners/{prisoner_id}/write" in links
+
+
+def test_without_a_configured_host_the_feed_has_no_links(client: FlaskClient, app: Flask) -> None:
+    _seed_soon(app)
+    status, links, body = _feed_links(client, FORGED_HOST)
+    assert status == 200
+    assert links == []
+    assert FORGED_HOST not in body
+    assert "Soonova" in body  # the events themselves are all there
 
 
 def test_ics_looks_a_year_ahead(client: FlaskClient, app: Flask) -> None:

@@ -9,7 +9,7 @@ Screenshots of each step land in ``artifacts/screenshots`` (CI keeps them).
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,7 +18,7 @@ import pytest
 from browser import live_server, page, screenshot
 from conftest import AuthActions, make_facility, make_prisoner
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from letters.extensions import db
 from letters.models import LetterSent, SentVia
@@ -88,8 +88,17 @@ def test_a_coordinator_runs_an_evening_from_choosing_people_to_a_returned_letter
         assert sorted(r.letters for r in rows) == [5, 12]
         assert {r.via for r in rows} == {SentVia.EVENING}
 
-    # The public report-back page.
+    # The public report-back page counts the evening's letters from tomorrow: a total that
+    # moved at each entry would let anyone watching the page time it.
     page.click("text=Public report-back page")
+    public = re.sub(r"\s+", " ", page.inner_text("main"))
+    assert "0 letters to 0 people" in public
+    assert "Letters are counted here from the day after they are recorded." in public
+    with app.app_context():
+        yesterday = date.today() - timedelta(days=1)
+        db.session.execute(update(LetterSent).values(recorded_on=yesterday))
+        db.session.commit()
+    page.reload()
     assert "17 letters to 2 people" in re.sub(r"\s+", " ", page.inner_text("main"))
     screenshot(page, "evening-03-report-back")
 

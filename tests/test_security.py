@@ -3,10 +3,14 @@ state, error pages, and refusing to start without a proper secret key."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import secrets
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import NoReturn
 
+import flask_login
 import pytest
 from conftest import PASSWORD, AuthActions, csrf_token, inline_scripts, user_count
 from flask import Flask
@@ -64,6 +68,17 @@ def test_security_headers_on_200_404_and_500(app: Flask) -> None:
         assert leak not in body
 
 
+@pytest.mark.parametrize("path", ["/prisoners", "/birthdays.ics", "/login", "/no-such-page"])
+def test_a_host_outside_trusted_hosts_is_a_plain_400(app: Flask, path: str) -> None:
+    app.config.update(TRUSTED_HOSTS=["letters.example.org"], PROPAGATE_EXCEPTIONS=False)
+    client = app.test_client()
+    response = client.get(path, headers={"Host": "letters.attacker.example"})
+    assert response.status_code == 400
+    _assert_security_headers(response)
+    assert "attacker" not in response.get_data(as_text=True)
+    assert client.get(path, headers={"Host": "letters.example.org"}).status_code in (200, 404)
+
+
 def test_auth_pages_have_no_inline_script_or_style(
     app: Flask, client: FlaskClient, auth: AuthActions
 ) -> None:
@@ -100,6 +115,58 @@ def test_login_cookie_attributes(app: Flask, client: FlaskClient, secure: bool) 
     expires = next(a for a in attributes if a.startswith("Expires="))
     lifetime = parsedate_to_datetime(expires.removeprefix("Expires=")) - datetime.now(UTC)
     assert timedelta(hours=7) < lifetime <= timedelta(hours=8, minutes=1)
+
+
+CLIENT_ADDRESS = "203.0.113.7"
+CLIENT_AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+
+
+def _session_contents(app: Flask, client: FlaskClient) -> dict[str, object]:
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    assert cookie is not None
+    serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
+    return dict(serializer.loads(cookie.value))
+
+
+def test_no_cookie_holds_anything_derived_from_the_network_address(
+    app: Flask, client: FlaskClient
+) -> None:
+    client.environ_base.update(REMOTE_ADDR=CLIENT_ADDRESS, HTTP_USER_AGENT=CLIENT_AGENT)
+    # What Flask-Login's session protection would store: sha512 of address and User-Agent.
+    with app.test_request_context(
+        environ_base={"REMOTE_ADDR": CLIENT_ADDRESS, "HTTP_USER_AGENT": CLIENT_AGENT}
+    ):
+        derived = flask_login.utils._create_identifier()
+    auth = AuthActions(app, client)
+    auth.create()
+    login = auth.login()
+    assert login.status_code == 302
+    responses = [login, client.get("/manage/prisoners"), client.get("/account/password")]
+    assert [response.status_code for response in responses] == [302, 200, 200]
+
+    contents = _session_contents(app, client)
+    assert "_user_id" in contents  # logged in: this is the cookie that matters
+    assert "_id" not in contents
+    dumped = json.dumps(contents)
+    for leak in (derived, CLIENT_ADDRESS, hashlib.sha512(CLIENT_ADDRESS.encode()).hexdigest()):
+        assert leak not in dumped
+    for response in responses:  # any other cookie set on the way
+        for cookie in response.headers.getlist("Set-Cookie"):
+            assert CLIENT_ADDRESS not in cookie
+            assert derived not in cookie
+
+
+def test_a_session_survives_a_change_of_network_address(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    # Nothing binds the cookie to an address, so a coordinator on a mobile network (or Tor)
+    # stays logged in; the session token still ends the session at logout.
+    client.environ_base["REMOTE_ADDR"] = CLIENT_ADDRESS
+    auth.create_and_login()
+    client.environ_base["REMOTE_ADDR"] = "198.51.100.23"
+    assert client.get("/manage/prisoners").status_code == 200
+    auth.logout()
+    assert client.get("/manage/prisoners").status_code == 302
 
 
 # --- CSRF and methods -------------------------------------------------------------------------
@@ -223,7 +290,8 @@ def test_production_refuses_a_short_secret_key(monkeypatch: pytest.MonkeyPatch) 
 def test_production_starts_with_a_long_secret_key(
     monkeypatch: pytest.MonkeyPatch, tmp_path: object, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("SECRET_KEY", "k" * 64)
+    key = secrets.token_hex(32)
+    monkeypatch.setenv("SECRET_KEY", key)
     app = create_app(
         {
             "ENV": "production",
@@ -233,6 +301,6 @@ def test_production_starts_with_a_long_secret_key(
     )
     with app.app_context():  # its own app, on its own database
         db.engine.dispose()
-    assert app.config["SECRET_KEY"] == "k" * 64
+    assert app.config["SECRET_KEY"] == key
     assert not app.debug
     capsys.readouterr()  # the "run db upgrade" hint for the empty database

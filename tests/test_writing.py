@@ -15,7 +15,7 @@ import logging
 import re
 import urllib.parse
 import urllib.request
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ from browser import live_server
 from conftest import app_context, csrf_token, inline_scripts, make_facility, make_prisoner
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import delete, inspect, literal_column, select, table
+from sqlalchemy import delete, inspect, literal_column, select, table, update
 from werkzeug.http import parse_options_header
 
 from letters.drafting.placeholders import BLANK
@@ -38,6 +38,7 @@ from letters.models import (
     LetterTemplate,
     Occasion,
     Phrase,
+    Prisoner,
     SentVia,
     User,
 )
@@ -569,9 +570,55 @@ def test_i_sent_it_inserts_one_row_per_press_without_identity(
         assert row.via == SentVia.WEB
         assert row.user_id is None
         assert row.campaign_id is None
+        assert row.recorded_on == date.today()
     html = client.get(f"/prisoners/{prisoner_id}").get_data(as_text=True)
-    assert "2 letters have been sent to them so far." in html
+    # Counted from tomorrow (see test_a_public_count_moves_only_when_the_day_turns).
+    assert "0 letters have been sent to them so far." in html
     assert "Your letter to Дмитрий Дмитриевич Пчелинцев" in html
+    assert "shows in the count from tomorrow" in html
+
+
+def test_an_anonymous_i_sent_it_keeps_no_time_of_day_anywhere_in_its_row(
+    app: Flask, client: FlaskClient, prisoner_id: int
+) -> None:
+    """Every column of the row, read back raw from the database: days and small numbers only.
+    A time of day beside an ISP's connection log would say who wrote to whom."""
+    assert post_sent(client, prisoner_id).status_code == 302
+    columns = {c["name"] for c in inspect(db.session.connection()).get_columns("letters_sent")}
+    assert columns == {
+        "id",
+        "prisoner_id",
+        "sent_on",
+        "letters",
+        "campaign_id",
+        "via",
+        "user_id",
+        "recorded_on",
+    }
+    raw = db.session.execute(select(literal_column("*")).select_from(table("letters_sent")))
+    (row,) = raw.mappings().all()
+    for name, value in row.items():
+        assert not isinstance(value, datetime), name
+        # SQLite hands back the text it stores: a day is ten characters, a time would be more.
+        assert not re.search(r"\d\d:\d\d", str(value)), (name, value)
+    assert str(row["recorded_on"])[:10] == str(row["sent_on"])[:10] == date.today().isoformat()
+
+
+def test_the_insert_that_counts_a_letter_logs_no_time_of_day(
+    everything_logged: pytest.LogCaptureFixture, client: FlaskClient, prisoner_id: int
+) -> None:
+    """With every statement and its parameters logged (more than production ever logs), the
+    insert carries days only."""
+    assert post_sent(client, prisoner_id).status_code == 302
+    inserts = [r for r in everything_logged.records if "INSERT INTO letters_sent" in r.getMessage()]
+    assert inserts
+    # The parameters follow the statement as their own log record.
+    logged = everything_logged.records
+    following = [logged[logged.index(r) + 1].getMessage() for r in inserts]
+    assert any("recorded_on" in line or date.today().isoformat() in line for line in following)
+    for line in following:
+        assert "datetime.datetime" not in line, line
+        assert not re.search(r"\d\d:\d\d", line), line
 
 
 def test_i_sent_it_needs_the_csrf_token_and_a_post(
@@ -601,7 +648,41 @@ def test_i_sent_it_from_the_writing_page_goes_back_there(
     )
     assert response.headers["Location"] == f"/prisoners/{prisoner_id}/write#sent"
     html = client.get(f"/prisoners/{prisoner_id}/write").get_data(as_text=True)
-    assert "1 letter has been sent to them so far." in html
+    assert "shows in the count from tomorrow" in html
+    assert "0 letters have been sent to them so far." in html
+
+
+def test_a_public_count_moves_only_when_the_day_turns(
+    app: Flask, client: FlaskClient, prisoner_id: int
+) -> None:
+    """Polling the profile cannot time a click: today's letters join the count tomorrow."""
+    yesterday = date.today() - timedelta(days=1)
+    db.session.add(
+        LetterSent(prisoner_id=prisoner_id, sent_on=yesterday, letters=2, recorded_on=yesterday)
+    )
+    db.session.commit()
+    before = client.get(f"/prisoners/{prisoner_id}").get_data(as_text=True)
+    assert "2 letters have been sent to them so far." in before
+    assert post_sent(client, prisoner_id).status_code == 302
+    for path in (f"/prisoners/{prisoner_id}", f"/prisoners/{prisoner_id}/write"):
+        html = client.get(path).get_data(as_text=True)
+        assert "2 letters have been sent to them so far." in html, path
+        assert 'data-letters-sent="2"' in html, path
+    # The next day (the row as it will then be: recorded before today) it is counted.
+    db.session.execute(update(LetterSent).values(recorded_on=yesterday))
+    db.session.commit()
+    html = client.get(f"/prisoners/{prisoner_id}").get_data(as_text=True)
+    assert "3 letters have been sent to them so far." in html
+
+
+def test_a_coordinator_sees_todays_letters_on_the_prisoners_own_page(
+    app: Flask, client: FlaskClient, auth: Any, prisoner_id: int
+) -> None:
+    auth.create_and_login()
+    record_letter_sent(db.session.get_one(Prisoner, prisoner_id), letters=3)
+    db.session.commit()
+    html = client.get(f"/manage/prisoners/{prisoner_id}/edit").get_data(as_text=True)
+    assert "3 letters recorded so far." in html
 
 
 def test_campaigns_running_today_are_offered_and_recorded(
@@ -609,7 +690,10 @@ def test_campaigns_running_today_are_offered_and_recorded(
 ) -> None:
     today = date.today()
     running = Campaign(
-        name="Неделя солидарности", starts_on=today - timedelta(days=1), ends_on=today
+        name="Неделя солидарности",
+        starts_on=today - timedelta(days=1),
+        ends_on=today,
+        report_published=True,
     )
     over = Campaign(
         name="Last year",
@@ -716,6 +800,91 @@ def test_current_campaigns_include_open_ended_ones(app: Flask, ctx: None) -> Non
     db.session.flush()
     names = {c.name for c in services.current_campaigns(today)}
     assert names == {"open", "started", "ends today"}
+
+
+def test_visitors_are_offered_only_published_campaigns_running_today_by_their_dates(
+    app: Flask, ctx: None
+) -> None:
+    today = date(2026, 3, 10)
+    week = {"starts_on": date(2026, 3, 8), "ends_on": date(2026, 3, 14)}
+    db.session.add_all(
+        [
+            Campaign(name="published week", report_published=True, **week),
+            Campaign(name="unpublished week", report_published=False, **week),
+            Campaign(name="published, open", report_published=True),
+            Campaign(name="published, no end", report_published=True, starts_on=week["starts_on"]),
+            Campaign(name="published, no start", report_published=True, ends_on=today),
+            Campaign(
+                name="published, over",
+                report_published=True,
+                starts_on=date(2026, 3, 1),
+                ends_on=date(2026, 3, 9),
+            ),
+            Campaign(
+                name="published, one day", report_published=True, starts_on=today, ends_on=today
+            ),
+        ]
+    )
+    db.session.flush()
+    public = {c.name for c in services.public_campaigns(today)}
+    assert public == {"published week", "published, one day"}
+    assert {c.name for c in services.campaigns_offered(False, today)} == public
+    # A coordinator still sees everything running, published or not.
+    assert {c.name for c in services.campaigns_offered(True, today)} == {
+        "published week",
+        "unpublished week",
+        "published, open",
+        "published, no end",
+        "published, no start",
+        "published, one day",
+    }
+
+
+def unannounced_evening(prisoner_id: int, **fields: Any) -> Campaign:
+    """An unpublished evening running today that chose the prisoner (it would be preselected)."""
+    today = date.today()
+    dates = {"starts_on": today - timedelta(days=1), "ends_on": today + timedelta(days=1)}
+    evening = Campaign(name="Тайный вечер", **(dates | fields))
+    evening.prisoners = [db.session.get_one(Prisoner, prisoner_id)]
+    db.session.add(evening)
+    db.session.commit()
+    return evening
+
+
+@pytest.mark.parametrize("fields", [{}, {"starts_on": None, "ends_on": None}])
+@pytest.mark.parametrize("path", ["/prisoners/{id}", "/prisoners/{id}/write"])
+def test_an_unannounced_evening_is_invisible_to_visitors(
+    app: Flask, client: FlaskClient, prisoner_id: int, path: str, fields: dict[str, Any]
+) -> None:
+    evening = unannounced_evening(prisoner_id, **fields)
+    evening_id = evening.id
+    html = client.get(path.format(id=prisoner_id)).get_data(as_text=True)
+    assert "Тайный вечер" not in html
+    assert "sent-campaign" not in html  # no select at all: nothing public is running
+    # Nor can a visitor count to it by its id: the same answer as for a campaign long over.
+    refused = post_sent(client, prisoner_id, campaign_id=str(evening_id))
+    assert refused.status_code == 400
+    assert "Тайный вечер" not in refused.get_data(as_text=True)
+    assert letters_sent_rows(app) == []
+
+
+def test_an_open_ended_published_campaign_is_not_running_to_the_public(
+    app: Flask, client: FlaskClient, prisoner_id: int
+) -> None:
+    unannounced_evening(prisoner_id, report_published=True, ends_on=None)
+    html = client.get(f"/prisoners/{prisoner_id}").get_data(as_text=True)
+    assert "Тайный вечер" not in html
+
+
+def test_a_coordinator_still_sees_the_unannounced_evening_preselected(
+    app: Flask, client: FlaskClient, auth: Any, prisoner_id: int
+) -> None:
+    evening_id = unannounced_evening(prisoner_id).id
+    auth.create_and_login()
+    html = client.get(f"/prisoners/{prisoner_id}").get_data(as_text=True)
+    assert re.search(rf'<option selected value="{evening_id}">Тайный вечер</option>', html), html
+    assert post_sent(client, prisoner_id, campaign_id=str(evening_id)).status_code == 302
+    assert [row.campaign_id for row in letters_sent_rows(app)] == [evening_id]
 
 
 def test_seeded_templates_fill_without_leftover_placeholders(app: Flask, ctx: None) -> None:

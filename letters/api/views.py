@@ -47,7 +47,8 @@ def prisoners() -> Response:
         count=True,
     )
     listed = list(page.items)
-    counts = letter_counts(p.id for p in listed)
+    # Counts up to yesterday: one that moved at a click would let a poller time it.
+    counts = letter_counts((p.id for p in listed), public=True)
     empty = LetterCounts()
     return _cacheable(
         jsonify(
@@ -68,7 +69,7 @@ def prisoner(prisoner_id: int) -> Response:
     # Unlisted people are as absent as unknown ones: the same 404, the same words (as JSON,
     # by json_error below).
     found = listed_prisoner_or_404(prisoner_id, description="No listed prisoner has this id.")
-    counts = letter_counts([found.id]).get(found.id, LetterCounts())
+    counts = letter_counts([found.id], public=True).get(found.id, LetterCounts())
     return _cacheable(jsonify(services.prisoner_json(found, counts, posted_from)))
 
 

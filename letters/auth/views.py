@@ -5,12 +5,22 @@ Thin: each view parses a form, calls :mod:`letters.auth.services`, and shows the
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from ..extensions import db
+from ..extensions import db, limiter
 from ..models import User
 from ..security import is_safe_next
 from . import first_run, services
@@ -19,6 +29,30 @@ from .forms import ChangePasswordForm, LoginForm, SetupForm
 bp = Blueprint("auth", __name__)
 
 Page = str | tuple[str, int] | Response
+
+
+@bp.before_app_request
+def _sweep_expired_failures() -> None:
+    # Expired login failures go within a minute even when nobody logs in (docs/security.md).
+    services.sweep_if_due()
+
+
+def login_rate_limit() -> str:
+    return str(current_app.config["LOGIN_RATE_LIMIT"])
+
+
+def login_global_rate_limit() -> str:
+    return str(current_app.config["LOGIN_GLOBAL_RATE_LIMIT"])
+
+
+def _everyone() -> str:
+    # One key for all clients: the global limit on password checks the server can afford.
+    return "everyone"
+
+
+def _client() -> str:
+    # Only ever held in memory (the per-client throttle), never stored.
+    return request.remote_addr or ""
 
 
 def _start_session(user: User) -> None:
@@ -36,13 +70,17 @@ def _safe_next() -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+# Each POST costs an Argon2 hash: limited per network address (counted in memory only) and
+# for everyone together, so a burst of logins cannot take the CPU from visitors' pages.
+@limiter.limit(login_rate_limit, methods=["POST"])
+@limiter.limit(login_global_rate_limit, methods=["POST"], key_func=_everyone)
 def login() -> Page:
     form = LoginForm()
     next_url = _safe_next()
     status = 200
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.email.data or "", form.password.data or "")
+            user = services.authenticate(form.email.data or "", form.password.data or "", _client())
         except services.LoginThrottled as error:
             form.form_errors.append(str(error))
             status = 429
@@ -75,7 +113,7 @@ def change_password() -> Page:
         user: User = current_user._get_current_object()
         try:
             services.change_password(
-                user, form.current_password.data or "", form.new_password.data or ""
+                user, form.current_password.data or "", form.new_password.data or "", _client()
             )
         except services.WrongPasswordError as error:
             form.current_password.errors.append(str(error))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 
-from flask import url_for
+from flask import current_app, url_for
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
@@ -30,8 +30,25 @@ def post_by_uid(birthday: Birthday) -> str:
     return f"prisoner-{birthday.prisoner.id}-post-by-{birthday.birthday.year}@{UID_DOMAIN}"
 
 
+def write_page_link(prisoner_id: int) -> str | None:
+    """The absolute address of a prisoner's writing page, for a feed read by calendar apps.
+
+    Never from the request's ``Host`` header, which anyone can forge (a feed fetched with a
+    forged host would send subscribers elsewhere, and caches keep it): from ``SERVER_NAME``
+    (with ``PREFERRED_URL_SCHEME`` and ``APPLICATION_ROOT``) when it is set; or from the
+    request when ``TRUSTED_HOSTS`` is set, because Flask has then refused every other host
+    with a 400. With neither, events carry no link.
+    """
+    adapter = current_app.create_url_adapter(None)  # bound to SERVER_NAME, or None
+    if adapter is not None:
+        return adapter.build("writing.write", {"prisoner_id": prisoner_id}, force_external=True)
+    if current_app.config["TRUSTED_HOSTS"]:
+        return url_for("writing.write", prisoner_id=prisoner_id, _external=True)
+    return None
+
+
 def _all_day(
-    uid: str, day: date, summary: str, description: str, url: str, stamp: datetime
+    uid: str, day: date, summary: str, description: str, url: str | None, stamp: datetime
 ) -> Event:
     event = Event()
     event.add("uid", uid)
@@ -41,14 +58,15 @@ def _all_day(
     event.add("dtend", day + timedelta(days=1))
     event.add("summary", summary)
     event.add("description", description)
-    event.add("url", url)
+    if url is not None:
+        event.add("url", url)
     # All-day reminders should not block anyone's time.
     event.add("transp", "TRANSPARENT")
     return event
 
 
 def birthdays_calendar(birthdays: Iterable[Birthday]) -> bytes:
-    """The feed for ``birthdays`` (call inside a request: links are absolute URLs)."""
+    """The feed for ``birthdays``; links as :func:`write_page_link` builds them."""
     cal = Calendar()
     cal.add("prodid", "-//letters//birthdays//EN")
     cal.add("version", "2.0")
@@ -58,7 +76,7 @@ def birthdays_calendar(birthdays: Iterable[Birthday]) -> bytes:
     stamp = datetime.now(UTC).replace(microsecond=0)
     for birthday in birthdays:
         name = display_name(birthday.prisoner)
-        url = url_for("writing.write", prisoner_id=birthday.prisoner.id, _external=True)
+        url = write_page_link(birthday.prisoner.id)
         cal.add_component(
             _all_day(
                 birthday_uid(birthday),

@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload
 from ..display import display_name
 from ..extensions import db
 from ..letterlog.need import order_by_need
-from ..letterlog.services import MAX_LETTERS_PER_ENTRY, record_letter_sent
+from ..letterlog.services import MAX_LETTERS_PER_ENTRY, public_count_day, record_letter_sent
 from ..lookups import prisoners_by_id
 from ..models import (
     NOT_WRITABLE,
@@ -283,7 +283,8 @@ def recent_entries(campaign: Campaign, limit: int = 50) -> list[LetterSent]:
         select(LetterSent)
         .options(joinedload(LetterSent.prisoner))
         .where(LetterSent.campaign_id == campaign.id)
-        .order_by(LetterSent.created_at.desc(), LetterSent.id.desc())
+        # Rows keep no time of day; ids still go up with each insert.
+        .order_by(LetterSent.id.desc())
         .limit(limit)
     )
     return list(db.session.scalars(query))
@@ -309,32 +310,37 @@ def remove_entry(campaign: Campaign, entry_id: int) -> LetterSent:
 class ReportBack:
     """What a published campaign achieved, safe to show anyone.
 
-    Only listed prisoners are named; letters to others are counted in the totals and summed as
-    "people not on our public list" without names, so the page reveals nobody the group keeps
-    off its public list.
+    Only letters to listed prisoners are counted, and only those recorded before today: a
+    person the group keeps off its public list is neither named nor counted (even "1 person
+    not on our public list" says that someone is kept off it), and a total that moved at a
+    click would let anyone watching the page time it. The coordinators' page has every letter.
     """
 
     campaign: Campaign
     progress: Progress
     named: list[tuple[Prisoner, int]]
-    unnamed_people: int
-    unnamed_letters: int
 
 
-def report_back(campaign: Campaign) -> ReportBack:
-    done = progress(campaign)
+def report_back(campaign: Campaign, today: date | None = None) -> ReportBack:
+    rows = db.session.execute(
+        select(LetterSent.prisoner_id, func.sum(LetterSent.letters))
+        .join(Prisoner, Prisoner.id == LetterSent.prisoner_id)
+        .where(
+            LetterSent.campaign_id == campaign.id,
+            Prisoner.is_listed.is_(True),
+            LetterSent.recorded_on < public_count_day(today),
+        )
+        .group_by(LetterSent.prisoner_id)
+    ).all()
+    per_prisoner = {prisoner_id: int(total) for prisoner_id, total in rows}
+    done = Progress(
+        letters=sum(per_prisoner.values()),
+        people=len(per_prisoner),
+        goal=campaign.goal,
+        per_prisoner=per_prisoner,
+    )
     named = sorted(
-        (
-            (prisoner, done.per_prisoner[prisoner.id])
-            for prisoner in prisoners_by_id(list(done.per_prisoner))
-            if prisoner.is_listed
-        ),
+        ((prisoner, per_prisoner[prisoner.id]) for prisoner in prisoners_by_id(list(per_prisoner))),
         key=lambda pair: (-pair[1], pair[0].family_name, pair[0].id),
     )
-    return ReportBack(
-        campaign=campaign,
-        progress=done,
-        named=named,
-        unnamed_people=done.people - len(named),
-        unnamed_letters=done.letters - sum(count for _prisoner, count in named),
-    )
+    return ReportBack(campaign=campaign, progress=done, named=named)

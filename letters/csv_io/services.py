@@ -321,7 +321,9 @@ def _clean(cell: str) -> str:
     return unprotect_cell(cell.strip())
 
 
-def _parse_row(line: int, cells: dict[str, str]) -> tuple[_Row, list[RowError]]:
+def _parse_row(
+    line: int, cells: dict[str, str], checked: dict[tuple[str, ...], _Checked]
+) -> tuple[_Row, list[RowError]]:
     errors: list[RowError] = []
     for column, value in cells.items():
         if "\0" in value:  # PostgreSQL cannot store it; nobody means it
@@ -379,7 +381,7 @@ def _parse_row(line: int, cells: dict[str, str]) -> tuple[_Row, list[RowError]]:
     elif bad & set(ADDRESS_COLUMNS):
         address, address_errors = None, []  # reported already
     else:
-        address, address_errors = _parse_address(line, cells)
+        address, address_errors = _parse_address(line, cells, checked)
     return _Row(line, values, codes, address, blank, address_errors), errors
 
 
@@ -390,7 +392,25 @@ def _blank_address_errors(line: int) -> list[RowError]:
     ]
 
 
-def _parse_address(line: int, cells: dict[str, str]) -> tuple[PostalAddress | None, list[RowError]]:
+#: The outcome of checking one address: normalised, or the problems as (column, message).
+_Checked = tuple[PostalAddress | None, tuple[tuple[str, str], ...]]
+
+
+def _parse_address(
+    line: int, cells: dict[str, str], checked: dict[tuple[str, ...], _Checked]
+) -> tuple[PostalAddress | None, list[RowError]]:
+    """The row's address, normalised, or its problems. Rows of one facility repeat its address
+    (thousands of times in a large file): each distinct address is checked once per import, in
+    ``checked``, because checking it is most of the time a large import takes."""
+    key = tuple(cells[column] for column in ADDRESS_COLUMNS)
+    outcome = checked.get(key)
+    if outcome is None:
+        outcome = checked[key] = _check_address(cells)
+    address, problems = outcome
+    return address, [RowError(line, column, message) for column, message in problems]
+
+
+def _check_address(cells: dict[str, str]) -> _Checked:
     address = PostalAddress(
         facility_name=cells["facility"],
         country_code=cells["country"].upper(),
@@ -399,20 +419,18 @@ def _parse_address(line: int, cells: dict[str, str]) -> tuple[PostalAddress | No
         country_area=cells["region"],
         postal_code=cells["postal_code"],
     )
-    errors = []
+    problems: list[tuple[str, str]] = []
     if not address.facility_name:
-        errors.append(
-            RowError(line, "facility", _("Required: a prisoner's address needs the institution."))
-        )
-    errors.extend(
-        RowError(line, _ADDRESS_FIELD_COLUMNS.get(name, name), message)
+        problems.append(("facility", _("Required: a prisoner's address needs the institution.")))
+    problems.extend(
+        (_ADDRESS_FIELD_COLUMNS.get(name, name), message)
         for name, message in validate_address(address).items()
     )
-    if errors:
-        return None, errors
+    if problems:
+        return None, tuple(problems)
     # Canonical postal code and region ("sw2 5xf" → "SW2 5XF", "New York" → "NY"), as the
     # facility forms store them, so rows and stored facilities compare equal.
-    return normalize_address(address), []
+    return normalize_address(address), ()
 
 
 def _read(data: bytes) -> tuple[list[_Row], list[RowError]]:
@@ -424,6 +442,7 @@ def _read(data: bytes) -> tuple[list[_Row], list[RowError]]:
     names = _check_header(first[1])
     rows: list[_Row] = []
     errors: list[RowError] = []
+    checked: dict[tuple[str, ...], _Checked] = {}
     for line, cells in records:
         if not any(cell.strip() for cell in cells):
             continue  # blank lines between or after rows
@@ -443,7 +462,7 @@ def _read(data: bytes) -> tuple[list[_Row], list[RowError]]:
             continue
         # Not strict: cells beyond the header are allowed when empty (checked above).
         named = {n: _clean(c) for n, c in zip(names, cells, strict=False)}
-        row, row_errors = _parse_row(line, named)
+        row, row_errors = _parse_row(line, named, checked)
         rows.append(row)
         errors.extend(row_errors)
     return rows, errors

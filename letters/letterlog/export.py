@@ -1,12 +1,12 @@
 """The letter log as CSV for coordinators: day, prisoner, letters, how and for which campaign.
 
-Who recorded a letter is never selected, so it never leaves the server."""
+Who recorded a letter is never selected, so it never leaves the server; nor is any time of
+day, which the log does not keep (docs/security.md#time-of-day)."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import TextIO
 
 from sqlalchemy import select
@@ -28,19 +28,15 @@ LETTER_LOG_HEADER = (
     "letters",
     "via",
     "campaign",
-    "recorded_at_utc",
+    "recorded_on",
 )
 
 
-def utc_iso(moment: datetime) -> str:
-    """``moment`` in UTC as ISO 8601. Naive values are UTC already: SQLite drops the zone."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
-
-
 def letter_log_rows() -> Iterator[list[str]]:
-    """The letter log, oldest first, as cells in ``LETTER_LOG_HEADER`` order (unprotected)."""
+    """The letter log, oldest first, as cells in ``LETTER_LOG_HEADER`` order (unprotected).
+
+    Within a day, rows are ordered by what they say, not by id: the order of inserts, set
+    beside an ISP's log of who reached the site in what order, would link them."""
     # Each name is worked out once per prisoner, not once per row: the log has tens of
     # thousands of rows for a few hundred people (bench/dashboard.py).
     names = {
@@ -54,12 +50,19 @@ def letter_log_rows() -> Iterator[list[str]]:
             LetterSent.letters,
             LetterSent.via,
             Campaign.name,
-            LetterSent.created_at,
+            LetterSent.recorded_on,
         )
         .outerjoin(Campaign, Campaign.id == LetterSent.campaign_id)
-        .order_by(LetterSent.sent_on, LetterSent.id)
+        .order_by(
+            LetterSent.sent_on,
+            LetterSent.recorded_on,
+            LetterSent.prisoner_id,
+            LetterSent.via,
+            Campaign.name,
+            LetterSent.letters,
+        )
     )
-    for sent_on, prisoner_id, letters, via, campaign, created_at in db.session.execute(query):
+    for sent_on, prisoner_id, letters, via, campaign, recorded_on in db.session.execute(query):
         yield [
             sent_on.isoformat(),
             str(prisoner_id),
@@ -67,7 +70,7 @@ def letter_log_rows() -> Iterator[list[str]]:
             str(letters),
             via.value,
             campaign or "",
-            utc_iso(created_at),
+            recorded_on.isoformat(),
         ]
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import Select, Subquery, case, func, select
 
 from ..extensions import db
 from ..models import NOT_WRITABLE, LetterSent, Prisoner
+from .services import public_count_day
 
 # "Recent" letters: a prisoner who got a dozen letters two months ago may be alone again now.
 RECENT_DAYS = 60
@@ -27,38 +28,39 @@ DAYS_SINCE_CAP = 365
 # --- who needs a letter next ------------------------------------------------------------------
 
 
-def need_scores(today: date | None = None) -> Subquery:
+def need_scores(today: date | None = None, *, public: bool = False) -> Subquery:
     """Per prisoner: letters in the last ``RECENT_DAYS`` days, letters ever and the date of the
     last letter.
 
     One grouped query over the letter log, as a subquery to outer-join to prisoners; a prisoner
     with no row has never been written to. Columns: ``prisoner_id``, ``recent``, ``total``,
-    ``last_sent_on``.
+    ``last_sent_on``. ``public``: only rows recorded before today, so what anyone can watch
+    (the list's order, the pick) changes once a day and never times a click.
     """
-    since = (today or date.today()) - timedelta(days=RECENT_DAYS)
+    today = today or date.today()
+    since = today - timedelta(days=RECENT_DAYS)
     recent = func.sum(case((LetterSent.sent_on >= since, LetterSent.letters), else_=0))
-    return (
-        select(
-            LetterSent.prisoner_id.label("prisoner_id"),
-            recent.label("recent"),
-            func.sum(LetterSent.letters).label("total"),
-            func.max(LetterSent.sent_on).label("last_sent_on"),
-        )
-        .group_by(LetterSent.prisoner_id)
-        .subquery("need")
-    )
+    query = select(
+        LetterSent.prisoner_id.label("prisoner_id"),
+        recent.label("recent"),
+        func.sum(LetterSent.letters).label("total"),
+        func.max(LetterSent.sent_on).label("last_sent_on"),
+    ).group_by(LetterSent.prisoner_id)
+    if public:
+        query = query.where(LetterSent.recorded_on < public_count_day(today))
+    return query.subquery("need")
 
 
 def order_by_need(
-    query: Select[tuple[Prisoner]], today: date | None = None
+    query: Select[tuple[Prisoner]], today: date | None = None, *, public: bool = False
 ) -> Select[tuple[Prisoner]]:
     """``query`` (a select of prisoners, e.g. a name search) reordered by need, neediest first.
 
     Order: prisoners who can receive letters before the released and the dead; then fewest
     letters in the last 60 days; then longest since the last letter, never written first; then
-    name, so pages are stable.
+    name, so pages are stable. ``public``: see ``need_scores``.
     """
-    need = need_scores(today)
+    need = need_scores(today, public=public)
     recent = func.coalesce(need.c.recent, 0)
     # "Never written" sorts before every date. Spelled as a CASE because NULLS FIRST is not
     # supported by every SQLite still in use, and PostgreSQL sorts NULLs last by default.
@@ -80,7 +82,7 @@ def order_by_need(
 
 
 def page_by_need(
-    query: Select[tuple[Prisoner]], per_page: int, page: int | None = None
+    query: Select[tuple[Prisoner]], per_page: int, page: int | None = None, *, public: bool = False
 ) -> Pagination:
     """One page of ``query`` (a select of prisoners) ordered by need; ``page`` defaults to the
     request's ``?page=``.
@@ -90,7 +92,11 @@ def page_by_need(
     time, doubling the page's cost on a large log (measured by ``bench/dashboard.py``).
     """
     result = db.paginate(
-        order_by_need(query), page=page, per_page=per_page, error_out=False, count=False
+        order_by_need(query, public=public),
+        page=page,
+        per_page=per_page,
+        error_out=False,
+        count=False,
     )
     result.total = db.session.scalar(
         select(func.count()).select_from(query.order_by(None).subquery())
@@ -101,11 +107,12 @@ def page_by_need(
 def prisoners_by_need(
     listed_only: bool = True, today: date | None = None
 ) -> Select[tuple[Prisoner]]:
-    """All (listed) prisoners, neediest first: see ``order_by_need``."""
+    """All (listed) prisoners, neediest first: see ``order_by_need`` (the listed only as the
+    public sees them, by letters recorded before today)."""
     query = select(Prisoner)
     if listed_only:
         query = query.where(Prisoner.is_listed.is_(True))
-    return order_by_need(query, today)
+    return order_by_need(query, today, public=listed_only)
 
 
 @dataclass(frozen=True)
@@ -137,10 +144,12 @@ def pick_candidates(today: date | None = None) -> list[Candidate]:
     """Listed prisoners who can be written to now, with their need: one query.
 
     Skipped: unlisted, without a facility (no address), released or dead, and those whose
-    address needs checking (a letter there would likely come back).
+    address needs checking (a letter there would likely come back). Need is counted as the
+    public sees it (rows recorded before today): anyone can ask for picks again and again, and
+    a weight that fell at a click would time it.
     """
     today = today or date.today()
-    need = need_scores(today)
+    need = need_scores(today, public=True)
     rows = db.session.execute(
         select(Prisoner, need.c.recent, need.c.last_sent_on)
         .outerjoin(need, need.c.prisoner_id == Prisoner.id)

@@ -40,9 +40,11 @@ def record_letter_sent(
     """
     if letters < 1:
         raise ValueError(f"letters must be at least 1, got {letters}")
+    today = date.today()
     row = LetterSent(
         prisoner_id=prisoner.id,
-        sent_on=sent_on or date.today(),
+        sent_on=sent_on or today,
+        recorded_on=today,
         letters=letters,
         campaign_id=campaign.id if campaign is not None else None,
         via=via,
@@ -52,14 +54,27 @@ def record_letter_sent(
     return row
 
 
-def letters_sent_count(prisoner_id: int) -> int:
-    """How many letters have been recorded as sent to the prisoner, all time."""
-    total = db.session.scalar(
-        select(func.coalesce(func.sum(LetterSent.letters), 0)).where(
-            LetterSent.prisoner_id == prisoner_id
-        )
+def letters_sent_count(prisoner_id: int, recorded_before: date | None = None) -> int:
+    """How many letters have been recorded as sent to the prisoner, all time; with
+    ``recorded_before``, only those recorded before that day (see ``public_count_day``)."""
+    query = select(func.coalesce(func.sum(LetterSent.letters), 0)).where(
+        LetterSent.prisoner_id == prisoner_id
     )
-    return int(total or 0)
+    if recorded_before is not None:
+        query = query.where(LetterSent.recorded_on < recorded_before)
+    return int(db.session.scalar(query) or 0)
+
+
+def public_count_day(today: date | None = None) -> date:
+    """The day public figures stop at: they count rows recorded before it, so they change once
+    a day, when the day turns, and never when someone presses "I sent it". Anyone polling a
+    public count could otherwise time each click (docs/security.md#time-of-day)."""
+    return today or date.today()
+
+
+def public_letters_sent_count(prisoner_id: int) -> int:
+    """The count a public page shows: letters recorded up to yesterday."""
+    return letters_sent_count(prisoner_id, recorded_before=public_count_day())
 
 
 # "Last 30 days" is today and the 29 days before it: a letter logged exactly 30 days ago is out.
@@ -73,16 +88,20 @@ class LetterCounts:
 
 
 def letter_counts(
-    prisoner_ids: Iterable[int], today: date | None = None
+    prisoner_ids: Iterable[int], today: date | None = None, *, public: bool = False
 ) -> dict[int, LetterCounts]:
     """Letters sent to each prisoner, all time and in the last 30 days, in one grouped query
-    (a list page must not run a query per prisoner). Prisoners without letters are absent."""
+    (a list page must not run a query per prisoner). Prisoners without letters are absent.
+
+    ``public``: only rows recorded before today (``public_count_day``), for anyone to read.
+    """
     ids = list(prisoner_ids)
     if not ids:
         return {}
-    since = (today or date.today()) - timedelta(days=COUNT_RECENT_DAYS - 1)
+    today = today or date.today()
+    since = today - timedelta(days=COUNT_RECENT_DAYS - 1)
     recent = case((LetterSent.sent_on >= since, LetterSent.letters), else_=0)
-    rows = db.session.execute(
+    query = (
         select(
             LetterSent.prisoner_id,
             func.coalesce(func.sum(LetterSent.letters), 0),
@@ -91,6 +110,9 @@ def letter_counts(
         .where(LetterSent.prisoner_id.in_(ids))
         .group_by(LetterSent.prisoner_id)
     )
+    if public:
+        query = query.where(LetterSent.recorded_on < public_count_day(today))
+    rows = db.session.execute(query)
     return {
         prisoner_id: LetterCounts(int(total), int(last_30)) for prisoner_id, total, last_30 in rows
     }

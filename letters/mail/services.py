@@ -64,11 +64,12 @@ def confirm_address(prisoner: Prisoner, today: date) -> None:
 
 
 def report_address(prisoner: Prisoner, message: str) -> AddressReport:
-    """A visitor's report: the message only, never who sent it or from where."""
+    """A visitor's report: the message and the day, never who sent it, from where, or at
+    what time (a time of day beside a connection log would name the visitor)."""
     message = message.strip()
     if not message or len(message) > MAX_REPORT_CHARS:
         raise ValueError("a report needs a message of at most 1000 characters")
-    report = AddressReport(prisoner=prisoner, message=message)
+    report = AddressReport(prisoner=prisoner, message=message, reported_on=date.today())
     db.session.add(report)
     return report
 
@@ -96,7 +97,7 @@ def needs_checking(today: date, max_age_days: int = MAX_AGE_DAYS) -> list[NeedsC
     for report in db.session.scalars(
         select(AddressReport)
         .where(AddressReport.resolved.is_(False))
-        .order_by(AddressReport.created_at, AddressReport.id)
+        .order_by(AddressReport.reported_on, AddressReport.id)
     ):
         open_reports.setdefault(report.prisoner_id, []).append(report)
     query = select(Prisoner).where(

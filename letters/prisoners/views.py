@@ -40,8 +40,9 @@ def home() -> Response:
 def public_list() -> str:
     form = SearchForm(formdata=request.args)
     query = services.prisoner_query(name=form.q.data or "", listed_only=True)
-    # Who needs a letter next comes first, also within a name search.
-    page = page_by_need(query, per_page=current_app.config["PAGE_SIZE"])
+    # Who needs a letter next comes first, also within a name search; by letters recorded
+    # before today, so the order cannot be watched to time a click.
+    page = page_by_need(query, per_page=current_app.config["PAGE_SIZE"], public=True)
     page_args = {"q": form.q.data} if form.q.data else {}
     return render_template("prisoners/public_list.html", form=form, page=page, page_args=page_args)
 

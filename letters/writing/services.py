@@ -44,7 +44,10 @@ CYRILLIC_LANGUAGES = ("ru", "be", "uk", "bg", "mk", "kk", "ky", "tg", "mn")
 
 
 def current_campaigns(today: date | None = None) -> list[Campaign]:
-    """Campaigns running today, by start date; an open start or end counts as running."""
+    """Campaigns running today, by start date; an open start or end counts as running.
+
+    For coordinators only: an unpublished evening must not be shown to visitors (see
+    ``public_campaigns``)."""
     today = today or date.today()
     query = (
         select(Campaign)
@@ -53,6 +56,35 @@ def current_campaigns(today: date | None = None) -> list[Campaign]:
         .order_by(Campaign.starts_on, Campaign.name, Campaign.id)
     )
     return list(db.session.scalars(query))
+
+
+def public_campaigns(today: date | None = None) -> list[Campaign]:
+    """Campaigns a visitor may count a letter to: published, with both dates set and today
+    between them.
+
+    An unpublished campaign's name, offered (and preselected on its people's pages) to anyone,
+    would announce an evening and list who it writes to; one without dates would run forever
+    in public. So neither is offered to visitors, whatever it says for coordinators.
+    """
+    today = today or date.today()
+    query = (
+        select(Campaign)
+        .where(
+            Campaign.report_published.is_(True),
+            Campaign.starts_on.is_not(None),
+            Campaign.ends_on.is_not(None),
+            Campaign.starts_on <= today,
+            Campaign.ends_on >= today,
+        )
+        .order_by(Campaign.starts_on, Campaign.name, Campaign.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def campaigns_offered(coordinator: bool, today: date | None = None) -> list[Campaign]:
+    """What "Part of a campaign?" offers: every running campaign to a logged-in coordinator,
+    only published ones running by their dates to anyone else."""
+    return current_campaigns(today) if coordinator else public_campaigns(today)
 
 
 def campaign_for(prisoner: Prisoner, campaigns: list[Campaign]) -> int | None:

@@ -33,7 +33,11 @@ from ..extensions import db, limiter
 from ..form_helpers import flash_errors
 from ..guidelines.services import before_you_write
 from ..letterlog.need import pick_prisoner_to_write
-from ..letterlog.services import letters_sent_count, record_letter_sent
+from ..letterlog.services import (
+    letters_sent_count,
+    public_letters_sent_count,
+    record_letter_sent,
+)
 from ..lookups import listed_prisoner_or_404
 from ..models import Prisoner, SentVia
 from ..printing import services as printing
@@ -123,21 +127,25 @@ def letter_pdf(prisoner_id: int) -> ResponseReturnValue:
 def sent(prisoner_id: int) -> ResponseReturnValue:
     """One letter sent: a row with the date and, if chosen, the campaign. Nothing else."""
     prisoner = listed_prisoner_or_404(prisoner_id)
-    form = SentForm(services.current_campaigns())
+    form = SentForm(services.campaigns_offered(current_user.is_authenticated))
     if not form.validate():
         messages = [str(m) for errors in form.errors.values() for m in errors]
         return render_template("writing/problem.html", prisoner=prisoner, messages=messages), 400
     user = current_user if current_user.is_authenticated else None
     record_letter_sent(prisoner, campaign=form.chosen_campaign(), user=user)
     db.session.commit()
+    # The count on the page changes only tomorrow (public_count_day): say so, or the writer
+    # thinks the press was lost and presses again.
     if user is None:
         thanks = _(
-            "Thank you! Your letter to %(name)s is counted. Nothing about you was recorded.",
+            "Thank you! Your letter to %(name)s is counted and shows in the count from "
+            "tomorrow. Nothing about you was recorded, not even the time.",
             name=display_name(prisoner),
         )
     else:
         thanks = _(
-            "Thank you! Your letter to %(name)s is counted, with your coordinator account.",
+            "Thank you! Your letter to %(name)s is counted, with your coordinator account. "
+            "Public pages show it from tomorrow.",
             name=display_name(prisoner),
         )
     flash(thanks, "success")
@@ -202,6 +210,7 @@ def sent_helpers() -> dict[str, Any]:
     return {
         "sent_form": sent_form,
         "letters_sent_count": letters_sent_count,
+        "public_letters_sent_count": public_letters_sent_count,
         "coordinator_letters_form": coordinator_letters_form,
     }
 
@@ -211,7 +220,7 @@ def coordinator_letters_form() -> CoordinatorLettersForm:
 
 
 def sent_form(back: str = "profile", prisoner: Prisoner | None = None) -> SentForm:
-    campaigns = services.current_campaigns()
+    campaigns = services.campaigns_offered(current_user.is_authenticated)
     data: dict[str, Any] = {"back": back}
     if prisoner is not None:
         # A writer at a solidarity week rarely knows to pick it: when exactly one running

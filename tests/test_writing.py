@@ -25,7 +25,7 @@ from browser import live_server
 from conftest import app_context, csrf_token, inline_scripts, make_facility, make_prisoner
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import delete, inspect, literal_column, select, table, update
+from sqlalchemy import delete, event, inspect, literal_column, select, table, update
 from werkzeug.http import parse_options_header
 
 from letters.drafting.placeholders import BLANK
@@ -607,16 +607,28 @@ def test_an_anonymous_i_sent_it_keeps_no_time_of_day_anywhere_in_its_row(
 def test_the_insert_that_counts_a_letter_logs_no_time_of_day(
     everything_logged: pytest.LogCaptureFixture, client: FlaskClient, prisoner_id: int
 ) -> None:
-    """With every statement and its parameters logged (more than production ever logs), the
-    insert carries days only."""
-    assert post_sent(client, prisoner_id).status_code == 302
+    """With every statement logged (more than production ever logs), the insert carries days
+    only, and the engine logs none of its parameters (``hide_parameters``)."""
+    bound: list[str] = []
+
+    def record(*args: Any) -> None:
+        if "INSERT INTO letters_sent" in args[2]:
+            bound.append(repr(args[3]))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert post_sent(client, prisoner_id).status_code == 302
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
     inserts = [r for r in everything_logged.records if "INSERT INTO letters_sent" in r.getMessage()]
     assert inserts
-    # The parameters follow the statement as their own log record.
+    # The parameters would follow the statement as their own log record.
     logged = everything_logged.records
     following = [logged[logged.index(r) + 1].getMessage() for r in inserts]
-    assert any("recorded_on" in line or date.today().isoformat() in line for line in following)
-    for line in following:
+    assert all("parameters hidden" in line for line in following), following
+    assert bound
+    assert any("recorded_on" in line or date.today().isoformat() in line for line in bound)
+    for line in bound:
         assert "datetime.datetime" not in line, line
         assert not re.search(r"\d\d:\d\d", line), line
 

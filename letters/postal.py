@@ -3,12 +3,7 @@ address, a prisoner as a recipient, and the block that prints on the envelope.""
 
 from __future__ import annotations
 
-from .addressing import (
-    PostalAddress,
-    Recipient,
-    RecipientBlock,
-    recipient_block,
-)
+from .addressing import PostalAddress, Recipient, RecipientBlock, recipient_block
 from .models import Facility, Prisoner
 
 

@@ -21,15 +21,7 @@ from ..extensions import db
 from ..letterlog.need import order_by_need
 from ..letterlog.services import MAX_LETTERS_PER_ENTRY, public_count_day, record_letter_sent
 from ..lookups import prisoners_by_id
-from ..models import (
-    NOT_WRITABLE,
-    Campaign,
-    CampaignKind,
-    LetterSent,
-    Prisoner,
-    SentVia,
-    User,
-)
+from ..models import NOT_WRITABLE, Campaign, CampaignKind, LetterSent, Prisoner, SentVia, User
 from ..validation import FieldError, max_length
 
 # A goal beyond this is a typing slip too: the largest solidarity weeks count in thousands.

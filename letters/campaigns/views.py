@@ -15,13 +15,7 @@ from ..extensions import db
 from ..models import Campaign
 from ..validation import FieldError
 from . import services
-from .forms import (
-    KIND_LABELS,
-    VIA_LABELS,
-    CampaignForm,
-    RecordLettersForm,
-    record_letters_form,
-)
+from .forms import KIND_LABELS, VIA_LABELS, CampaignForm, RecordLettersForm, record_letters_form
 
 bp = Blueprint("campaigns", __name__)
 

@@ -13,11 +13,7 @@ from sqlalchemy import select
 
 from ..display import display_name
 from ..extensions import db
-from ..models import (
-    Campaign,
-    LetterSent,
-    Prisoner,
-)
+from ..models import Campaign, LetterSent, Prisoner
 from ..spreadsheet import write_protected
 
 # No user id or e-mail, ever: volunteers' identity must not leave the server.

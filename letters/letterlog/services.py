@@ -10,13 +10,7 @@ from datetime import date, timedelta
 from sqlalchemy import case, func, select
 
 from ..extensions import db
-from ..models import (
-    Campaign,
-    LetterSent,
-    Prisoner,
-    SentVia,
-    User,
-)
+from ..models import Campaign, LetterSent, Prisoner, SentVia, User
 
 # One prisoner's pile at a busy evening is a few dozen letters; more than this in one entry is
 # a typing slip (an extra zero), not an evening.

@@ -12,14 +12,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    IntegerField,
-    RadioField,
-    SelectChoice,
-    SelectField,
-    TextAreaField,
-)
+from wtforms import BooleanField, IntegerField, RadioField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, ValidationError
 
 from ..display import country_choices, display_name

@@ -13,12 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import contains_eager
 
-from ..addressing import (
-    DATIVE_COUNTRIES,
-    RecipientBlock,
-    name_part,
-    recipient_block,
-)
+from ..addressing import DATIVE_COUNTRIES, RecipientBlock, name_part, recipient_block
 from ..extensions import db
 from ..models import AddressHistoryEntry, Facility, Prisoner, Status
 from ..postal import postal_address, recipient

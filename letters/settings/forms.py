@@ -6,12 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    SelectChoice,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 
 from ..display import country_choices
 from ..form_helpers import Checked, strip

@@ -18,14 +18,7 @@ from sqlalchemy import or_, select
 from ..drafting import services as drafting
 from ..drafting.placeholders import LetterContext, fill
 from ..extensions import db
-from ..models import (
-    Campaign,
-    LetterTemplate,
-    Occasion,
-    Phrase,
-    Prisoner,
-    campaign_prisoners,
-)
+from ..models import Campaign, LetterTemplate, Occasion, Phrase, Prisoner, campaign_prisoners
 from ..printing import sheets
 from ..printing.fonts import REGULAR, register_fonts
 from ..printing.formats import SHEETS

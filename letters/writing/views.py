@@ -33,11 +33,7 @@ from ..extensions import db, limiter
 from ..form_helpers import flash_errors
 from ..guidelines.services import before_you_write
 from ..letterlog.need import pick_prisoner_to_write
-from ..letterlog.services import (
-    letters_sent_count,
-    public_letters_sent_count,
-    record_letter_sent,
-)
+from ..letterlog.services import letters_sent_count, public_letters_sent_count, record_letter_sent
 from ..lookups import listed_prisoner_or_404
 from ..models import Prisoner, SentVia
 from ..printing import services as printing

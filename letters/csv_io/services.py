@@ -699,6 +699,7 @@ def import_csv(data: bytes, dry_run: bool = False) -> ImportResult:
                 return _refused(result, read_errors + planner.errors)
             stamp = _fingerprint()
             _end_keeping_objects(session)
+        new = _prepare_new(plans)  # no transaction open: most of the writing's Python work
         # The write transaction begins here (on SQLite: BEGIN IMMEDIATE, the lock held).
         if _fingerprint() != stamp:
             session.expire_all()  # reload every prisoner and facility as they are now
@@ -707,7 +708,8 @@ def import_csv(data: bytes, dry_run: bool = False) -> ImportResult:
             if planner.errors:
                 session.rollback()
                 return _refused(result, planner.errors)
-        _write(plans)
+            new = _prepare_new(plans)
+        _write(plans, new)
         session.commit()
     except _Refused as refused:
         session.rollback()
@@ -788,14 +790,14 @@ def _facility(plan: _FacilityPlan) -> Facility:
     return plan.facility
 
 
-def _write(plans: list[_PrisonerPlan]) -> None:
+def _write(plans: list[_PrisonerPlan], new: list[_NewPrisoner]) -> None:
     # Facilities are few: the ORM writes the new ones in one batched INSERT and gives the
     # objects the prisoners' rows and moves refer to.
     for plan in plans:
         if plan.facility is not None:
             _facility(plan.facility)
     db.session.flush()
-    _insert_new([plan for plan in plans if plan.existing is None])
+    _insert_new(new)
     note = _("Moved by CSV import")
     for plan in plans:
         prisoner = plan.existing
@@ -823,31 +825,57 @@ def _set_columns(row: Any, columns: tuple[str, ...]) -> dict[str, Any]:
     return {key: row.__dict__[key] for key in columns if key in row.__dict__}
 
 
-def _insert_new(plans: list[_PrisonerPlan]) -> None:
-    """New prisoners and their first address-history entries as rows, a few multi-row
-    INSERTs for the whole file instead of an ORM object each (most of a large import's time
-    went there). Each row is what ``save_prisoner`` would store: an object is built, not
-    added to the session, and the same functions fill its derived columns and first stay."""
-    prisoners: list[dict[str, Any]] = []
-    stays: list[dict[str, Any] | None] = []
+@dataclass
+class _NewPrisoner:
+    """A prisoner the file adds, as a row: what ``save_prisoner`` would store."""
+
+    plan: _PrisonerPlan
+    prisoner: Prisoner  # never added to the session; its columns are inserted as a row
+    columns: dict[str, Any]  # all but facility_id, known once new facilities are written
+
+
+def _prepare_new(plans: list[_PrisonerPlan]) -> list[_NewPrisoner]:
+    """Build the new prisoners' rows before the write lock is taken: an object each, filled
+    by the same functions as ``save_prisoner``, then read back as a row of columns."""
+    new = []
     for plan in plans:
+        if plan.existing is not None:
+            continue
         values = plan.row.values
         prisoner = Prisoner(**{k: v for k, v in values.items() if k != "languages"})
         prisoner.language_codes = plan.row.language_codes
         derive_fields(prisoner)
-        facility = plan.facility.facility if plan.facility else None
-        prisoner.facility_id = facility.id if facility else None
-        prisoners.append(_set_columns(prisoner, _PRISONER_COLUMNS))
+        new.append(_NewPrisoner(plan, prisoner, _set_columns(prisoner, _PRISONER_COLUMNS)))
+    return new
+
+
+def _insert_new(new: list[_NewPrisoner]) -> None:
+    """New prisoners and their first address-history entries in a few multi-row INSERTs
+    (Core, ids back by RETURNING in the rows' order) instead of an ORM object each: most of
+    a large import's time went there, with the write lock held."""
+    prisoners: list[dict[str, Any]] = []
+    stays: list[dict[str, Any] | None] = []
+    # The first stay depends on the facility and the prisoner's unit alone (_history_entry):
+    # one per pair, not one per prisoner.
+    first_stays: dict[tuple[int, str], dict[str, Any]] = {}
+    for item in new:
+        facility = item.plan.facility.facility if item.plan.facility else None
+        prisoners.append({**item.columns, "facility_id": facility.id if facility else None})
         if facility is None:
             stays.append(None)
             continue
-        stay = _set_columns(first_stay(prisoner, facility), _HISTORY_COLUMNS)
-        stay["facility_id"] = facility.id
+        key = (facility.id, item.prisoner.unit)
+        stay = first_stays.get(key)
+        if stay is None:
+            stay = _set_columns(first_stay(item.prisoner, facility), _HISTORY_COLUMNS)
+            stay["facility_id"] = facility.id
+            first_stays[key] = stay
         stays.append(stay)
     if not prisoners:
         return
+    table = Prisoner.__table__
     ids = db.session.scalars(
-        insert(Prisoner).returning(Prisoner.id, sort_by_parameter_order=True), prisoners
+        insert(table).returning(table.c.id, sort_by_parameter_order=True), prisoners
     ).all()
     history = [
         {**stay, "prisoner_id": prisoner_id}
@@ -855,7 +883,7 @@ def _insert_new(plans: list[_PrisonerPlan]) -> None:
         if stay is not None
     ]
     if history:
-        db.session.execute(insert(AddressHistoryEntry), history)
+        db.session.execute(insert(AddressHistoryEntry.__table__), history)
 
 
 # The counts as a person reads them, in order; shared by the import page and the CLI.

@@ -22,9 +22,10 @@ reaches the password check. Then:
    ``import_csv`` (all or nothing), as ``flask --app app prisoners import`` does, while the
    visitor keeps loading ``/prisoners`` and a second visitor keeps pressing "I sent it" on a
    listed prisoner's page (``POST /prisoners/<id>/sent``, its rate limit raised), each press
-   a write that has to wait for the import's write lock. Printed: the import's wall time, the
-   pages during it as above, and the presses' status codes and latencies (302 is a counted
-   letter; a 500 is a failure).
+   a write that has to wait for the import's write lock. Printed: the import's wall time and
+   how much of it went to writing the rows (``_write``, before the commit), the pages during
+   it as above, and the presses' status codes and latencies (302 is a counted letter; a 500
+   is a failure).
 
 Every request goes to 127.0.0.1 only; the number of requests is bounded by the options and
 every wait has a timeout.

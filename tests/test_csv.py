@@ -979,3 +979,38 @@ def test_an_import_plans_again_when_the_registry_changed_before_it_wrote(
         assert names == ["Иванова", "Пчелинцев"]
         [pchelintsev] = [p for p in people if p.family_name == "Пчелинцев"]
         assert pchelintsev.facility_id == facility.id
+
+
+def test_new_prisoners_are_rows_as_save_prisoner_would_store_them(ctx: None) -> None:
+    """New prisoners are inserted as rows, many to a statement, with ids taken beforehand:
+    numbered after the stored ones in file order, with the derived columns and the first
+    stay that saving one by one gives, and the next prisoner saved gets a fresh id."""
+    stored = make_prisoner()
+    db.session.commit()
+
+    result = import_csv(
+        csv_bytes(
+            row(family_name="Иванова", birth_date="1990-05-01", unit="отряд 2"),
+            row(family_name="Петрова", latin_name="Anna Petrova"),
+        )
+    )
+
+    assert (result.errors, result.created) == ([], 2)
+    people = {p.family_name: p for p in prisoners()}
+    ivanova, petrova = people["Иванова"], people["Петрова"]
+    assert stored.id < ivanova.id < petrova.id
+    assert ivanova.birth_year == 1990
+    assert petrova.search_text == "петрова анна сергеевна anna petrova"
+    assert ivanova.facility_id == stored.facility_id
+    [stay] = ivanova.address_history
+    assert (stay.facility_id, stay.unit, stay.started_on, stay.ended_on) == (
+        stored.facility_id,
+        "отряд 2",
+        None,
+        None,
+    )
+    assert stay.address_text.startswith("ФКУ СИЗО-1 УФСИН России по Пензенской области\n")
+    assert [s.unit for s in petrova.address_history] == [""]
+    later = make_prisoner(family_name="Сидорова")
+    db.session.commit()
+    assert later.id > petrova.id

@@ -18,14 +18,14 @@ import csv
 import difflib
 import io
 from collections import defaultdict, deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, selectinload
 
@@ -874,9 +874,15 @@ def _insert_new(new: list[_NewPrisoner]) -> None:
     if not prisoners:
         return
     table = Prisoner.__table__
-    ids = db.session.scalars(
-        insert(table).returning(table.c.id, sort_by_parameter_order=True), prisoners
-    ).all()
+    ids = _next_ids(len(prisoners))
+    if ids is None:
+        ids = db.session.scalars(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True), prisoners
+        ).all()
+    else:
+        for prisoner_id, row in zip(ids, prisoners, strict=True):
+            row["id"] = prisoner_id
+        db.session.execute(insert(table), prisoners)
     history = [
         {**stay, "prisoner_id": prisoner_id}
         for prisoner_id, stay in zip(ids, stays, strict=True)
@@ -884,6 +890,30 @@ def _insert_new(new: list[_NewPrisoner]) -> None:
     ]
     if history:
         db.session.execute(insert(AddressHistoryEntry.__table__), history)
+
+
+def _next_ids(count: int) -> Sequence[int] | None:
+    """``count`` ids for new prisoners, taken before inserting them, or None where the
+    database's own (RETURNING) is the fast way.
+
+    An INSERT of many rows that returns their ids in the rows' order is slow on both our
+    databases: SQLite cannot guarantee the order, so SQLAlchemy inserts row by row, and the
+    psycopg driver spends seconds parsing a statement with a parameter per cell. A plain
+    many-row INSERT with the ids given is fast.
+    """
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "sqlite":
+        # Under the write lock (BEGIN IMMEDIATE) no one else inserts: the next ids are the
+        # highest + 1 onwards, as SQLite would give them.
+        table = Prisoner.__table__
+        first = (db.session.scalar(select(func.max(table.c.id))) or 0) + 1
+        return range(first, first + count)
+    if dialect == "postgresql":
+        # From the column's own sequence, so later inserts never collide with them.
+        query = "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"
+        taken = db.session.scalars(text(query), {"table": Prisoner.__tablename__, "n": count})
+        return sorted(taken)
+    return None
 
 
 # The counts as a person reads them, in order; shared by the import page and the CLI.

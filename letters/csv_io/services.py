@@ -696,7 +696,7 @@ def import_csv(data: bytes, dry_run: bool = False) -> ImportResult:
             plans, planner = _plan(rows, result)
             if read_errors or planner.errors or dry_run:
                 session.rollback()
-                return _refused(result, read_errors + planner.errors)
+                return _unwritten(result, read_errors + planner.errors)
             stamp = _fingerprint()
             _end_keeping_objects(session)
         new = _prepare_new(plans)  # no transaction open: most of the writing's Python work
@@ -707,7 +707,7 @@ def import_csv(data: bytes, dry_run: bool = False) -> ImportResult:
             plans, planner = _plan(rows, result)
             if planner.errors:
                 session.rollback()
-                return _refused(result, planner.errors)
+                return _unwritten(result, planner.errors)
             new = _prepare_new(plans)
         _write(plans, new)
         session.commit()
@@ -731,7 +731,7 @@ def _plan(rows: list[_Row], result: ImportResult) -> tuple[list[_PrisonerPlan], 
     return plans, planner
 
 
-def _refused(result: ImportResult, errors: list[RowError]) -> ImportResult:
+def _unwritten(result: ImportResult, errors: list[RowError]) -> ImportResult:
     """With errors, the result holds them in file order and nothing else (no counts, no
     warnings); without (a dry run), the planned counts and warnings."""
     if errors:
@@ -744,7 +744,11 @@ def _refused(result: ImportResult, errors: list[RowError]) -> ImportResult:
 def _fingerprint() -> tuple[Any, ...]:
     """Changes whenever a prisoner or a facility is added, edited or deleted: how many there
     are, the highest id and the latest ``updated_at`` of each (every edit through SQLAlchemy
-    sets it). Two cheap aggregate queries, compared before writing what was planned."""
+    sets it). Two cheap aggregate queries, compared before writing what was planned.
+
+    On SQLite the comparison runs under the write lock, so nothing can change after it. On
+    PostgreSQL nothing is locked: a change committed in the milliseconds between the check and
+    the commit is not seen (before, the whole planning was such a window)."""
     stamp: list[Any] = []
     for model in (Prisoner, Facility):
         query = select(func.count(), func.max(model.id), func.max(model.updated_at))

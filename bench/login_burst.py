@@ -19,9 +19,13 @@ reaches the password check. Then:
    visitor's median and worst latency during it, as a ratio to the median at rest (goal: the
    median ≤ 3×, no failed page).
 3. **Large import.** ``--rows`` prisoners (spread over 100 facilities) imported through
-   ``import_csv`` in one transaction, as ``flask --app app csv import`` does, while the
-   visitor keeps loading ``/prisoners``. Printed: the import's wall time, and the visitor's
-   pages during it as above.
+   ``import_csv`` (all or nothing), as ``flask --app app prisoners import`` does, while the
+   visitor keeps loading ``/prisoners`` and a second visitor keeps pressing "I sent it" on a
+   listed prisoner's page (``POST /prisoners/<id>/sent``, its rate limit raised), each press
+   a write that has to wait for the import's write lock. Printed: the import's wall time and
+   how much of it went to writing the rows (``_write``, before the commit), the pages during
+   it as above, and the presses' status codes and latencies (302 is a counted letter; a 500
+   is a failure).
 
 Every request goes to 127.0.0.1 only; the number of requests is bounded by the options and
 every wait has a timeout.
@@ -53,6 +57,7 @@ from sqlalchemy import delete, func, select  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
 from letters import create_app  # noqa: E402
+from letters.csv_io import services as csv_services  # noqa: E402
 from letters.csv_io.services import HEADER, import_csv  # noqa: E402
 from letters.extensions import db  # noqa: E402
 from letters.models import Facility, Prisoner  # noqa: E402
@@ -92,6 +97,36 @@ class Visitor:
     def __exit__(self, *_exc: Any) -> None:
         self._stop.set()
         self._thread.join(TIMEOUT)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *_args: Any, **_kwargs: Any) -> None:
+        return None  # the 302 after "I sent it" is the answer; the page it points to is not
+
+
+class Writer(Visitor):
+    """Presses "I sent it" on one prisoner's page again and again (a write per press)."""
+
+    def __init__(self, base: str, prisoner_id: int) -> None:
+        super().__init__(f"{base}/prisoners/{prisoner_id}/sent")
+        jar = http.cookiejar.CookieJar()
+        cookies = urllib.request.HTTPCookieProcessor(jar)
+        self.opener = urllib.request.build_opener(cookies, _NoRedirect)
+        with self.opener.open(f"{base}/prisoners/{prisoner_id}", timeout=TIMEOUT) as response:
+            html = response.read().decode()
+        match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+        assert match, "no CSRF token on the profile"
+        self.body = f"csrf_token={match.group(1)}&campaign_id=&back=profile".encode()
+
+    def load(self) -> float:
+        start = time.perf_counter()
+        try:
+            with self.opener.open(self.url, self.body, timeout=TIMEOUT) as response:
+                response.read()
+                self.codes[response.status] += 1
+        except urllib.error.HTTPError as error:
+            self.codes[error.code] += 1
+        return time.perf_counter() - start
 
 
 def login_client(base: str) -> tuple[urllib.request.OpenerDirector, str]:
@@ -167,14 +202,14 @@ def during(visitor_url: str, work: Callable[[], Any]) -> tuple[Any, float, Visit
     return result, elapsed, visitor
 
 
-def report(name: str, visitor: Visitor, rest: float) -> None:
+def report(name: str, visitor: Visitor, rest: float, what: str = "visitor") -> None:
     if not visitor.latencies:
-        print(f"  visitor during {name}: no page finished")
+        print(f"  {what} during {name}: nothing finished")
         return
     median = statistics.median(visitor.latencies)
     worst = max(visitor.latencies)
     print(
-        f"  visitor during {name}: {len(visitor.latencies)} pages, codes {dict(visitor.codes)}, "
+        f"  {what} during {name}: {len(visitor.latencies)} requests, codes {dict(visitor.codes)}, "
         f"median {median * 1000:.0f} ms ({median / rest:.1f}× rest), "
         f"worst {worst * 1000:.0f} ms ({worst / rest:.1f}× rest)"
     )
@@ -198,6 +233,7 @@ def main() -> None:
                 "AUTO_MIGRATE": True,
                 "LOGIN_RATE_LIMIT": "100000 per minute",
                 "LOGIN_GLOBAL_RATE_LIMIT": "100000 per minute",
+                "SENT_RATE_LIMIT": "100000 per minute",
             }
         )
         app.instance_path = str(Path(tmp) / "instance")
@@ -224,6 +260,7 @@ def main() -> None:
                     Prisoner(family_name=f"Listova{n}", given_names="A", facility=facility)
                 )
             db.session.commit()
+            listed_id = db.session.scalar(select(func.min(Prisoner.id)))
             backend = f"{db.engine.dialect.name} {db.engine.dialect.server_version_info}"
 
         server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -249,16 +286,35 @@ def main() -> None:
             if args.rows:
                 data = csv_rows(args.rows)
 
+                writing: list[float] = []
+                write = csv_services._write
+
+                def timed_write(*args: Any) -> Any:
+                    began = time.perf_counter()
+                    try:
+                        return write(*args)
+                    finally:
+                        writing.append(time.perf_counter() - began)
+
                 def run_import() -> Any:
                     with app.app_context():
                         return import_csv(data)
 
-                result, took, visitor = during(f"{base}/prisoners", run_import)
+                csv_services._write = timed_write  # type: ignore[assignment]
+
+                writer = Writer(base, listed_id)
+                writer.load()  # warm up: one letter counted before the import
+                writer.latencies.clear()
+                writer.codes.clear()
+                with writer:
+                    result, took, visitor = during(f"{base}/prisoners", run_import)
                 print(
                     f"import of {args.rows} rows: {took:.1f} s, created {result.created}, "
-                    f"errors {len(result.errors)}"
+                    f"errors {len(result.errors)}; writing the rows (before the commit) "
+                    f"{sum(writing):.1f} s"
                 )
                 report("the import", visitor, rest)
+                report("the import", writer, rest, what='"I sent it"')
         finally:
             server.shutdown()
             with app.app_context():

@@ -6,6 +6,7 @@ import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from flask import Flask, has_request_context, request
@@ -22,6 +23,9 @@ SQLITE_BUSY_TIMEOUT_MS = 15000
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 log = logging.getLogger(__name__)
+
+# Set by read_transaction(): transactions begun now only read, whatever the request's method.
+_reading: ContextVar[bool] = ContextVar("letters_read_transaction", default=False)
 
 
 def init_app(app: Flask) -> None:
@@ -71,11 +75,33 @@ def _may_write() -> bool:
     """Whether a transaction starting now takes the write lock up-front.
 
     In a request, only if its method may change state (POST and the like); outside a request
-    (commands, scripts, the tests' own sessions) always, as before.
+    (commands, scripts, the tests' own sessions) always, as before; never inside
+    ``read_transaction()``.
     """
+    if _reading.get():
+        return False
     if has_request_context():
         return request.method not in READ_METHODS
     return True
+
+
+@contextmanager
+def read_transaction() -> Iterator[None]:
+    """Transactions that begin inside the block only read: on SQLite a plain (deferred)
+    ``BEGIN``, which takes no write lock, even in a POST request or a command; elsewhere
+    nothing changes.
+
+    For long reads before a short write (the CSV import plans every row, then writes): the
+    caller ends the session's transaction before the block and at its end, and writes in a
+    new transaction after it, which takes the lock as usual. Nothing in the block may write:
+    under WAL, a deferred transaction that tries to write after another writer committed fails
+    at once with "database is locked" (see ``_configure_sqlite``).
+    """
+    token = _reading.set(True)
+    try:
+        yield
+    finally:
+        _reading.reset(token)
 
 
 @contextmanager

@@ -9,11 +9,13 @@ on whichever database the suite uses (``TEST_DATABASE_URL`` for PostgreSQL).
 from __future__ import annotations
 
 import http.client
+import sqlite3
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -285,3 +287,46 @@ def test_expired_login_failures_leave_no_copy_in_the_database_files(
         db.session.remove()
     assert (tmp_path / "locks.db-wal").stat().st_size == 0
     assert not any(key in path.read_bytes() for path in files if path.exists())
+
+
+@pytest.mark.parametrize("caller", ["POST request", "command"])
+def test_an_import_plans_without_holding_the_write_lock(
+    sqlite_app: Flask, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caller: str
+) -> None:
+    """Checking and planning a large file takes most of an import's time; meanwhile a
+    visitor's "I sent it" (a write) must not queue for the lock (bench/login_burst.py). So the
+    import ends the transaction it was called in and plans in one that only reads: another
+    connection takes the write lock while the plan is complete and not yet written."""
+    from letters.csv_io import services
+
+    taken: list[bool] = []
+    ending = services._end_keeping_objects
+
+    def another_writer_first(session: Any) -> None:
+        other = sqlite3.connect(tmp_path / "locks.db", timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # "database is locked" at once if it is held
+            other.execute("COMMIT")
+            taken.append(True)
+        except sqlite3.OperationalError:
+            taken.append(False)
+        finally:
+            other.close()
+        ending(session)
+
+    monkeypatch.setattr(services, "_end_keeping_objects", another_writer_first)
+    data = (Path(__file__).parent / "data" / "five_countries.csv").read_bytes()
+    if caller == "POST request":
+        with sqlite_app.test_request_context(method="POST"):
+            db.session.execute(select(Prisoner.id))  # as the login check does: the lock taken
+            result = services.import_csv(data)
+            assert (result.errors, result.created) == ([], 7)
+    else:
+        path = tmp_path / "prisoners.csv"
+        path.write_bytes(data)
+        outcome = sqlite_app.test_cli_runner().invoke(args=["prisoners", "import", str(path)])
+        assert outcome.exit_code == 0, outcome.output
+    assert taken == [True]
+    with sqlite_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Prisoner)) == 7
+        db.session.remove()

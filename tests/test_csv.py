@@ -891,3 +891,126 @@ def test_each_distinct_address_is_checked_once_per_import(
     assert len(calls) <= 2 * 3
     result = import_csv(csv_bytes(*rows[:40]))
     assert result.created == 40
+
+
+# --- a registry that changes while the import plans -------------------------------------------
+
+
+def _add_a_twin() -> None:
+    """Someone enters the file's first person by hand."""
+    make_prisoner(
+        Facility.query.one(),
+        family_name="Иванова",
+        given_names="Анна",
+        patronymic="Сергеевна",
+        latin_name="",
+        birth_year=1990,
+        gender=Gender.FEMALE,
+    )
+
+
+def _delete_the_stored_prisoner() -> None:
+    db.session.execute(delete(AddressHistoryEntry))
+    db.session.execute(delete(Prisoner))
+
+
+def _move_the_stored_prisoner() -> None:
+    from letters.prisoners.services import transfer_prisoner
+
+    transfer_prisoner(Prisoner.query.one(), make_facility(name="ФКУ ИК-5", postal_code="442246"))
+
+
+@pytest.mark.parametrize(
+    ("change", "counts"),
+    [
+        # Planned as new; written as planned, the person would be there twice.
+        (_add_a_twin, {"created": 0, "unchanged": 1}),
+        # Planned as unchanged; written as planned, they would be missing.
+        (_delete_the_stored_prisoner, {"created": 1, "unchanged": 0}),
+        # Planned as staying; written as planned, they would stay at the other facility.
+        (_move_the_stored_prisoner, {"updated": 1, "transferred": 1}),
+    ],
+)
+def test_an_import_plans_again_when_the_registry_changed_before_it_wrote(
+    ctx: None, monkeypatch: pytest.MonkeyPatch, change: Any, counts: dict[str, int]
+) -> None:
+    """The rows are planned in a transaction of their own, without the write lock, and written
+    in another: a change someone committed in between is seen, and the rows are planned again
+    before anything is written, so the outcome is as if the import had run alone."""
+    from letters.csv_io import services
+
+    facility = make_facility()
+    if change is not _add_a_twin:
+        make_prisoner(facility, birth_date=date(1992, 3, 14))
+    db.session.commit()
+    file_rows = [row()]
+    if change is not _add_a_twin:
+        file_rows.append(
+            row(
+                family_name="Пчелинцев",
+                given_names="Дмитрий",
+                patronymic="Дмитриевич",
+                latin_name="Dmitry Pchelintsev",
+                gender="",
+                birth_date="1992-03-14",
+                status="pre_trial",
+            )
+        )
+    ending = services._end_keeping_objects
+
+    def change_first(session: Any) -> None:
+        change()
+        db.session.flush()
+        ending(session)
+
+    monkeypatch.setattr(services, "_end_keeping_objects", change_first)
+
+    result = import_csv(csv_bytes(*file_rows))
+
+    assert result.errors == []
+    created = 1 if change is not _add_a_twin else 0  # the file's Иванова
+    expected = {**counts, "created": counts.get("created", 0) + created}
+    assert {name: getattr(result, name) for name in expected} == expected
+    people = prisoners()
+    names = sorted(p.family_name for p in people)
+    if change is _add_a_twin:
+        assert names == ["Иванова"]
+    else:
+        assert names == ["Иванова", "Пчелинцев"]
+        [pchelintsev] = [p for p in people if p.family_name == "Пчелинцев"]
+        assert pchelintsev.facility_id == facility.id
+
+
+def test_new_prisoners_are_rows_as_save_prisoner_would_store_them(ctx: None) -> None:
+    """New prisoners are inserted as rows, many to a statement, with ids taken beforehand:
+    numbered after the stored ones in file order, with the derived columns and the first
+    stay that saving one by one gives, and the next prisoner saved gets a fresh id."""
+    stored = make_prisoner()
+    db.session.commit()
+
+    result = import_csv(
+        csv_bytes(
+            row(family_name="Иванова", birth_date="1990-05-01", unit="отряд 2"),
+            row(family_name="Петрова", latin_name="Anna Petrova"),
+        )
+    )
+
+    assert (result.errors, result.created) == ([], 2)
+    people = {p.family_name: p for p in prisoners()}
+    ivanova, petrova = people["Иванова"], people["Петрова"]
+    assert stored.id < ivanova.id < petrova.id
+    assert ivanova.birth_year == 1990
+    assert petrova.search_text == "петрова анна сергеевна anna petrova"
+    assert ivanova.facility_id == stored.facility_id
+    [stay] = ivanova.address_history
+    assert (stay.facility_id, stay.unit, stay.started_on, stay.ended_on) == (
+        stored.facility_id,
+        "отряд 2",
+        None,
+        None,
+    )
+    assert stay.address_text.startswith("ФКУ СИЗО-1 УФСИН России по Пензенской области\n")
+    assert [s.unit for s in petrova.address_history] == [""]
+    later = make_prisoner(family_name="Сидорова")
+    db.session.commit()
+    assert later.id > petrova.id

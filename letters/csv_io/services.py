@@ -18,22 +18,24 @@ import csv
 import difflib
 import io
 from collections import defaultdict, deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, insert, select, text
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import Session, selectinload
 
 from ..addressing import PostalAddress, normalize_address, validate_address
+from ..database import read_transaction
 from ..display import birth_text
 from ..extensions import db
 from ..facilities.services import find_facility
-from ..models import Facility, Prisoner
-from ..prisoners.services import save_prisoner, transfer_prisoner
+from ..models import AddressHistoryEntry, Facility, Prisoner
+from ..prisoners.services import derive_fields, first_stay, save_prisoner, transfer_prisoner
 from ..spreadsheet import unprotect_cell, write_protected
 from ..validation import (
     FieldError,
@@ -676,36 +678,94 @@ def import_csv(data: bytes, dry_run: bool = False) -> ImportResult:
 
     Returns the counts and, when the file was refused, every error as (line, column, message);
     a refused file writes nothing. ``dry_run`` checks and counts but never writes. The import
-    owns the session's transaction: it commits once, or rolls back (so anything the caller left
-    pending goes with it).
+    owns the session's transaction: it ends the caller's at once (anything left pending is
+    rolled back), then commits once, or rolls back.
+
+    Checking and planning a large file takes a while, so it reads in a transaction that takes
+    no write lock (``read_transaction``: on SQLite, visitors pressing "I sent it" meanwhile are
+    not kept waiting); the writing follows in one short write transaction. If the registry
+    changed in between (``_fingerprint``), the rows are planned again inside the write
+    transaction, so the outcome is the same as if the import had run alone.
     """
     result = ImportResult(dry_run=dry_run)
+    session = db.session()
     try:
-        rows, errors = _read(data)
-        planner = _Planner(result)
-        plans = [plan for row in rows if (plan := planner.plan(row)) is not None]
-        planner.check_filled()
-        errors.extend(planner.errors)
-        if errors:
-            order = {name: index for index, name in enumerate(HEADER)}
-            result.errors = sorted(errors, key=lambda e: (e.line, order.get(e.column, -1)))
-            result.warnings = []
-            db.session.rollback()
-            return result
-        _count(result, plans, planner)
-        if dry_run:
-            db.session.rollback()
-            return result
-        _write(plans)
-        db.session.commit()
+        session.rollback()  # the caller's transaction, and on SQLite its write lock, end here
+        rows, read_errors = _read(data)
+        with read_transaction():
+            plans, planner = _plan(rows, result)
+            if read_errors or planner.errors or dry_run:
+                session.rollback()
+                return _unwritten(result, read_errors + planner.errors)
+            stamp = _fingerprint()
+            _end_keeping_objects(session)
+        new = _prepare_new(plans)  # no transaction open: most of the writing's Python work
+        # The write transaction begins here (on SQLite: BEGIN IMMEDIATE, the lock held).
+        if _fingerprint() != stamp:
+            session.expire_all()  # reload every prisoner and facility as they are now
+            result = ImportResult(dry_run=dry_run)
+            plans, planner = _plan(rows, result)
+            if planner.errors:
+                session.rollback()
+                return _unwritten(result, planner.errors)
+            new = _prepare_new(plans)
+        _write(plans, new)
+        session.commit()
     except _Refused as refused:
-        db.session.rollback()
+        session.rollback()
         result.errors = refused.errors
         result.warnings = []
     except Exception:
-        db.session.rollback()
+        session.rollback()
         raise
     return result
+
+
+def _plan(rows: list[_Row], result: ImportResult) -> tuple[list[_PrisonerPlan], _Planner]:
+    """Match every row against the registry; counts and warnings go to ``result``."""
+    planner = _Planner(result)
+    plans = [plan for row in rows if (plan := planner.plan(row)) is not None]
+    planner.check_filled()
+    if not planner.errors:
+        _count(result, plans, planner)
+    return plans, planner
+
+
+def _unwritten(result: ImportResult, errors: list[RowError]) -> ImportResult:
+    """With errors, the result holds them in file order and nothing else (no counts, no
+    warnings); without (a dry run), the planned counts and warnings."""
+    if errors:
+        order = {name: index for index, name in enumerate(HEADER)}
+        result = ImportResult(dry_run=result.dry_run)
+        result.errors = sorted(errors, key=lambda e: (e.line, order.get(e.column, -1)))
+    return result
+
+
+def _fingerprint() -> tuple[Any, ...]:
+    """Changes whenever a prisoner or a facility is added, edited or deleted: how many there
+    are, the highest id and the latest ``updated_at`` of each (every edit through SQLAlchemy
+    sets it). Two cheap aggregate queries, compared before writing what was planned.
+
+    On SQLite the comparison runs under the write lock, so nothing can change after it. On
+    PostgreSQL nothing is locked: a change committed in the milliseconds between the check and
+    the commit is not seen (before, the whole planning was such a window)."""
+    stamp: list[Any] = []
+    for model in (Prisoner, Facility):
+        query = select(func.count(), func.max(model.id), func.max(model.updated_at))
+        stamp.extend(db.session.execute(query).one())
+    return tuple(stamp)
+
+
+def _end_keeping_objects(session: Session) -> None:
+    """End the read transaction without expiring what it loaded: the plans point at those
+    prisoners and facilities, and reloading each one would cost a query per row. The
+    fingerprint tells the writer whether they are still as loaded."""
+    expire = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()  # nothing was written: it only ends the transaction
+    finally:
+        session.expire_on_commit = expire
 
 
 def _count(result: ImportResult, plans: list[_PrisonerPlan], planner: _Planner) -> None:
@@ -734,20 +794,21 @@ def _facility(plan: _FacilityPlan) -> Facility:
     return plan.facility
 
 
-def _write(plans: list[_PrisonerPlan]) -> None:
+def _write(plans: list[_PrisonerPlan], new: list[_NewPrisoner]) -> None:
+    # Facilities are few: the ORM writes the new ones in one batched INSERT and gives the
+    # objects the prisoners' rows and moves refer to.
+    for plan in plans:
+        if plan.facility is not None:
+            _facility(plan.facility)
+    db.session.flush()
+    _insert_new(new)
     note = _("Moved by CSV import")
     for plan in plans:
-        values = plan.row.values
-        facility = _facility(plan.facility) if plan.facility else None
         prisoner = plan.existing
-        if prisoner is None:
-            prisoner = Prisoner(**{k: v for k, v in values.items() if k != "languages"})
-            prisoner.language_codes = plan.row.language_codes
-            prisoner.facility = facility
-            save_prisoner(prisoner)
+        if prisoner is None or not (plan.changed or plan.moves):
             continue
-        if not (plan.changed or plan.moves):
-            continue
+        values = plan.row.values
+        facility = plan.facility.facility if plan.facility else None
         for name in plan.changed - {"languages"}:
             setattr(prisoner, name, values[name])
         if "languages" in plan.changed:
@@ -757,6 +818,106 @@ def _write(plans: list[_PrisonerPlan]) -> None:
         if plan.moves and facility is not None:
             transfer_prisoner(prisoner, facility, unit=values["unit"], note=note)
         save_prisoner(prisoner)
+
+
+_PRISONER_COLUMNS = tuple(attr.key for attr in sa_inspect(Prisoner).column_attrs)
+_HISTORY_COLUMNS = tuple(attr.key for attr in sa_inspect(AddressHistoryEntry).column_attrs)
+
+
+def _set_columns(row: Any, columns: tuple[str, ...]) -> dict[str, Any]:
+    """The columns set on an object not in the session; the others get their defaults."""
+    return {key: row.__dict__[key] for key in columns if key in row.__dict__}
+
+
+@dataclass
+class _NewPrisoner:
+    """A prisoner the file adds, as a row: what ``save_prisoner`` would store."""
+
+    plan: _PrisonerPlan
+    prisoner: Prisoner  # never added to the session; its columns are inserted as a row
+    columns: dict[str, Any]  # all but facility_id, known once new facilities are written
+
+
+def _prepare_new(plans: list[_PrisonerPlan]) -> list[_NewPrisoner]:
+    """Build the new prisoners' rows before the write lock is taken: an object each, filled
+    by the same functions as ``save_prisoner``, then read back as a row of columns."""
+    new = []
+    for plan in plans:
+        if plan.existing is not None:
+            continue
+        values = plan.row.values
+        prisoner = Prisoner(**{k: v for k, v in values.items() if k != "languages"})
+        prisoner.language_codes = plan.row.language_codes
+        derive_fields(prisoner)
+        new.append(_NewPrisoner(plan, prisoner, _set_columns(prisoner, _PRISONER_COLUMNS)))
+    return new
+
+
+def _insert_new(new: list[_NewPrisoner]) -> None:
+    """New prisoners and their first address-history entries in a few multi-row INSERTs
+    (Core, ids back by RETURNING in the rows' order) instead of an ORM object each: most of
+    a large import's time went there, with the write lock held."""
+    prisoners: list[dict[str, Any]] = []
+    stays: list[dict[str, Any] | None] = []
+    # The first stay depends on the facility and the prisoner's unit alone (_history_entry):
+    # one per pair, not one per prisoner.
+    first_stays: dict[tuple[int, str], dict[str, Any]] = {}
+    for item in new:
+        facility = item.plan.facility.facility if item.plan.facility else None
+        prisoners.append({**item.columns, "facility_id": facility.id if facility else None})
+        if facility is None:
+            stays.append(None)
+            continue
+        key = (facility.id, item.prisoner.unit)
+        stay = first_stays.get(key)
+        if stay is None:
+            stay = _set_columns(first_stay(item.prisoner, facility), _HISTORY_COLUMNS)
+            stay["facility_id"] = facility.id
+            first_stays[key] = stay
+        stays.append(stay)
+    if not prisoners:
+        return
+    table = Prisoner.__table__
+    ids = _next_ids(len(prisoners))
+    if ids is None:
+        ids = db.session.scalars(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True), prisoners
+        ).all()
+    else:
+        for prisoner_id, row in zip(ids, prisoners, strict=True):
+            row["id"] = prisoner_id
+        db.session.execute(insert(table), prisoners)
+    history = [
+        {**stay, "prisoner_id": prisoner_id}
+        for prisoner_id, stay in zip(ids, stays, strict=True)
+        if stay is not None
+    ]
+    if history:
+        db.session.execute(insert(AddressHistoryEntry.__table__), history)
+
+
+def _next_ids(count: int) -> Sequence[int] | None:
+    """``count`` ids for new prisoners, taken before inserting them, or None where the
+    database's own (RETURNING) is the fast way.
+
+    An INSERT of many rows that returns their ids in the rows' order is slow on both our
+    databases: SQLite cannot guarantee the order, so SQLAlchemy inserts row by row, and the
+    psycopg driver spends seconds parsing a statement with a parameter per cell. A plain
+    many-row INSERT with the ids given is fast.
+    """
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "sqlite":
+        # Under the write lock (BEGIN IMMEDIATE) no one else inserts: the next ids are the
+        # highest + 1 onwards, as SQLite would give them.
+        table = Prisoner.__table__
+        first = (db.session.scalar(select(func.max(table.c.id))) or 0) + 1
+        return range(first, first + count)
+    if dialect == "postgresql":
+        # From the column's own sequence, so later inserts never collide with them.
+        query = "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"
+        taken = db.session.scalars(text(query), {"table": Prisoner.__tablename__, "n": count})
+        return sorted(taken)
+    return None
 
 
 # The counts as a person reads them, in order; shared by the import page and the CLI.

@@ -78,13 +78,27 @@ def envelope_preview(prisoner: Prisoner) -> EnvelopePreview | None:
 
 def save_prisoner(prisoner: Prisoner) -> Prisoner:
     """Add or update a prisoner; opens the address history on first placement."""
+    derive_fields(prisoner)
+    db.session.add(prisoner)
+    if prisoner.facility is not None and not prisoner.address_history:
+        prisoner.address_history.append(first_stay(prisoner, prisoner.facility))
+    return prisoner
+
+
+def derive_fields(prisoner: Prisoner) -> None:
+    """Set the columns computed from the others (search text, year of birth from the date).
+
+    Part of ``save_prisoner``; alone for bulk inserts that write rows, not objects.
+    """
     prisoner.refresh_search_text()
     if prisoner.birth_date is not None:
         prisoner.birth_year = prisoner.birth_date.year
-    db.session.add(prisoner)
-    if prisoner.facility is not None and not prisoner.address_history:
-        prisoner.address_history.append(_history_entry(prisoner, prisoner.facility, None))
-    return prisoner
+
+
+def first_stay(prisoner: Prisoner, facility: Facility) -> AddressHistoryEntry:
+    """The address-history entry that opens a prisoner's first placement (not added to the
+    session; ``save_prisoner`` appends it, a bulk insert copies its columns)."""
+    return _history_entry(prisoner, facility, None)
 
 
 def transfer_prisoner(

@@ -19,11 +19,12 @@ import re
 import secrets
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
+from typing import TypeVar, cast
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -53,6 +54,7 @@ FAILURE_WINDOW = timedelta(minutes=1)
 CLEANUP_INTERVAL = 60.0
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # 30,000 passwords from real leaks, bundled with zxcvbn (no network needed). Only those that
 # pass the length rule matter, but a set of all of them costs little and keeps the code plain.
@@ -126,6 +128,14 @@ def _hasher() -> PasswordHasher:
     )
 
 
+def _per_app(name: str, make: Callable[[], T]) -> T:
+    """The one ``make()`` of this app in this process (kept in ``app.extensions``)."""
+    found = current_app.extensions.get(name)
+    if found is None:
+        found = current_app.extensions.setdefault(name, make())
+    return cast(T, found)
+
+
 @contextmanager
 def _hash_slot() -> Iterator[None]:
     """Wait for one of ``PASSWORD_HASH_CONCURRENCY`` slots (per process) to hash in.
@@ -134,12 +144,10 @@ def _hash_slot() -> Iterator[None]:
     eighty at once left a visitor's page waiting 16 s (bench/login_burst.py). Queued, they
     leave the rest of the CPU to pages. A waiting login holds no database transaction.
     """
-    slots = current_app.extensions.get("letters.hash_slots")
-    if slots is None:
-        slots = current_app.extensions.setdefault(
-            "letters.hash_slots",
-            threading.BoundedSemaphore(int(current_app.config["PASSWORD_HASH_CONCURRENCY"])),
-        )
+    slots = _per_app(
+        "letters.hash_slots",
+        lambda: threading.BoundedSemaphore(int(current_app.config["PASSWORD_HASH_CONCURRENCY"])),
+    )
     with slots:
         yield
 
@@ -384,10 +392,7 @@ class _ClientFailures:
 
 
 def _client_failures() -> _ClientFailures:
-    store = current_app.extensions.get("letters.client_failures")
-    if store is None:
-        store = current_app.extensions.setdefault("letters.client_failures", _ClientFailures())
-    return store
+    return _per_app("letters.client_failures", _ClientFailures)
 
 
 # --- removing expired failures ----------------------------------------------------------------
@@ -403,10 +408,7 @@ class _CleanupState:
 
 
 def _cleanup_state() -> _CleanupState:
-    state = current_app.extensions.get("letters.login_cleanup")
-    if state is None:
-        state = current_app.extensions.setdefault("letters.login_cleanup", _CleanupState())
-    return state
+    return _per_app("letters.login_cleanup", _CleanupState)
 
 
 def sweep_if_due() -> None:

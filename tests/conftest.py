@@ -20,6 +20,8 @@ an app on an empty database of its own.
 from __future__ import annotations
 
 import contextvars
+import csv
+import io
 import os
 import re
 import uuid
@@ -39,6 +41,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from letters import create_app
+from letters.csv_io.services import HEADER
 from letters.extensions import db
 from letters.models import Facility, Prisoner, Role, User
 from letters.prisoners.services import save_prisoner
@@ -408,3 +411,36 @@ __all__ = [
 def inline_scripts(html: str) -> list[str]:
     """``<script>`` tags that are not the app's own static files (CSP allows only those)."""
     return re.findall(r"<script\b(?![^>]*\ssrc=\"/static/[^\"]+\")[^>]*>", html)
+
+
+# --- CSV files for the import --------------------------------------------------------------
+
+
+def csv_row(**cells: str) -> dict[str, str]:
+    """A valid CSV import row (an invented prisoner at the Penza SIZO), with ``cells`` changed."""
+    values = {
+        "family_name": "Иванова",
+        "given_names": "Анна",
+        "patronymic": "Сергеевна",
+        "gender": "female",
+        "birth_date": "1990",
+        "facility": "ФКУ СИЗО-1 УФСИН России по Пензенской области",
+        "street_address": "ул. Каракозова, 30",
+        "city": "г. Пенза",
+        "region": "Пензенская область",
+        "postal_code": "440039",
+        "country": "RU",
+        "languages": "ru",
+        "status": "pre_trial",
+    }
+    values.update(cells)
+    return values
+
+
+def csv_bytes(*rows: dict[str, str], header: tuple[str, ...] = HEADER) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for values in rows:
+        writer.writerow([values.get(name, "") for name in header])
+    return buffer.getvalue().encode("utf-8")

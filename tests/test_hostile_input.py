@@ -8,7 +8,6 @@ of every form the pages show; no answer may be a 5xx and the database must be un
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -20,13 +19,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from conftest import AuthActions, csrf_token, make_facility, make_prisoner
+from conftest import AuthActions, csrf_token, csv_bytes, csv_row, make_facility, make_prisoner
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, select, text
 from sqlalchemy.exc import DBAPIError
 
-from letters.csv_io.services import HEADER, import_csv
+from letters.csv_io.services import import_csv
 from letters.extensions import db
 from letters.hostile_input import MAX_ID, MAX_JSON_DEPTH
 from letters.models import (
@@ -538,23 +537,7 @@ def test_a_facility_name_with_a_line_break_is_refused(
 
 
 def csv_file(**cells: str) -> bytes:
-    values = {
-        "family_name": "Иванова",
-        "given_names": "Анна",
-        "facility": "ФКУ СИЗО-1 УФСИН России по Пензенской области",
-        "street_address": "ул. Каракозова, 30",
-        "city": "г. Пенза",
-        "region": "Пензенская область",
-        "postal_code": "440039",
-        "country": "RU",
-        "languages": "ru",
-    }
-    values.update(cells)
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
-    writer.writerow(HEADER)
-    writer.writerow([values.get(name, "") for name in HEADER])
-    return buffer.getvalue().encode()
+    return csv_bytes(csv_row(**cells))
 
 
 @pytest.mark.parametrize(

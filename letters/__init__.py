@@ -8,7 +8,8 @@ from typing import Any
 from flask import Blueprint, Flask
 from flask_babel import get_locale
 
-from . import config, database, display, hostile_input, models, resources, security  # noqa: F401  (models)
+from . import config, database, display, hostile_input, resources, security
+from . import models  # noqa: F401  (imported for its tables: migrations read the metadata)
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent

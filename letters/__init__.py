@@ -8,8 +8,15 @@ from typing import Any
 from flask import Blueprint, Flask
 from flask_babel import get_locale
 
-from . import config, database, display, hostile_input, resources, security
-from . import models  # noqa: F401  (imported for its tables: migrations read the metadata)
+from . import (
+    config,
+    database,
+    display,
+    hostile_input,
+    models,  # noqa: F401  (imported for its tables: migrations read the metadata)
+    resources,
+    security,
+)
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,10 +7,19 @@ adding a status needs no database-specific ALTER TYPE.
 from __future__ import annotations
 
 import enum
-import secrets
 from datetime import UTC, date, datetime
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text, UniqueConstraint, false
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -69,33 +78,103 @@ class User(db.Model):  # type: ignore[name-defined]
     """A coordinator's account. Volunteers who write letters need none."""
 
     __tablename__ = "users"
+    # ``session_token`` below is a plain attribute of the loaded object, not a column.
+    __allow_unmapped__ = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(_enum(Role), default=Role.COORDINATOR)
-    # Flask-Login's "alternative id": what the session cookie holds. Rotating it at logout and
-    # password change makes every earlier cookie worthless (Flask-Login's logout_user alone
-    # leaves a stolen cookie valid).
-    session_token: Mapped[str] = mapped_column(
-        String(64), unique=True, default=lambda: secrets.token_urlsafe(32)
-    )
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The day only: the accounts page needs "when did this person last come", not a timeline.
+    last_login_on: Mapped[date | None] = mapped_column(default=None)
+    # The TOTP shared secret (base32, RFC 6238) once enrolment is confirmed; None: no second
+    # factor. ``second_factor_last_step`` is the time step of the last code accepted, so a code
+    # seen over someone's shoulder cannot be used a second time.
+    second_factor_secret: Mapped[str | None] = mapped_column(String(64), default=None)
+    second_factor_last_step: Mapped[int | None] = mapped_column(BigInteger, default=None)
 
-    # Flask-Login interface
+    sessions: Mapped[list[UserSession]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+    recovery_codes: Mapped[list[RecoveryCode]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    # Flask-Login interface. The cookie names a session (``UserSession``), not the account:
+    # ``session_token`` is set on the object by whoever loaded it for that session.
     is_authenticated = True
     is_anonymous = False
+    session_token: str | None = None
 
-    def get_id(self) -> str:
+    def get_id(self) -> str | None:
         return self.session_token
-
-    def rotate_session_token(self) -> None:
-        self.session_token = secrets.token_urlsafe(32)
 
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.second_factor_secret is not None
+
+
+class UserSession(db.Model):  # type: ignore[name-defined]
+    """One logged-in browser. The cookie holds a random token; only its SHA-256 is stored, so
+    a copy of the database opens no session. Deleting the row ends the session at once.
+
+    Kept coarse on purpose: a device label read from the User-Agent ("Firefox on Linux") and
+    days, never an address or a time of day.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    device: Mapped[str] = mapped_column(String(100), default="")
+    created_on: Mapped[date] = mapped_column(default=date.today)
+    last_seen_on: Mapped[date] = mapped_column(default=date.today)
+
+    user: Mapped[User] = relationship(back_populates="sessions")
+
+
+class RecoveryCode(db.Model):  # type: ignore[name-defined]
+    """One of ten one-time codes that stand in for the second factor when the phone is lost.
+
+    Stored as a SHA-256 of the code: the codes carry 80 random bits, so a slow hash would add
+    nothing but a tenfold Argon2 cost per attempt. A used code is deleted.
+    """
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+
+
+class Invitation(db.Model):  # type: ignore[name-defined]
+    """A one-time link an admin passes on, with which someone creates their own account.
+
+    The link carries a random token signed with the app's key; only the token's SHA-256 is kept
+    here. It opens once (``used_at``) and never after ``expires_at``.
+    """
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[Role] = mapped_column(_enum(Role), default=Role.COORDINATOR)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    used_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
 
 
 class LoginFailure(db.Model):  # type: ignore[name-defined]
@@ -266,6 +345,8 @@ class GroupSettings(db.Model):  # type: ignore[name-defined]
     return_address: Mapped[str] = mapped_column(Text, default="")
     # Where the group posts from: the default "posted from" country for envelopes and packs.
     home_country: Mapped[str] = mapped_column(String(2), default="")
+    # When on, an account without a second factor is sent to enrol right after its password.
+    require_second_factor: Mapped[bool] = mapped_column(default=False, server_default=false())
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
@@ -493,3 +574,39 @@ class AddressReport(db.Model):  # type: ignore[name-defined]
     reported_on: Mapped[date] = mapped_column(default=date.today)
 
     prisoner: Mapped[Prisoner] = relationship()
+
+
+# --- the audit trail ---------------------------------------------------------------------------
+
+
+class AuditEntry(db.Model):  # type: ignore[name-defined]
+    """One change to the registry, its aids, its settings or its accounts: who, when, what.
+
+    Written by :mod:`letters.audit` in the same transaction as the change. Never updated or
+    deleted by the app. ``prisoner_id`` is a plain number, not a foreign key, so the entries
+    about a prisoner outlive the prisoner's row. ``changes`` is JSON: a list of
+    ``[field, old, new]`` with values as text; never a password, a secret or a letter.
+    """
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (Index("ix_audit_entries_entity", "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # To the minute: enough to tell edits apart, no finer.
+    at: Mapped[datetime] = mapped_column(index=True)
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True, default=None
+    )
+    # "account", or "command line" for `flask …` commands run on the server.
+    actor: Mapped[str] = mapped_column(String(20))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int | None] = mapped_column(default=None)
+    prisoner_id: Mapped[int | None] = mapped_column(index=True, default=None)
+    action: Mapped[str] = mapped_column(String(20))  # created, changed, deleted, or an event
+    # What the change was part of: "transfer", "CSV import", …; empty for a plain edit.
+    context: Mapped[str] = mapped_column(String(100), default="")
+    # A facility's or a prisoner's postal address changed: shown for a second pair of eyes.
+    address_change: Mapped[bool] = mapped_column(default=False, server_default=false())
+    changes: Mapped[str] = mapped_column(Text, default="[]")
+
+    account: Mapped[User | None] = relationship()

@@ -18,6 +18,7 @@ from sqlalchemy import func, select, update
 
 from letters import create_app
 from letters.auth import first_run, services
+from letters.auth.sessions import token_hash
 from letters.extensions import db
 from letters.models import LoginFailure, Role, User, utcnow
 
@@ -512,7 +513,11 @@ def test_session_cookie_holds_the_session_token_not_the_user_id(
 ) -> None:
     auth.create_and_login()
     with client.session_transaction() as session:
-        assert session["_user_id"] == _user("coord@example.org").session_token
+        token = session["_user_id"]
+    user = _user("coord@example.org")
+    assert token != str(user.id)
+    # The cookie's token names this account's one session; the database keeps only its hash.
+    assert [s.token_hash for s in user.sessions] == [token_hash(token)]
 
 
 def test_password_change_ends_other_sessions_and_keeps_its_own(
@@ -569,7 +574,7 @@ def test_password_change_refusals_leave_everything_as_it_was(
 ) -> None:
     auth.create_and_login()
     before = _user("coord@example.org")
-    old_hash, old_token = before.password_hash, before.session_token
+    old_hash, old_sessions = before.password_hash, [s.token_hash for s in before.sessions]
 
     token = csrf_token(client, "/account/password")
     response = client.post(
@@ -591,7 +596,8 @@ def test_password_change_refusals_leave_everything_as_it_was(
         re.S,
     ), html
     after = _user("coord@example.org")
-    assert (after.password_hash, after.session_token) == (old_hash, old_token)
+    assert after.password_hash == old_hash
+    assert [s.token_hash for s in after.sessions] == old_sessions
     assert client.get(COORDINATOR_PAGE).status_code == 200
 
 

@@ -37,6 +37,7 @@ from zxcvbn.frequency_lists import FREQUENCY_LISTS
 from ..database import checkpoint_wal, without_waiting
 from ..extensions import db
 from ..models import LoginFailure, Role, User, utcnow
+from .sessions import end_all_sessions, end_session
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 128
@@ -456,7 +457,7 @@ def sweep_expired_failures(wait: bool = True) -> int:
 def change_password(user: User, old: str, new: str, client: str = "") -> None:
     """Set a new password and end every session of ``user``. Commits.
 
-    The caller logs the user in again with the new session token if their own session should
+    The caller logs the user in again with a new session if their own session should
     go on. A wrong ``old`` password counts as a login failure, so a stolen session cannot be
     used to guess the password quickly (per ``client``, as at login). Raises
     :class:`LoginThrottled`, :class:`WrongPasswordError` or :class:`PasswordError`.
@@ -473,11 +474,11 @@ def change_password(user: User, old: str, new: str, client: str = "") -> None:
     check_password_rules(new, email)
     new_hash = hash_password(new)
     user.password_hash = new_hash
-    user.rotate_session_token()
+    end_all_sessions(user)
     db.session.commit()
 
 
 def log_out(user: User) -> None:
-    """End every session of ``user``: cookies holding the old token no longer load. Commits."""
-    user.rotate_session_token()
+    """End this session of ``user``: its cookie, or any copy of it, no longer loads. Commits."""
+    end_session(user.session_token)
     db.session.commit()

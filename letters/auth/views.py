@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -25,6 +26,7 @@ from ..models import User
 from ..security import is_safe_next
 from . import first_run, services
 from .forms import ChangePasswordForm, LoginForm, SetupForm
+from .sessions import current_session, end_all_sessions, open_session, sessions_of
 
 bp = Blueprint("auth", __name__)
 
@@ -58,6 +60,8 @@ def _client() -> str:
 def _start_session(user: User) -> None:
     # Nothing from before logging in carries over into the logged-in session.
     session.clear()
+    open_session(user, request.headers.get("User-Agent", ""))
+    db.session.commit()
     login_user(user)
     # A permanent session expires after PERMANENT_SESSION_LIFETIME (hours), not at some
     # unknown point when the browser is closed (browsers restore "session" cookies).
@@ -96,13 +100,43 @@ def login() -> Page:
 @bp.route("/logout", methods=["POST"])
 def logout() -> Response:
     if current_user.is_authenticated:
-        # Rotating the token is what ends the session for good: a copy of the cookie taken
-        # before this point no longer names anyone.
+        # Deleting the session row is what ends the session for good: a copy of the cookie
+        # taken before this point no longer names anyone.
         services.log_out(current_user._get_current_object())
     logout_user()
     session.clear()
     flash(_("You have logged out."), "success")
     return redirect(url_for("prisoners.public_list"))
+
+
+@bp.route("/account")
+@login_required
+def account() -> Page:
+    """The account's overview: role, second factor, and every browser logged in to it."""
+    user: User = current_user._get_current_object()
+    this_session = current_session(user)
+    return render_template(
+        "auth/account.html",
+        sessions=sessions_of(user),
+        this_session_id=this_session.id if this_session else None,
+    )
+
+
+@bp.route("/account/sessions/end-others", methods=["POST"])
+@login_required
+def end_other_sessions() -> Response:
+    user: User = current_user._get_current_object()
+    ended = end_all_sessions(user, keep=user.session_token)
+    db.session.commit()
+    flash(
+        ngettext(
+            "%(num)d other session was logged out.",
+            "%(num)d other sessions were logged out.",
+            ended,
+        ),
+        "success",
+    )
+    return redirect(url_for("auth.account"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

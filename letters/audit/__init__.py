@@ -1,0 +1,1 @@
+"""The audit trail: who changed what in the registry, its aids, settings and accounts."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField
+from wtforms import EmailField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, Length
 
 from ..auth.forms import confirm_field, new_password_field
@@ -27,7 +27,7 @@ ROLE_LABELS: dict[Role, LazyString] = {
 def _role_field() -> SelectField:
     return SelectField(
         _l("Role"),
-        choices=[(role.value, label) for role, label in ROLE_LABELS.items()],
+        choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()],
         default=Role.COORDINATOR.value,
         validators=[DataRequired()],
     )

@@ -1,7 +1,6 @@
 """Role gates beyond "logged in". Coordinator pages use Flask-Login's ``login_required`` (every
 account is at least a coordinator); ``admin_required`` is for accounts, the group's settings and
-the audit trail. Stack under
-``@bp.route``."""
+the audit trail. Stack under ``@bp.route``."""
 
 from __future__ import annotations
 

@@ -200,6 +200,7 @@ def test_an_invitation_link_is_shown_once_and_stored_only_hashed(
         signed
     )
     assert "shown only this once" in html
+    assert response.headers["Cache-Control"] == "no-store"  # no cache keeps the page
 
     invitation = db.session.scalar(select(Invitation))
     assert invitation is not None

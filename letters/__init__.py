@@ -68,6 +68,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def blueprints() -> list[Blueprint]:
     """Every feature's pages. Imported here, not by the packages' ``__init__``, so any module can
     be imported alone without pulling in the whole app."""
+    from .accounts.views import bp as accounts
     from .api.views import bp as api
     from .auth.views import bp as auth
     from .birthdays.views import bp as birthdays
@@ -86,6 +87,7 @@ def blueprints() -> list[Blueprint]:
 
     return [
         auth,
+        accounts,
         prisoners,
         facilities,
         csv_io,

@@ -11,6 +11,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from .accounts import cli as accounts_cli  # noqa: F401  (adds its commands to `users`)
     from .auth.cli import users
     from .csv_io.cli import prisoners
     from .printing.cli import printing

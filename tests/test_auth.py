@@ -807,14 +807,6 @@ def test_cli_refuses_a_duplicate(app: Flask, runner: FlaskCliRunner, auth: AuthA
     assert user_count() == 1
 
 
-def test_cli_lists_email_and_role_only(runner: FlaskCliRunner, auth: AuthActions) -> None:
-    auth.create("boris@example.org", Role.ADMIN)
-    auth.create("anna@example.org")
-    result = runner.invoke(args=["users", "list"])
-    assert result.exit_code == 0
-    assert result.output == "anna@example.org\tcoordinator\nboris@example.org\tadmin\n"
-
-
 def _flash(response: object) -> list[str]:
     """The messages a login page shows, without the CSRF token (which differs per page)."""
     html = response.get_data(as_text=True)  # type: ignore[attr-defined]

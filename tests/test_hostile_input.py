@@ -2,8 +2,9 @@
 unpaired surrogates, malformed and deeply nested JSON, multi-line names and implausible dates.
 
 ``test_every_route_survives_hostile_values`` walks every route the app has (read from its URL
-map), as an anonymous visitor and as a coordinator, and sends each hostile value to every field
-of every form the pages show; no answer may be a 5xx and the database must be unchanged.
+map), as an anonymous visitor, as a coordinator and as an admin, and sends each hostile value to
+every field of every form the pages show; no answer may be a 5xx and the database must be
+unchanged.
 """
 
 from __future__ import annotations
@@ -19,12 +20,22 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from conftest import AuthActions, csrf_token, csv_bytes, csv_row, make_facility, make_prisoner
+from conftest import (
+    PASSWORD,
+    AuthActions,
+    csrf_token,
+    csv_bytes,
+    csv_row,
+    make_facility,
+    make_prisoner,
+)
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, select, text
 from sqlalchemy.exc import DBAPIError
 
+from letters.accounts.services import invite
+from letters.auth.services import create_user
 from letters.csv_io.services import import_csv
 from letters.extensions import db
 from letters.hostile_input import MAX_ID, MAX_JSON_DEPTH
@@ -39,6 +50,7 @@ from letters.models import (
     LetterTemplate,
     Phrase,
     Prisoner,
+    Role,
     SentVia,
 )
 from letters.validation import FieldError, check_single_line, parse_release_date, years_from
@@ -95,6 +107,8 @@ def make_world() -> dict[str, int]:
     )
     report = AddressReport(prisoner=prisoner, message="moved")
     db.session.add_all([entry, report])
+    account = create_user("someone@example.org", PASSWORD, Role.COORDINATOR)
+    invitation, _link = invite("invited@example.org", Role.COORDINATOR)
     db.session.flush()
     first = {
         model: db.session.scalar(select(model.id).order_by(model.id))
@@ -110,6 +124,8 @@ def make_world() -> dict[str, int]:
         "phrase_id": first[Phrase],
         "term_id": first[AvoidTerm],
         "section_id": first[GuidelineSection],
+        "user_id": account.id,
+        "invitation_id": invitation.id,
     }
     db.session.commit()
     assert all(ids.values()), ids
@@ -266,7 +282,7 @@ def stored_text() -> list[tuple[str, str, str]]:
     return found
 
 
-@pytest.mark.parametrize("who", ["anonymous", "coordinator"])
+@pytest.mark.parametrize("who", ["anonymous", "coordinator", "admin"])
 def test_every_route_survives_hostile_values(
     app: Flask, client: FlaskClient, auth: AuthActions, who: str
 ) -> None:
@@ -277,6 +293,8 @@ def test_every_route_survives_hostile_values(
     ids = make_world()
     if who == "coordinator":
         auth.create_and_login()
+    if who == "admin":  # the accounts page and the settings are an admin's
+        auth.create_and_login("admin@example.org", Role.ADMIN)
 
     failures = walk(app, client, ids)
 

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from werkzeug.http import parse_options_header
 
 from letters.extensions import db
-from letters.models import GroupSettings
+from letters.models import GroupSettings, Role
 from letters.printing import services
 from letters.settings.services import group_settings, save_group_settings
 
@@ -124,6 +124,12 @@ def pchelintsev(app: Flask) -> int:
 @pytest.fixture
 def coordinator(auth: AuthActions) -> str:
     return auth.create_and_login()
+
+
+@pytest.fixture
+def admin(auth: AuthActions) -> str:
+    """The group's settings are an admin's."""
+    return auth.create_and_login("admin@example.org", Role.ADMIN)
 
 
 # --- envelope: GET ----------------------------------------------------------------------------
@@ -647,7 +653,7 @@ def test_an_anonymous_visitor_is_sent_to_log_in_for_the_pack(
 # --- coordinators: the group's settings -------------------------------------------------------
 
 
-@pytest.mark.usefixtures("coordinator")
+@pytest.mark.usefixtures("admin")
 def test_saved_settings_are_used_by_the_next_envelope(
     app: Flask, client: FlaskClient, pchelintsev: int
 ) -> None:
@@ -675,7 +681,7 @@ def test_saved_settings_are_used_by_the_next_envelope(
     )
 
 
-@pytest.mark.usefixtures("coordinator")
+@pytest.mark.usefixtures("admin")
 def test_settings_refuse_a_return_address_that_does_not_fit(
     app: Flask, client: FlaskClient
 ) -> None:
@@ -710,7 +716,24 @@ def test_an_anonymous_visitor_is_sent_to_log_in_for_the_settings(
 
 
 @pytest.mark.usefixtures("coordinator")
-def test_coordinators_find_the_print_pack_and_settings_in_the_menu(client: FlaskClient) -> None:
+def test_a_coordinator_may_not_change_the_settings(app: Flask, client: FlaskClient) -> None:
+    token = csrf_token(client, "/manage/prisoners")
+    assert client.get("/manage/settings").status_code == 403
+    response = client.post("/manage/settings", data={"csrf_token": token, "group_name": "Taken"})
+    assert response.status_code == 403
+    assert db.session.get(GroupSettings, 1) is None
+
+
+@pytest.mark.usefixtures("coordinator")
+def test_coordinators_find_the_print_pack_in_the_menu(client: FlaskClient) -> None:
+    html = client.get("/manage/prisoners").get_data(as_text=True)
+
+    assert 'href="/manage/print/pack"' in html
+    assert 'href="/manage/settings"' not in html  # an admin's page
+
+
+@pytest.mark.usefixtures("admin")
+def test_admins_find_the_settings_in_the_menu(client: FlaskClient) -> None:
     html = client.get("/manage/prisoners").get_data(as_text=True)
 
     assert 'href="/manage/print/pack"' in html

@@ -1,4 +1,5 @@
-"""``flask --app app users …``: create and list coordinator accounts."""
+"""``flask --app app users …``: the command group, and ``create`` (an account with a password
+typed on the server). Listing, inviting and the rest are in :mod:`letters.accounts.cli`."""
 
 from __future__ import annotations
 
@@ -64,10 +65,3 @@ def create_command(email: str, role: str, password_stdin: bool) -> None:
         raise click.ClickException(str(error)) from error
     db.session.commit()
     click.echo(_("Created %(role)s account %(email)s.", role=user.role.value, email=user.email))
-
-
-@users.command("list")
-def list_command() -> None:
-    """Print every account: e-mail address and role, tab-separated."""
-    for user in services.list_users():
-        click.echo(f"{user.email}\t{user.role.value}")

@@ -1,6 +1,6 @@
 """Role gates beyond "logged in". Coordinator pages use Flask-Login's ``login_required`` (every
-account is at least a coordinator); ``admin_required`` is for account management. Stack under
-``@bp.route``."""
+account is at least a coordinator); ``admin_required`` is for accounts, the group's settings and
+the audit trail. Stack under ``@bp.route``."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def admin_required(view: F) -> F:
-    """Admins only: account management."""
+    """Admins only: anyone else logged in gets 403, an anonymous visitor the login page."""
 
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
 import click
 from flask import Flask, current_app, url_for
@@ -50,6 +51,12 @@ def setup_token_is_valid(token: str) -> bool:
 
 def setup_link(app: Flask, token: str) -> tuple[str, str]:
     """The full link for a local browser, and the path to use on any other address."""
+    return local_link(app, "auth.setup", token=token)
+
+
+def local_link(app: Flask, endpoint: str, **values: Any) -> tuple[str, str]:
+    """A page's link for a browser on this machine (the host and port ``flask run`` was given,
+    if any), and its path to use on any other address: for links printed on the console."""
     host = _run_option("host") or os.environ.get("FLASK_RUN_HOST") or "127.0.0.1"
     if host in ("0.0.0.0", "::"):  # noqa: S104  (listening on every address; loopback is one)
         host = "127.0.0.1"
@@ -59,7 +66,7 @@ def setup_link(app: Flask, token: str) -> tuple[str, str]:
     # A stand-in request gives url_for the app's URL rules (and APPLICATION_ROOT) outside of
     # any real request, without having to configure SERVER_NAME.
     with app.test_request_context():
-        path = url_for("auth.setup", token=token)
+        path = url_for(endpoint, **values)
     return f"http://{host}:{port}{path}", path
 
 

@@ -32,7 +32,7 @@ def _email_field() -> EmailField:
     )
 
 
-def _new_password_field(label: LazyString) -> PasswordField:
+def new_password_field(label: LazyString) -> PasswordField:
     return PasswordField(
         label,
         validators=[DataRequired()],
@@ -45,7 +45,7 @@ def _new_password_field(label: LazyString) -> PasswordField:
     )
 
 
-def _confirm_field(other: str) -> PasswordField:
+def confirm_field(other: str) -> PasswordField:
     return PasswordField(
         _l("Repeat the password"),
         validators=[DataRequired(), EqualTo(other, message=_l("The passwords do not match."))],
@@ -64,8 +64,8 @@ class LoginForm(FlaskForm):
 
 class SetupForm(FlaskForm):
     email = _email_field()
-    password = _new_password_field(_l("Password"))
-    confirm = _confirm_field("password")
+    password = new_password_field(_l("Password"))
+    confirm = confirm_field("password")
 
 
 class ChangePasswordForm(FlaskForm):
@@ -74,5 +74,5 @@ class ChangePasswordForm(FlaskForm):
         validators=[DataRequired()],
         render_kw={"autocomplete": "current-password"},
     )
-    new_password = _new_password_field(_l("New password"))
-    confirm = _confirm_field("new_password")
+    new_password = new_password_field(_l("New password"))
+    confirm = confirm_field("new_password")

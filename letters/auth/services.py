@@ -193,9 +193,25 @@ def create_user(email: str, password: str, role: Role = Role.COORDINATOR) -> Use
     email = normalise_email(email)
     check_email(email)
     check_password_rules(password, email)
+    # Before hashing: a taken address costs no Argon2 run.
+    refuse_taken_email(email)
+    return add_user(User(email=email, password_hash=hash_password(password), role=role))
+
+
+def refuse_taken_email(email: str) -> None:
+    """Raise :class:`EmailError` if an account (active or not) has ``email`` (normalised)."""
     if db.session.scalar(select(exists().where(User.email == email))):
         raise EmailError(_("An account with this e-mail address already exists."))
-    user = User(email=email, password_hash=hash_password(password), role=role)
+
+
+def add_user(user: User) -> User:
+    """Add an account built by the caller (address normalised and checked, password hashed) to
+    the session and flush it (not committed); :class:`EmailError` if the address is taken.
+
+    For callers that must hash before they take a lock and insert after (accepting an
+    invitation); everyone else calls :func:`create_user`.
+    """
+    refuse_taken_email(user.email)
     try:
         # A savepoint, so a concurrent insert of the same address (which slipped past the check
         # above) becomes a clear error and leaves the caller's transaction usable.
@@ -215,10 +231,6 @@ def create_first_admin(email: str, password: str) -> User:
     if any_user_exists():
         raise AccountError(_("The first account has already been created."))
     return create_user(email, password, Role.ADMIN)
-
-
-def list_users() -> list[User]:
-    return list(db.session.scalars(select(User).order_by(User.email)))
 
 
 # --- logging in -------------------------------------------------------------------------------

@@ -12,9 +12,9 @@ import secrets
 from datetime import date
 from typing import Any
 
-from flask import Flask, session
+from flask import Flask, request, session
 from flask_babel import lazy_gettext as _l
-from flask_login import user_logged_in, user_login_confirmed
+from flask_login import login_user, user_logged_in, user_login_confirmed
 from sqlalchemy import delete, select
 from ua_parser import parse as parse_user_agent
 
@@ -84,6 +84,22 @@ def open_session(user: User, user_agent: str = "") -> str:
     user.last_login_on = today
     user.session_token = token
     return token
+
+
+def start_browser_session(user: User) -> None:
+    """Log ``user`` in in this browser: a new session row (committed) and a new cookie.
+
+    What every way in ends with: the login form, the first-run page, a password change, an
+    accepted invitation. Nothing from before logging in carries over into the logged-in
+    session.
+    """
+    session.clear()
+    open_session(user, request.headers.get("User-Agent", ""))
+    db.session.commit()
+    login_user(user)
+    # A permanent session expires after PERMANENT_SESSION_LIFETIME (hours), not at some
+    # unknown point when the browser is closed (browsers restore "session" cookies).
+    session.permanent = True
 
 
 def current_session(user: User) -> UserSession | None:

@@ -18,7 +18,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
 from ..extensions import db, limiter
@@ -26,7 +26,7 @@ from ..models import User
 from ..security import is_safe_next
 from . import first_run, services
 from .forms import ChangePasswordForm, LoginForm, SetupForm
-from .sessions import current_session, end_all_sessions, open_session, sessions_of
+from .sessions import current_session, end_all_sessions, sessions_of, start_browser_session
 
 bp = Blueprint("auth", __name__)
 
@@ -58,14 +58,7 @@ def _client() -> str:
 
 
 def _start_session(user: User) -> None:
-    # Nothing from before logging in carries over into the logged-in session.
-    session.clear()
-    open_session(user, request.headers.get("User-Agent", ""))
-    db.session.commit()
-    login_user(user)
-    # A permanent session expires after PERMANENT_SESSION_LIFETIME (hours), not at some
-    # unknown point when the browser is closed (browsers restore "session" cookies).
-    session.permanent = True
+    start_browser_session(user)
 
 
 def _safe_next() -> str | None:

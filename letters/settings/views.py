@@ -1,12 +1,12 @@
-"""The group's own details, kept by coordinators: its name, return address and home country."""
+"""The group's own details, kept by admins: its name, return address and home country."""
 
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import login_required
 
+from ..auth.decorators import admin_required
 from ..extensions import db
 from ..validation import FieldError
 from .forms import SettingsForm
@@ -16,7 +16,9 @@ bp = Blueprint("settings", __name__, url_prefix="/manage/settings")
 
 
 @bp.route("", methods=["GET", "POST"])
-@login_required
+# What every envelope prints as the sender, and the country letters are posted from: an
+# admin's decision, like who has an account.
+@admin_required
 def edit() -> ResponseReturnValue:
     """The group's name, its return address for envelopes, and the country it posts from."""
     current = group_settings()

@@ -1,0 +1,1 @@
+"""Running the group's accounts: invitations, roles, deactivating, resetting a second factor."""

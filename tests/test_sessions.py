@@ -65,9 +65,7 @@ def test_each_login_is_a_session_row_holding_only_the_tokens_hash(
     assert user.last_login_on == date.today()
 
 
-def test_account_page_lists_sessions_and_marks_this_browser(
-    app: Flask, auth: AuthActions
-) -> None:
+def test_account_page_lists_sessions_and_marks_this_browser(app: Flask, auth: AuthActions) -> None:
     auth.create()
     _login(app, SAFARI_IPHONE)
     laptop = _login(app, FIREFOX_LINUX)
@@ -145,3 +143,11 @@ def test_last_seen_is_a_day_and_written_once_a_day(app: Flask, auth: AuthActions
     assert _sessions()[0].last_seen_on == date.today()
     assert _sessions()[0].created_on == date.today()
 
+
+def test_logging_in_again_in_a_logged_in_browser_ends_its_old_session(
+    app: Flask, auth: AuthActions
+) -> None:
+    auth.create()
+    laptop = _login(app, FIREFOX_LINUX)
+    assert AuthActions(app, laptop).login().status_code == 302
+    assert len(_sessions()) == 1

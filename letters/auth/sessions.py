@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Flask, request, session
 from flask_babel import lazy_gettext as _l
-from flask_login import login_user, user_logged_in, user_login_confirmed
+from flask_login import current_user, login_user, user_logged_in, user_login_confirmed
 from sqlalchemy import delete, select
 from ua_parser import parse as parse_user_agent
 
@@ -93,6 +93,10 @@ def start_browser_session(user: User) -> None:
     accepted invitation. Nothing from before logging in carries over into the logged-in
     session.
     """
+    if current_user.is_authenticated:
+        # Someone logged in already (an invitation opened in a logged-in browser): the old
+        # session must end with its cookie, not linger in the database.
+        end_session(current_user.session_token)
     session.clear()
     open_session(user, request.headers.get("User-Agent", ""))
     db.session.commit()

@@ -255,9 +255,21 @@ def test_get_with_form_fields_in_the_query_changes_nothing(
 
 def test_every_state_changing_auth_route_is_post_only(app: Flask) -> None:
     # A new state-changing route must be added here consciously.
-    get_allowed = {"auth.login", "auth.change_password", "auth.setup"}
+    get_allowed = {
+        "auth.login",
+        "auth.change_password",
+        "auth.setup",
+        "auth.login_code",
+        "auth.enrol_second_factor",
+        "auth.turn_off_second_factor",
+        "auth.new_recovery_codes",
+    }
+    # Pages that only show something.
+    read_only = {"auth.account"}
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith("auth."):
+        if rule.endpoint in read_only:
+            assert "POST" not in (rule.methods or set()), rule
+        elif rule.endpoint.startswith("auth."):
             if rule.endpoint in get_allowed:
                 assert {"GET", "POST"} <= (rule.methods or set())
             else:

@@ -8,6 +8,8 @@ early" means exactly that and never straddles a step boundary by chance.
 from __future__ import annotations
 
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pyotp
@@ -670,3 +672,37 @@ def test_the_settings_refuse_to_require_it_of_someone_without_one(
     # And off again.
     client.post("/manage/settings", data={**data, "require_second_factor": "", "csrf_token": token})
     assert not second_factor.group_requires_second_factor()
+
+
+# --- two requests with one code --------------------------------------------------------------
+
+
+@pytest.mark.commits
+def test_one_code_sent_by_several_requests_at_once_is_accepted_once(
+    app: Flask, clock: Clock
+) -> None:
+    from letters.auth.services import create_user
+
+    with app.app_context():
+        account = create_user("coord@example.org", PASSWORD)
+        account.second_factor_secret = secret = second_factor.new_secret()
+        db.session.commit()
+        user_id = account.id
+    code = clock.code(secret)
+    racers = 8
+    barrier = threading.Barrier(racers)
+
+    def race() -> bool:
+        with app.app_context():
+            racer = db.session.get(User, user_id)
+            assert racer is not None
+            # No transaction open while waiting: on SQLite it would hold the write lock.
+            db.session.rollback()
+            barrier.wait(timeout=10)
+            accepted = second_factor.accept_totp(racer, code)
+            db.session.commit()
+            return accepted
+
+    with ThreadPoolExecutor(racers) as pool:
+        results = list(pool.map(lambda _: race(), range(racers)))
+    assert results.count(True) == 1

@@ -104,7 +104,8 @@ def _now() -> float:
 def group_requires_second_factor() -> bool:
     """Whether the group's settings require a second factor of every account.
 
-    Read from the model, not through the settings package: auth imports no feature package.
+    Read from the model, not through the settings package: settings may import auth, never
+    the other way.
     """
     return bool(
         db.session.scalar(select(GroupSettings.require_second_factor).where(GroupSettings.id == 1))
@@ -129,9 +130,9 @@ def _totp(secret: str) -> pyotp.TOTP:
     return pyotp.TOTP(secret, digits=DIGITS, digest=hashlib.sha1, interval=STEP_SECONDS)
 
 
-def provisioning_uri(secret: str, account: str, issuer: str) -> str:
+def provisioning_uri(secret: str, account: str, issuer_name: str) -> str:
     """The ``otpauth://`` URI an authenticator app reads from the QR code."""
-    return _totp(secret).provisioning_uri(name=account, issuer_name=issuer or "letters")
+    return _totp(secret).provisioning_uri(name=account, issuer_name=issuer_name or "letters")
 
 
 def qr_svg(uri: str) -> Markup:

@@ -260,14 +260,19 @@ def test_every_state_changing_auth_route_is_post_only(app: Flask) -> None:
         "auth.change_password",
         "auth.setup",
         "accounts.accept_invitation",
+        "auth.login_code",
+        "auth.enrol_second_factor",
+        "auth.turn_off_second_factor",
+        "auth.new_recovery_codes",
     }
-    read_only = {"auth.account", "accounts.index"}  # pages that show, and change nothing
+    # Pages that only show something.
+    read_only = {"auth.account", "accounts.index"}
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith(("auth.", "accounts.")):
+        if rule.endpoint in read_only:
+            assert "POST" not in (rule.methods or set()), rule
+        elif rule.endpoint.startswith(("auth.", "accounts.")):
             if rule.endpoint in get_allowed:
                 assert {"GET", "POST"} <= (rule.methods or set())
-            elif rule.endpoint in read_only:
-                assert "POST" not in (rule.methods or set()), rule
             else:
                 assert "GET" not in (rule.methods or set()), rule
 

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
-from ..auth.decorators import admin_required
+from ..roles import admin_required
 from ..auth.services import AccountError, EmailError, PasswordError
 from ..auth.sessions import start_browser_session
 from ..extensions import db

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 
 from ..display import country_choices
 from ..form_helpers import Checked, strip
@@ -42,6 +42,14 @@ class SettingsForm(FlaskForm):
         description=_l(
             "Where the group posts its letters: envelopes leave out the destination country "
             "when it is the same."
+        ),
+    )
+    require_second_factor = BooleanField(
+        _l("Require a second factor for every account"),
+        description=_l(
+            "Every coordinator then needs a code from an authenticator app as well as their "
+            "password; an account without one is sent to set it up right after logging in. "
+            "Set up your own first."
         ),
     )
 

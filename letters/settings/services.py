@@ -1,5 +1,6 @@
-"""The group's one settings row: its name, the return address envelopes print by default, and
-the country it posts from (which decides whether an envelope needs a country line)."""
+"""The group's one settings row: its name, the return address envelopes print by default, the
+country it posts from (which decides whether an envelope needs a country line), and whether
+every account must have a second factor."""
 
 from __future__ import annotations
 
@@ -34,11 +35,18 @@ def group_settings() -> GroupSettings:
         group_name="",
         return_address="",
         home_country=(current_app.config.get("POSTED_FROM") or "").upper(),
+        require_second_factor=False,
     )
 
 
-def save_group_settings(group_name: str, return_address: str, home_country: str) -> GroupSettings:
-    """Check and store the group's name, return address and home country (the caller commits).
+def save_group_settings(
+    group_name: str,
+    return_address: str,
+    home_country: str,
+    require_second_factor: bool | None = None,
+) -> GroupSettings:
+    """Check and store the group's name, return address and home country, and whether a second
+    factor is required (``None``: left as it is). The caller commits.
 
     Raises ``FieldError`` for an unknown country or a return address that would not fit.
     """
@@ -50,6 +58,8 @@ def save_group_settings(group_name: str, return_address: str, home_country: str)
     settings.group_name = check_length(group_name.strip(), "address_line")
     settings.return_address = "\n".join(lines)
     settings.home_country = home_country
+    if require_second_factor is not None:
+        settings.require_second_factor = require_second_factor
     db.session.add(settings)
     return settings
 

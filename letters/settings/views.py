@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_login import current_user
 
-from ..auth.decorators import admin_required
+from ..roles import admin_required
 from ..extensions import db
 from ..validation import FieldError
 from .forms import SettingsForm
@@ -23,12 +24,13 @@ def edit() -> ResponseReturnValue:
     """The group's name, its return address for envelopes, and the country it posts from."""
     current = group_settings()
     form = SettingsForm(obj=current)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _can_require_second_factor(form):
         try:
             save_group_settings(
                 form.group_name.data or "",
                 form.return_address.data or "",
                 form.home_country.data or "",
+                bool(form.require_second_factor.data),
             )
         except FieldError as exc:
             form.home_country.errors = [*form.home_country.errors, str(exc)]
@@ -37,3 +39,15 @@ def edit() -> ResponseReturnValue:
             flash(_("The group's settings were saved."), "success")
             return redirect(url_for("settings.edit"))
     return render_template("settings/edit.html", form=form)
+
+
+def _can_require_second_factor(form: SettingsForm) -> bool:
+    # Whoever switches the requirement on proves first that enrolling works for them; else
+    # they would switch it on and find themselves sent to enrol before they can go on.
+    if form.require_second_factor.data and not current_user.has_second_factor:
+        form.require_second_factor.errors = [
+            *form.require_second_factor.errors,
+            _("Set up your own second factor first (on your account page), then switch this on."),
+        ]
+        return False
+    return True

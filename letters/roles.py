@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from flask import abort
 from flask_login import current_user
 
-from ..extensions import login_manager
+from .extensions import login_manager
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -22,6 +22,8 @@ PUBLIC_ENDPOINTS = {
     "auth.login",
     "auth.logout",
     "auth.setup",
+    # The second step of logging in: it opens only after a right password (else back to /login).
+    "auth.login_code",
     "guidelines.index",
     # A supporter prints an envelope and a letter sheet for a listed prisoner without an account.
     "printing.envelope",

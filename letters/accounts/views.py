@@ -12,11 +12,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
-from ..roles import admin_required
 from ..auth.services import AccountError, EmailError, PasswordError
 from ..auth.sessions import start_browser_session
 from ..extensions import db
 from ..models import Role, User
+from ..roles import admin_required
 from . import services
 from .forms import ROLE_LABELS, AcceptInvitationForm, InviteForm, RoleForm
 

@@ -7,8 +7,8 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..roles import admin_required
 from ..extensions import db
+from ..roles import admin_required
 from ..validation import FieldError
 from .forms import SettingsForm
 from .services import group_settings, save_group_settings

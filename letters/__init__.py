@@ -49,8 +49,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     hostile_input.init_app(app)
 
     from . import cli
+    from .audit import recording
     from .auth import sessions
 
+    recording.init_app(app)
     sessions.init_app(app)
     for blueprint in blueprints():
         app.register_blueprint(blueprint)
@@ -69,6 +71,7 @@ def blueprints() -> list[Blueprint]:
     """Every feature's pages. Imported here, not by the packages' ``__init__``, so any module can
     be imported alone without pulling in the whole app."""
     from .api.views import bp as api
+    from .audit.views import bp as audit
     from .auth.views import bp as auth
     from .birthdays.views import bp as birthdays
     from .campaigns.views import bp as campaigns
@@ -100,4 +103,5 @@ def blueprints() -> list[Blueprint]:
         dashboard,
         campaigns,
         api,
+        audit,
     ]

@@ -1,30 +1,5 @@
-"""Role gates beyond "logged in". Coordinator pages use Flask-Login's ``login_required`` (every
-account is at least a coordinator); ``admin_required`` is for account management. Stack under
-``@bp.route``."""
+"""Role gates: kept importable here; they live in :mod:`letters.roles`."""
 
-from __future__ import annotations
+from ..roles import admin_required
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
-
-from flask import abort
-from flask_login import current_user
-
-from ..extensions import login_manager
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def admin_required(view: F) -> F:
-    """Admins only: account management."""
-
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if not current_user.is_authenticated:
-            return login_manager.unauthorized()
-        if not current_user.is_admin:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped  # type: ignore[return-value]
+__all__ = ["admin_required"]

@@ -49,8 +49,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     hostile_input.init_app(app)
 
     from . import cli
+    from .audit import recording
     from .auth import sessions
 
+    recording.init_app(app)
     sessions.init_app(app)
     for blueprint in blueprints():
         app.register_blueprint(blueprint)
@@ -70,6 +72,7 @@ def blueprints() -> list[Blueprint]:
     be imported alone without pulling in the whole app."""
     from .accounts.views import bp as accounts
     from .api.views import bp as api
+    from .audit.views import bp as audit
     from .auth.views import bp as auth
     from .birthdays.views import bp as birthdays
     from .campaigns.views import bp as campaigns
@@ -102,4 +105,5 @@ def blueprints() -> list[Blueprint]:
         dashboard,
         campaigns,
         api,
+        audit,
     ]

@@ -1,6 +1,10 @@
 """Role gates beyond "logged in". Coordinator pages use Flask-Login's ``login_required`` (every
 account is at least a coordinator); ``admin_required`` is for accounts, the group's settings and
-the audit trail. Stack under ``@bp.route``."""
+the audit trail. Stack under ``@bp.route``.
+
+A top-level module, not part of ``auth``: the audit trail's pages need the gate, and ``auth``
+records into the audit trail, so neither feature package may import the other's.
+"""
 
 from __future__ import annotations
 

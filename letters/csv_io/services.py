@@ -30,6 +30,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, selectinload
 
 from ..addressing import PostalAddress, normalize_address, validate_address
+from ..audit.recording import audit_context, record_inserted_rows
 from ..database import read_transaction
 from ..display import birth_text
 from ..extensions import db
@@ -709,8 +710,10 @@ def import_csv(data: bytes, dry_run: bool = False) -> ImportResult:
                 session.rollback()
                 return _unwritten(result, planner.errors)
             new = _prepare_new(plans)
-        _write(plans, new)
-        session.commit()
+        # One audit entry per prisoner created or changed, each marked as this import.
+        with audit_context("CSV import"):
+            _write(plans, new)
+            session.commit()
     except _Refused as refused:
         session.rollback()
         result.errors = refused.errors
@@ -894,6 +897,10 @@ def _insert_new(new: list[_NewPrisoner]) -> None:
     ]
     if history:
         db.session.execute(insert(AddressHistoryEntry.__table__), history)
+    # Rows written without the ORM pass no session hook: their entries are added here, in
+    # the same transaction, as the hook would have.
+    created = [{**row, "id": prisoner_id} for prisoner_id, row in zip(ids, prisoners, strict=True)]
+    record_inserted_rows({Prisoner: created, AddressHistoryEntry: history})
 
 
 def _next_ids(count: int) -> Sequence[int] | None:

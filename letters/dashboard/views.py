@@ -7,6 +7,7 @@ from datetime import date
 from flask import Blueprint, render_template
 from flask_login import login_required
 
+from ..audit.services import RECENT_ADDRESS_DAYS, recent_address_changes
 from ..campaigns.forms import KIND_LABELS
 from ..display import STATUS_LABELS
 from ..letterlog.need import RECENT_DAYS
@@ -30,4 +31,6 @@ def overview() -> str:
         return_reasons=RETURN_REASON_LABELS,
         status_labels=STATUS_LABELS,
         kinds=KIND_LABELS,
+        address_changes=recent_address_changes(),
+        address_change_days=RECENT_ADDRESS_DAYS,
     )

@@ -14,6 +14,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import contains_eager
 
 from ..addressing import DATIVE_COUNTRIES, RecipientBlock, name_part, recipient_block
+from ..audit.recording import audit_context
 from ..extensions import db
 from ..models import AddressHistoryEntry, Facility, Prisoner, Status
 from ..postal import postal_address, recipient
@@ -112,24 +113,26 @@ def transfer_prisoner(
 
     The old address stays in the history as it was.
     """
-    on = on or date.today()
-    current = current_stay(prisoner)
-    if current is not None:
-        current.ended_on = on
-    elif prisoner.facility is not None:
-        # Placed before history was kept: record where they were, so it is not lost.
-        old = _history_entry(prisoner, prisoner.facility, None)
-        old.ended_on = on
-        prisoner.address_history.append(old)
-    prisoner.facility = facility
-    if unit is not None:
-        prisoner.unit = unit
-    # A new address is a known address: returned mail no longer speaks against it.
-    prisoner.address_needs_checking = False
-    prisoner.address_confirmed_on = on
-    entry = _history_entry(prisoner, facility, on, note=note)
-    prisoner.address_history.append(entry)
-    db.session.add(prisoner)
+    # One entry for the prisoner, their closed stay and the new one, marked as a transfer.
+    with audit_context("transfer"):
+        on = on or date.today()
+        current = current_stay(prisoner)
+        if current is not None:
+            current.ended_on = on
+        elif prisoner.facility is not None:
+            # Placed before history was kept: record where they were, so it is not lost.
+            old = _history_entry(prisoner, prisoner.facility, None)
+            old.ended_on = on
+            prisoner.address_history.append(old)
+        prisoner.facility = facility
+        if unit is not None:
+            prisoner.unit = unit
+        # A new address is a known address: returned mail no longer speaks against it.
+        prisoner.address_needs_checking = False
+        prisoner.address_confirmed_on = on
+        entry = _history_entry(prisoner, facility, on, note=note)
+        prisoner.address_history.append(entry)
+        db.session.add(prisoner)
     return entry
 
 
@@ -175,12 +178,14 @@ def check_transfer(prisoner: Prisoner, facility: Facility, on: date) -> None:
 
 def unlist_prisoner(prisoner: Prisoner) -> None:
     """Hide from public pages; nothing is deleted."""
-    prisoner.is_listed = False
+    with audit_context("unlisting"):
+        prisoner.is_listed = False
 
 
 def relist_prisoner(prisoner: Prisoner) -> None:
     """Show on public pages again."""
-    prisoner.is_listed = True
+    with audit_context("listing"):
+        prisoner.is_listed = True
 
 
 # --- finding ----------------------------------------------------------------------------------

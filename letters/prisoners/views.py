@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
+from ..audit.services import prisoner_entries
 from ..display import display_name, facility_allowances
 from ..extensions import db
 from ..letterlog.need import page_by_need
@@ -122,6 +123,7 @@ def edit(prisoner_id: int) -> ResponseReturnValue:
         return_form=ReturnForm(formdata=None),
         mail_events=mail.recent_events(prisoner),
         return_reasons=RETURN_REASON_LABELS,
+        history=prisoner_entries(prisoner.id),
     )
 
 

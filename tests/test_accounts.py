@@ -688,7 +688,7 @@ def test_resetting_a_second_factor_clears_the_secret_and_the_recovery_codes(
     assert not user.has_second_factor
     codes = db.session.scalars(select(RecoveryCode.user_id)).all()
     assert codes == [_user("keeps@example.org").id] * 10  # someone else's stay
-    assert events == [("user", user.id, "second factor reset")]
+    assert events == [("account", user.id, "second factor reset")]
 
     _post(client, f"{ACCOUNTS}/{user.id}/reset-second-factor")
     assert "has no second factor to reset" in _text(client.get(ACCOUNTS))

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from conftest import (
+    PASSWORD,
     AuthActions,
     csrf_token,
     csv_bytes,
@@ -34,6 +35,7 @@ from letters.audit.recording import (
     audit_context,
     record_event,
 )
+from letters.auth.first_run import make_setup_token
 from letters.auth.services import create_user
 from letters.csv_io.services import import_csv
 from letters.drafting import services as drafting
@@ -50,9 +52,6 @@ from letters.models import (
     User,
 )
 from letters.prisoners.services import transfer_prisoner
-
-PASSWORD = "correct horse battery staple"
-
 
 # --- helpers ----------------------------------------------------------------------------------
 
@@ -353,7 +352,7 @@ def test_a_writing_aid_change_is_recorded(app: Flask) -> None:
 def test_the_groups_settings_are_recorded(
     app: Flask, client: FlaskClient, auth: AuthActions
 ) -> None:
-    auth.create_and_login()
+    auth.create_and_login("admin@example.org", Role.ADMIN)
 
     post(
         client,
@@ -885,3 +884,37 @@ def test_recent_address_changes_cover_thirty_days_and_things_without_a_creator(
         )
     )
     assert [e.entity_id for e in services.recent_address_changes()] == [9999, prisoner.id]
+
+
+def test_the_first_admin_is_named_as_creating_their_own_account(
+    app: Flask, client: FlaskClient
+) -> None:
+    token = make_setup_token(app)
+    response = client.post(
+        f"/setup/{token}",
+        data={
+            "email": "first@example.org",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+            "csrf_token": csrf_token(client, f"/setup/{token}"),
+        },
+    )
+    assert response.status_code == 302
+    (entry,) = entries(entity="account")
+    assert entry.action == "created"
+    assert entry.account_id == account_id("first@example.org")
+    assert changes(entry)["email"] == ("", "first@example.org")
+    password_hash = db.session.scalars(select(User)).one().password_hash
+    assert password_hash not in entry.changes
+
+
+def test_logging_out_everywhere_else_is_recorded_for_the_account(
+    app: Flask, auth: AuthActions
+) -> None:
+    auth.create()
+    AuthActions(app, app.test_client()).login()
+    laptop = app.test_client()
+    AuthActions(app, laptop).login()
+    laptop.post("/account/sessions/end-others", data={"csrf_token": csrf_token(laptop, "/account")})
+    (entry,) = entries(entity="account", action="other sessions ended")
+    assert entry.account_id == account_id("coord@example.org")

@@ -135,7 +135,7 @@ def reset_second_factor(user: User) -> bool:
     user.second_factor_secret = None
     user.second_factor_last_step = None
     # Not a column change anyone should read (the secret): one entry saying what happened.
-    record_event("user", user.id, "second factor reset")
+    record_event("account", user.id, "second factor reset")
     db.session.flush()
     return True
 

@@ -40,6 +40,12 @@ ACTION_LABELS = {
     "created": _l("created"),
     "changed": _l("changed"),
     "deleted": _l("deleted"),
+    # Events that are not a column change (recorded with record_event).
+    "second factor reset": _l("second factor reset"),
+    "recovery code used": _l("recovery code used"),
+    "recovery codes regenerated": _l("recovery codes regenerated"),
+    "other sessions ended": _l("other sessions logged out"),
+    "used": _l("used"),
 }
 CONTEXT_LABELS = {
     "transfer": _l("transfer"),

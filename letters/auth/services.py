@@ -34,6 +34,7 @@ from sqlalchemy import delete, exists, func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
+from ..audit.recording import acting_as
 from ..database import checkpoint_wal, without_waiting
 from ..extensions import db
 from ..models import LoginFailure, Role, User, utcnow
@@ -184,8 +185,13 @@ def _dummy_hash(_time_cost: int, _memory_cost: int) -> str:
 # --- accounts ---------------------------------------------------------------------------------
 
 
-def create_user(email: str, password: str, role: Role = Role.COORDINATOR) -> User:
+def create_user(
+    email: str, password: str, role: Role = Role.COORDINATOR, *, self_made: bool = False
+) -> User:
     """Add a new account to the session (not committed) and return it.
+
+    ``self_made``: nobody is logged in (the first-run page), so the audit trail names the new
+    account as the one who created it.
 
     Raises :class:`EmailError` for a malformed or taken address and :class:`PasswordError`
     for a password that breaks a rule; both are :class:`AccountError`.
@@ -195,7 +201,9 @@ def create_user(email: str, password: str, role: Role = Role.COORDINATOR) -> Use
     check_password_rules(password, email)
     # Before hashing: a taken address costs no Argon2 run.
     refuse_taken_email(email)
-    return add_user(User(email=email, password_hash=hash_password(password), role=role))
+    user = User(email=email, password_hash=hash_password(password), role=role)
+    with acting_as(user if self_made else None):
+        return add_user(user)
 
 
 def refuse_taken_email(email: str) -> None:
@@ -230,7 +238,7 @@ def create_first_admin(email: str, password: str) -> User:
     """Create the first account, an admin; refused once any account exists (not committed)."""
     if any_user_exists():
         raise AccountError(_("The first account has already been created."))
-    return create_user(email, password, Role.ADMIN)
+    return create_user(email, password, Role.ADMIN, self_made=True)
 
 
 # --- logging in -------------------------------------------------------------------------------

@@ -112,10 +112,16 @@ def group_requires_second_factor() -> bool:
     )
 
 
+ISSUER = "letters"
+
+
 def issuer() -> str:
-    """What an authenticator app lists the account under: the group's name, else "letters"."""
-    name = db.session.scalar(select(GroupSettings.group_name).where(GroupSettings.id == 1))
-    return name or "letters"
+    """What an authenticator app lists the account under: "letters", never the group's name.
+
+    A phone is easily taken; an app entry reading "ABC Moscow" would say whom its owner
+    works with. Anyone can rename the entry in their app.
+    """
+    return ISSUER
 
 
 # --- TOTP ------------------------------------------------------------------------------------

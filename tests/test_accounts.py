@@ -451,6 +451,18 @@ def test_a_weak_password_is_refused_on_its_field_and_the_link_still_works(
 
 
 @pytest.mark.usefixtures("admin")
+def test_setting_a_password_by_invitation_is_rate_limited_like_logging_in(
+    app: Flask, client: FlaskClient, visitor: FlaskClient
+) -> None:
+    # Each try with a working link costs an Argon2 hash.
+    path = _invite(client)
+    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    codes = [_accept(visitor, path, "short").status_code for _n in range(4)]
+    assert codes == [200, 200, 200, 429]
+    assert visitor.get(path).status_code == 200  # reading the form is never limited
+
+
+@pytest.mark.usefixtures("admin")
 def test_an_address_that_got_an_account_meanwhile_is_refused_and_nothing_is_used(
     client: FlaskClient, visitor: FlaskClient, auth: AuthActions
 ) -> None:

@@ -14,7 +14,8 @@ from werkzeug.wrappers import Response
 
 from ..auth.services import AccountError, EmailError, PasswordError
 from ..auth.sessions import start_browser_session
-from ..extensions import db
+from ..auth.views import everyone, login_global_rate_limit, login_rate_limit
+from ..extensions import db, limiter
 from ..models import Role, User
 from ..roles import admin_required
 from . import services
@@ -188,6 +189,9 @@ def _link_does_not_work() -> ResponseReturnValue:
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
+# Each POST with a working link costs an Argon2 hash, as a login does: the same limits.
+@limiter.limit(login_rate_limit, methods=["POST"])
+@limiter.limit(login_global_rate_limit, methods=["POST"], key_func=everyone)
 def accept_invitation(token: str) -> ResponseReturnValue:
     invitation = services.find_invitation(token)
     if invitation is None:

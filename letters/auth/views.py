@@ -77,7 +77,7 @@ def login_global_rate_limit() -> str:
     return str(current_app.config["LOGIN_GLOBAL_RATE_LIMIT"])
 
 
-def _everyone() -> str:
+def everyone() -> str:
     # One key for all clients: the global limit on password checks the server can afford.
     return "everyone"
 
@@ -100,7 +100,7 @@ def _safe_next() -> str | None:
 # Each POST costs an Argon2 hash: limited per network address (counted in memory only) and
 # for everyone together, so a burst of logins cannot take the CPU from visitors' pages.
 @limiter.limit(login_rate_limit, methods=["POST"])
-@limiter.limit(login_global_rate_limit, methods=["POST"], key_func=_everyone)
+@limiter.limit(login_global_rate_limit, methods=["POST"], key_func=everyone)
 def login() -> Page:
     form = LoginForm()
     next_url = _safe_next()
@@ -130,7 +130,7 @@ def login() -> Page:
 # Limited like /login: the throttle in the database counts wrong codes per account, these
 # count requests per network address and for everyone.
 @limiter.limit(login_rate_limit, methods=["POST"])
-@limiter.limit(login_global_rate_limit, methods=["POST"], key_func=_everyone)
+@limiter.limit(login_global_rate_limit, methods=["POST"], key_func=everyone)
 def login_code() -> Page:
     """The second step of logging in, for an account with a second factor."""
     pending = second_factor.pending_user(session.get(PENDING_LOGIN_KEY))

@@ -24,10 +24,12 @@ from conftest import (
 )
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_babel import force_locale
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from letters.audit import recording, services
+from letters.audit.fields import FIELD_LABELS, field_label
 from letters.audit.recording import (
     AUDITED,
     AuditTrailIsAppendOnly,
@@ -415,6 +417,18 @@ def test_no_spec_records_a_hash_a_secret_or_derived_columns() -> None:
         assert hidden <= set(spec.secret) | set(spec.on_off), cls
     assert "token_hash" not in AUDITED[recording.Invitation].columns(recording.Invitation)
     assert "second_factor_last_step" not in AUDITED[User].columns(User)
+
+
+def test_every_field_a_spec_records_has_a_translatable_label(app: Flask) -> None:
+    recorded = set()
+    for cls, spec in AUDITED.items():
+        recorded |= {spec.label(column) for column in spec.columns(cls)}
+        recorded |= set(spec.collections)
+    parts = {part for name in recorded for part in name.split(": ")}
+    assert parts - set(FIELD_LABELS) == set()
+    assert field_label("address history: unit") == "Address history: Unit"
+    with force_locale("ru"):
+        assert field_label("street_address") != "Street address"
 
 
 # --- who --------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from ..database import read_transaction
 from ..roles import admin_required
 from . import services
+from .fields import field_label
 from .forms import AuditFilterForm
 
 bp = Blueprint("audit", __name__)
@@ -64,7 +65,7 @@ for _name, _helper in {
     "audit_entity": lambda name: ENTITY_LABELS.get(name, name),
     "audit_action": lambda name: ACTION_LABELS.get(name, name),
     "audit_context": lambda name: CONTEXT_LABELS.get(name, name),
-    "audit_field": lambda name: name.replace("_", " "),
+    "audit_field": field_label,
 }.items():
     bp.add_app_template_global(_helper, _name)
 

@@ -5,8 +5,9 @@ Read only: there is no route that edits or deletes an entry.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
@@ -58,7 +59,7 @@ CONTEXT_LABELS = {
 
 # How an entry is shown wherever entries are listed (the trail, a prisoner's page, the
 # dashboard): template globals, so the shared macro in templates/audit/_entries.html sees them.
-for _name, _helper in {
+_HELPERS: dict[str, Callable[..., Any]] = {
     "audit_changes": services.changes_of,
     "audit_who": services.who,
     "audit_minute": services.minute,
@@ -66,7 +67,8 @@ for _name, _helper in {
     "audit_action": lambda name: ACTION_LABELS.get(name, name),
     "audit_context": lambda name: CONTEXT_LABELS.get(name, name),
     "audit_field": field_label,
-}.items():
+}
+for _name, _helper in _HELPERS.items():
     bp.add_app_template_global(_helper, _name)
 
 

@@ -37,11 +37,11 @@ from ..extensions import db
 from ..models import GroupSettings, RecoveryCode, User
 from .services import (
     MAX_PASSWORD_LENGTH,
+    Attempt,
     LoginThrottled,
     WrongPasswordError,
-    _Attempt,
-    _begin_attempt,
-    _take_back,
+    begin_attempt,
+    take_back,
     verify_password,
 )
 
@@ -257,16 +257,16 @@ def accept_code(user: User, typed: str) -> CodeKind | None:
 # --- throttled checks ------------------------------------------------------------------------
 
 
-def _throttled_attempt(user: User, client: str, message: str | None = None) -> _Attempt:
+def _throttled_attempt(user: User, client: str, message: str | None = None) -> Attempt:
     """Count an attempt on ``user`` as a login failure until it proves right (committed):
     wrong codes and wrong passwords share one throttle, per client and per account."""
     try:
-        return _begin_attempt(user.email, client)
+        return begin_attempt(user.email, client)
     except LoginThrottled as error:
         raise LoginThrottled(message or str(error)) from error
 
 
-def _password_is_right(attempt: _Attempt, password: str) -> bool:
+def _password_is_right(attempt: Attempt, password: str) -> bool:
     return (
         attempt.password_hash is not None
         and len(password) <= MAX_PASSWORD_LENGTH
@@ -283,7 +283,7 @@ def confirm_password(user: User, password: str, client: str = "") -> None:
     attempt = _throttled_attempt(user, client)
     if not _password_is_right(attempt, password):
         raise WrongPasswordError(_("Your current password is not correct."))
-    _take_back(attempt)
+    take_back(attempt)
     db.session.commit()
 
 
@@ -379,7 +379,7 @@ def turn_off_second_factor(user: User, password: str, code: str, client: str = "
         raise WrongPasswordError(_("Your current password is not correct."))
     if accept_code(user, code) is None:
         raise WrongCodeError(_("That code is not right, or it was used already."))
-    _take_back(attempt)
+    take_back(attempt)
     remove_second_factor(user)
     db.session.commit()
 
@@ -467,7 +467,7 @@ def finish_login(pending: PendingLogin, typed: str, client: str = "") -> CodeKin
         raise SecondFactorError(_("Please log in again."))
     kind = accept_code(user, typed)
     if kind is not None:
-        _take_back(attempt)
+        take_back(attempt)
         if kind is CodeKind.RECOVERY:
             with acting_as(user):
                 record_event("account", user.id, EVENT_RECOVERY_CODE_USED)

@@ -264,7 +264,7 @@ def authenticate(email: str, password: str, client: str = "") -> User | None:
         # No stored password is this long, so it cannot match: refuse before any lookup or
         # hashing, which also keeps the answer equally fast for known and unknown addresses.
         return None
-    attempt = _begin_attempt(email, client)
+    attempt = begin_attempt(email, client)
     if attempt.password_hash is None:
         _dummy_verify(password)
         return None
@@ -280,7 +280,7 @@ def authenticate(email: str, password: str, client: str = "") -> User | None:
         # Deactivated, or the password changed, while the hash was being checked.
         db.session.rollback()
         return None
-    _take_back(attempt)
+    take_back(attempt)
     if new_hash is not None:
         user.password_hash = new_hash
     db.session.commit()
@@ -303,14 +303,14 @@ def client_key(email: str, client: str) -> str:
 
 
 @dataclass(frozen=True)
-class _Attempt:
+class Attempt:
     user_id: int | None
     password_hash: str | None  # None: no active account has this address
     failure_id: int
     client_key: str
 
 
-def _begin_attempt(email: str, client: str) -> _Attempt:
+def begin_attempt(email: str, client: str) -> Attempt:
     """Check both throttles and count this attempt as a failure, in one short transaction
     that is committed before returning: no lock is held while the caller hashes."""
     key = account_key(email)
@@ -338,14 +338,12 @@ def _begin_attempt(email: str, client: str) -> _Attempt:
     failure = LoginFailure(account_key=key, failed_at=now)
     db.session.add(failure)
     db.session.flush()
-    attempt = _Attempt(
-        row.id if row else None, row.password_hash if row else None, failure.id, ckey
-    )
+    attempt = Attempt(row.id if row else None, row.password_hash if row else None, failure.id, ckey)
     db.session.commit()
     return attempt
 
 
-def _take_back(attempt: _Attempt) -> None:
+def take_back(attempt: Attempt) -> None:
     """The password was right: this attempt is no failure after all (not committed)."""
     db.session.execute(delete(LoginFailure).where(LoginFailure.id == attempt.failure_id))
     _client_failures().remove_one(attempt.client_key)
@@ -485,11 +483,11 @@ def change_password(user: User, old: str, new: str, client: str = "") -> None:
     email = user.email
     # Counted as a failure until it proves right; committed, so nothing is locked while the
     # hashes below are computed (see authenticate).
-    attempt = _begin_attempt(email, client)
+    attempt = begin_attempt(email, client)
     old_hash = attempt.password_hash
     if len(old) > MAX_PASSWORD_LENGTH or old_hash is None or not verify_password(old_hash, old):
         raise WrongPasswordError(_("Your current password is not correct."))
-    _take_back(attempt)
+    take_back(attempt)
     db.session.commit()
     check_password_rules(new, email)
     new_hash = hash_password(new)

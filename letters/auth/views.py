@@ -87,10 +87,6 @@ def _client() -> str:
     return request.remote_addr or ""
 
 
-def _start_session(user: User) -> None:
-    start_browser_session(user)
-
-
 def _safe_next() -> str | None:
     target = request.args.get("next")
     return target if is_safe_next(target) else None
@@ -119,7 +115,7 @@ def login() -> Page:
                 session[PENDING_LOGIN_KEY] = second_factor.pending_login(user, next_url)
                 return redirect(url_for("auth.login_code"))
             if user is not None:
-                _start_session(user)
+                start_browser_session(user)
                 return redirect(next_url or url_for("prisoners.manage_list"))
             # One message for an unknown address and a wrong password alike.
             form.form_errors.append(_("Wrong e-mail address or password."))
@@ -153,7 +149,7 @@ def login_code() -> Page:
             return redirect(url_for("auth.login"))
         else:
             if kind is not None:
-                _start_session(pending.user)
+                start_browser_session(pending.user)
                 if kind is second_factor.CodeKind.RECOVERY:
                     _flash_recovery_codes_left(pending.user)
                 target = pending.next_url
@@ -329,7 +325,7 @@ def change_password() -> Page:
             form.form_errors.append(str(error))
         else:
             # Every session, this one included, died with the old token; carry this one on.
-            _start_session(user)
+            start_browser_session(user)
             flash(
                 _("Your password has been changed. Every other session has been logged out."),
                 "success",
@@ -358,7 +354,7 @@ def setup(token: str) -> Page:
             return render_template("auth/setup.html", form=None), 404
         else:
             db.session.commit()
-            _start_session(user)
+            start_browser_session(user)
             flash(_("Your administrator account is ready."), "success")
             return redirect(url_for("prisoners.manage_list"))
     return render_template("auth/setup.html", form=form)

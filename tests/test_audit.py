@@ -29,7 +29,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from letters.audit import recording, services
-from letters.audit.fields import FIELD_LABELS, field_label
+from letters.audit.fields import FIELD_LABELS, field_label, value_label
 from letters.audit.recording import (
     AUDITED,
     AuditTrailIsAppendOnly,
@@ -429,6 +429,10 @@ def test_every_field_a_spec_records_has_a_translatable_label(app: Flask) -> None
     assert field_label("address history: unit") == "Address history: Unit"
     with force_locale("ru"):
         assert field_label("street_address") != "Street address"
+    # Yes/no tokens are shown as words; what someone typed is shown as typed.
+    assert value_label("is_listed", "false") == "no"
+    assert value_label("address history: note", "false") == "false"
+    assert value_label("bio", "true") == "true"
 
 
 # --- who --------------------------------------------------------------------------------------

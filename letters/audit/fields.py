@@ -101,3 +101,41 @@ def field_label(name: str) -> str:
     return ": ".join(
         str(FIELD_LABELS.get(part, part.replace("_", " "))) for part in name.split(": ")
     )
+
+
+# Fields whose stored values are tokens ("true", "on", "set") rather than what someone typed:
+# only these have their values translated, so a typed note reading "true" stays as typed.
+TOKEN_FIELDS = frozenset(
+    {
+        "is_listed",
+        "envelope_name_confirmed",
+        "address_needs_checking",
+        "facility_name_first",
+        "allows_photos",
+        "allows_cards",
+        "allows_paper",
+        "allows_envelopes",
+        "allows_stamps",
+        "report_published",
+        "resolved",
+        "require_second_factor",
+        "is_active",
+        "password",
+        "second factor",
+    }
+)
+VALUE_LABELS: dict[str, LazyString] = {
+    "true": _l("yes"),
+    "false": _l("no"),
+    "on": _l("on"),
+    "off": _l("off"),
+    "set": _l("set"),
+    "changed": _l("changed"),
+}
+
+
+def value_label(field: str, value: str) -> str:
+    """A stored value as shown: tokens of yes/no and on/off fields in the reader's language."""
+    if field.split(": ")[-1] in TOKEN_FIELDS:
+        return str(VALUE_LABELS.get(value, value))
+    return value

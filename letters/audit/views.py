@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from ..database import read_transaction
 from ..roles import admin_required
 from . import services
-from .fields import field_label
+from .fields import field_label, value_label
 from .forms import AuditFilterForm
 
 bp = Blueprint("audit", __name__)
@@ -67,6 +67,7 @@ _HELPERS: dict[str, Callable[..., Any]] = {
     "audit_action": lambda name: ACTION_LABELS.get(name, name),
     "audit_context": lambda name: CONTEXT_LABELS.get(name, name),
     "audit_field": field_label,
+    "audit_value": value_label,
 }
 for _name, _helper in _HELPERS.items():
     bp.add_app_template_global(_helper, _name)

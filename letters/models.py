@@ -203,6 +203,11 @@ class Facility(db.Model):  # type: ignore[name-defined]
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(MAX_LENGTH["address_line"]))
+    # A shorter name the coordinator sets for labels (and for envelopes whose block does not
+    # fit with the full name), e.g. "СИЗО-1 г. Пенза"; empty: the full name everywhere.
+    label_name: Mapped[str] = mapped_column(
+        String(MAX_LENGTH["address_line"]), default="", server_default=""
+    )
     street_address: Mapped[str] = mapped_column(String(MAX_LENGTH["street_address"]), default="")
     city: Mapped[str] = mapped_column(String(MAX_LENGTH["short"]), default="")
     city_area: Mapped[str] = mapped_column(String(MAX_LENGTH["short"]), default="")

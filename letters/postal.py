@@ -7,9 +7,13 @@ from .addressing import PostalAddress, Recipient, RecipientBlock, recipient_bloc
 from .models import Facility, Prisoner
 
 
-def postal_address(facility: Facility) -> PostalAddress:
+def postal_address(facility: Facility, *, short_name: bool = False) -> PostalAddress:
+    """``facility`` as an address; with ``short_name``, under its short name for labels when
+    it has one."""
     return PostalAddress(
-        facility_name=facility.name,
+        facility_name=(facility.label_name.strip() or facility.name)
+        if short_name
+        else facility.name,
         country_code=facility.country_code,
         street_address=facility.street_address,
         city=facility.city,
@@ -35,8 +39,14 @@ def recipient(prisoner: Prisoner) -> Recipient:
     )
 
 
-def address_block(prisoner: Prisoner, posted_from: str | None) -> RecipientBlock | None:
-    """The recipient block as it will print, or ``None`` while the prisoner has no facility."""
+def address_block(
+    prisoner: Prisoner, posted_from: str | None, *, short_name: bool = False
+) -> RecipientBlock | None:
+    """The recipient block as it will print, or ``None`` while the prisoner has no facility.
+
+    ``short_name``: with the facility's short name for labels, if it has one.
+    """
     if prisoner.facility is None:
         return None
-    return recipient_block(recipient(prisoner), postal_address(prisoner.facility), posted_from)
+    address = postal_address(prisoner.facility, short_name=short_name)
+    return recipient_block(recipient(prisoner), address, posted_from)

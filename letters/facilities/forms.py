@@ -51,6 +51,15 @@ class FacilityForm(FlaskForm):
             "As it goes on the envelope, e.g. ФКУ СИЗО-1 УФСИН России по Пензенской области"
         ),
     )
+    label_name = StringField(
+        _l("Short name for labels"),
+        [Checked(check_length, "address_line"), Checked(check_single_line)],
+        filters=[strip],
+        description=_l(
+            "Optional, e.g. СИЗО-1 УФСИН по Пензенской обл. Printed on address labels, and on "
+            "envelopes when the full name would not fit at a size the post can read."
+        ),
+    )
     street_address = TextAreaField(
         _l("Street address"),
         [Checked(check_length, "street_address")],

@@ -16,6 +16,7 @@ from ..postal import postal_address
 # The columns a coordinator edits; everything else on a facility is bookkeeping.
 EDITABLE_FIELDS = (
     "name",
+    "label_name",
     "street_address",
     "city",
     "city_area",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 import click
 from flask.cli import AppGroup
@@ -23,6 +23,8 @@ from .envelopes import render_envelopes
 from .formats import ENVELOPES, LABEL_SHEETS, SHEETS
 from .pack import render_evening_pack
 from .sheets import render_letter_sheets
+
+T = TypeVar("T")
 
 printing = AppGroup("print", help="Print envelopes, letter sheets and evening packs as PDF.")
 
@@ -81,6 +83,7 @@ def envelopes_command(
     country = _country(posted_from)
     lines = () if no_return else group_return_lines()
     envelopes = [services.envelope_for(p, country, lines) for p in prisoners]
+    _require_fit(lambda: services.check_envelopes_fit(zip(prisoners, envelopes, strict=True), size))
     pages = _write(out, lambda stream: render_envelopes(envelopes, size.upper(), stream))
     click.echo(
         _(
@@ -203,14 +206,18 @@ def pack_command(
         raise click.BadParameter(str(exc), param_hint="--start-at") from None
     prisoners = _chosen(prisoner_ids)
     _require_addresses(prisoners)
-    pack = services.evening_pack_for(
-        prisoners,
-        envelopes_per_prisoner=envelopes_per_prisoner,
-        envelope_size=size,
-        posted_from=_country(posted_from),
-        label_sheet=label_sheet,
-        start_at=start_at,
-        return_lines=() if no_return else group_return_lines(),
+    country = _country(posted_from)
+    return_lines = () if no_return else group_return_lines()
+    pack = _require_fit(
+        lambda: services.evening_pack_for(
+            prisoners,
+            envelopes_per_prisoner=envelopes_per_prisoner,
+            envelope_size=size,
+            posted_from=country,
+            label_sheet=label_sheet,
+            start_at=start_at,
+            return_lines=return_lines,
+        )
     )
     pages = _write(out, lambda stream: render_evening_pack(pack, stream))
     click.echo(
@@ -251,6 +258,17 @@ def _require_addresses(prisoners: Sequence[Prisoner]) -> None:
         services.require_addresses(prisoners)
     except services.NoAddressError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def _require_fit(check: Callable[[], T]) -> T:
+    """Run ``check``; if anything would print too small, stop before a byte is written, with
+    one line per prisoner (exit code 1)."""
+    try:
+        return check()
+    except services.DoesNotFitError as exc:
+        raise click.ClickException(
+            "\n".join([_("Nothing was written:"), *(f"- {m}" for m in exc.messages)])
+        ) from None
 
 
 def _country(value: str | None) -> str | None:

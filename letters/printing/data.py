@@ -15,6 +15,9 @@ class Envelope:
     posted_from: str | None  # ISO code of where it is posted; None: from abroad
     return_lines: tuple[str, ...] = ()  # empty: no return address
     postal_code: str = ""  # the destination index, for the Russian stencil
+    # The block with the facility's short name, tried when the full block does not fit at the
+    # smallest readable size; empty: the facility has none.
+    short_recipient_lines: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,17 @@ evening pack and anyone checking a layout can ask where things go without drawin
 - ``stamp_area``: top-right, kept clear (the 40 × 25 mm stamp field of GOST R 51506-99 with a
   margin); nothing is ever drawn there.
 - ``return_box``: top-left, the sender's address (nothing when there is none).
-- ``recipient_box``: lower right half; for US destinations inside the USPS read area and out of
-  the barcode clear zone (docs/addressing.md#united-states, Publication 28).
+- ``recipient_box``: on letter-size mail (DL, C6, US #10) the lower right half, for US
+  destinations inside the USPS read area and out of the barcode clear zone
+  (docs/addressing.md#united-states, Publication 28); on flats (C5, C4) a zone centred on the
+  envelope below the stamp field, where the block is centred (a flat has no read strip).
 - ``index_stencil_area``: bottom-left, the six-cell postal-index stencil, only on envelopes
   posted inside Russia, which also get the «Кому / Куда / От кого / Откуда» labels.
+
+Sizes (``check_envelope`` answers before anything is drawn): the recipient block is fitted by
+``layout.fit_lines`` from its design size down to ``recipient_floor`` (10 pt on letter-size
+mail, 12 pt on flats); the return block is never larger than the recipient block and never
+below ``RETURN_FLOOR``. A block that cannot fit raises ``layout.DoesNotFit``.
 
 User text reaches ReportLab only through ``Canvas.drawString`` (via ``layout.draw_lines``), which
 prints characters as they are: a name containing ``<img src=…>`` is printed, never fetched.
@@ -21,7 +28,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from typing import BinaryIO
 
 from flask_babel import gettext as _
@@ -31,7 +38,7 @@ from reportlab.pdfgen.canvas import Canvas
 from .data import Envelope
 from .fonts import REGULAR, text_width
 from .formats import ENVELOPES, EnvelopeFormat
-from .layout import LEADING, FittedText, draw_lines, fit_lines, wrap
+from .layout import LEADING, DoesNotFit, FittedText, draw_lines, fit_lines, wrap
 from .pdf import new_canvas
 
 # --- dimensions -------------------------------------------------------------------------------
@@ -60,6 +67,12 @@ USPS_SAFETY = 1 * mm  # stay this far inside the read area: printers shift by a 
 # The return address never reaches down into the USPS read area (OCR would take it for the
 # destination) and never takes more than this from the top.
 RETURN_MAX_HEIGHT = 40 * mm
+
+# USPS letter-size mail is at most 6-1/8 × 11-1/2 inches; anything larger is a flat, addressed
+# in the middle, with no read strip or barcode clear zone (Publication 28, DMM 101).
+LETTER_MAX_HEIGHT_MM = 155.6
+LETTER_MAX_WIDTH_MM = 292.1
+FLAT_BLOCK_WIDTH = 0.6  # a centred block on a flat takes at most this share of the width
 
 RECIPIENT_LEFT = 0.45  # the recipient block starts a little left of the middle
 RECIPIENT_TOP = 0.6  # …and stays in the lower part of the envelope
@@ -250,21 +263,39 @@ def return_box(fmt: EnvelopeFormat) -> Rect:
     return Rect(EDGE, bottom, right - EDGE, top - bottom)
 
 
+def is_letter_size(fmt: EnvelopeFormat) -> bool:
+    """Letter-size mail (DL, C6, US #10) as USPS counts it; C5 and C4 are flats."""
+    return fmt.height_mm <= LETTER_MAX_HEIGHT_MM and fmt.width_mm <= LETTER_MAX_WIDTH_MM
+
+
+def is_centred(envelope: Envelope, fmt: EnvelopeFormat) -> bool:
+    """Whether the recipient block sits in the middle of the envelope: on flats, except on the
+    Russian form (GOST R 51506-99 puts «Кому / Куда» bottom right on every size)."""
+    return not is_letter_size(fmt) and not is_posted_inside_russia(envelope)
+
+
 def recipient_box(envelope: Envelope, fmt: EnvelopeFormat) -> Rect:
     """The zone for the recipient block (labels included, on Russian envelopes).
 
-    Lower right half, below the stamp area and right of the index stencil. For US destinations
-    it is cut down to the USPS read area, which also keeps it out of the barcode clear zone
-    (that zone lies wholly below the read area).
+    On letter-size mail, the lower right half, below the stamp area and right of the index
+    stencil. For US destinations it is cut down to the USPS read area, which also keeps it out
+    of the barcode clear zone (that zone lies wholly below the read area). On a flat
+    (``is_centred``), a zone centred on the envelope, below the stamp area and the return
+    block: the block is drawn in its middle.
     """
     width, height = fmt.size
+    if is_centred(envelope, fmt):
+        top = min(stamp_area(fmt).y, return_box(fmt).y) - GAP
+        bottom = max(EDGE, height - top)
+        zone_width = min(width - 2 * EDGE, FLAT_BLOCK_WIDTH * width)
+        return Rect((width - zone_width) / 2, bottom, zone_width, top - bottom)
     left = width * RECIPIENT_LEFT
     right = width - EDGE
     bottom = EDGE
     top = min(stamp_area(fmt).y, height * RECIPIENT_TOP)
     if is_posted_inside_russia(envelope):
         left = max(left, index_stencil_area(fmt).right + GAP)
-    if envelope.destination_country.upper() == "US":
+    if envelope.destination_country.upper() == "US" and is_letter_size(fmt):
         read = usps_read_area(fmt)
         left = max(left, read.x + USPS_SAFETY)
         right = min(right, read.right - USPS_SAFETY)
@@ -274,11 +305,99 @@ def recipient_box(envelope: Envelope, fmt: EnvelopeFormat) -> Rect:
 
 
 def recipient_max_size(fmt: EnvelopeFormat) -> float:
-    """The largest address size: C5 and C4 have room for a larger, easier-read address."""
-    return 14.0 if fmt.height_mm >= 150 else 12.0
+    """The design size of the address: C5 and C4 have room for a larger, easier-read one."""
+    return 12.0 if is_letter_size(fmt) else 14.0
+
+
+def recipient_floor(fmt: EnvelopeFormat) -> float:
+    """The smallest recipient block the post reads reliably: 10 pt on letter-size mail, 12 pt
+    on flats (docs/addressing.md#paper)."""
+    return 10.0 if is_letter_size(fmt) else 12.0
 
 
 RETURN_MAX_SIZE = 10.0  # the sender's address is secondary: smaller than the recipient's
+RETURN_FLOOR = 7.0  # …but a postman still has to read it to send the letter back
+RECIPIENT = "recipient address"  # ``DoesNotFit.what`` for each block
+RETURN = "return address"
+
+
+@dataclass(frozen=True)
+class EnvelopeFit:
+    """How an envelope's blocks fit: the recipient lines printed and their fitted text, and
+    the size the return block starts from (never above the recipient's)."""
+
+    recipient: FittedText
+    recipient_lines: tuple[str, ...]
+    return_max_size: float
+
+
+def check_envelope(envelope: Envelope, fmt: EnvelopeFormat) -> EnvelopeFit:
+    """Fit both blocks of ``envelope`` without drawing; raises ``DoesNotFit`` for the first
+    block that does not fit at its floor.
+
+    The recipient's full lines are tried first, then ``short_recipient_lines`` (the facility's
+    short name) if there are any. The return block gives way first: it starts at the size the
+    recipient block reached, and only its own floor stops it.
+    """
+    russian = is_posted_inside_russia(envelope)
+    labels = RECIPIENT_LABELS if russian else None
+    zone = recipient_box(envelope, fmt)
+    lines = envelope.recipient_lines
+    try:
+        recipient = _fit_zone(lines, zone, recipient_max_size(fmt), recipient_floor(fmt), labels)
+    except DoesNotFit:
+        if not envelope.short_recipient_lines:
+            raise
+        lines = envelope.short_recipient_lines
+        recipient = _fit_zone(lines, zone, recipient_max_size(fmt), recipient_floor(fmt), labels)
+    return_max = min(RETURN_MAX_SIZE, recipient.font_size)
+    if envelope.return_lines and any(line.strip() for line in envelope.return_lines):
+        _fit_zone(
+            envelope.return_lines,
+            return_box(fmt),
+            return_max,
+            RETURN_FLOOR,
+            SENDER_LABELS if russian else None,
+            what=RETURN,
+        )
+    return EnvelopeFit(recipient, lines, return_max)
+
+
+def _text_zone(zone: Rect, labels: tuple[str, str] | None) -> Rect:
+    """``zone`` less the column the Russian form's labels take on its left."""
+    if not labels:
+        return zone
+    label_width = max(text_width(label, LABEL_SIZE) for label in labels) + LABEL_GAP
+    return Rect(zone.x + label_width, zone.y, zone.width - label_width, zone.height)
+
+
+def _fit_zone(
+    lines: Sequence[str],
+    zone: Rect,
+    max_size: float,
+    floor: float,
+    labels: tuple[str, str] | None,
+    *,
+    what: str = RECIPIENT,
+) -> FittedText:
+    text_zone = _text_zone(zone, labels)
+    return _fit_cached(
+        tuple(lines),
+        text_zone.width,
+        text_zone.height - DESCENT_ALLOWANCE * max_size,
+        max_size,
+        floor,
+        what,
+    )
+
+
+@lru_cache(maxsize=256)
+def _fit_cached(
+    lines: tuple[str, ...], width: float, height: float, max_size: float, floor: float, what: str
+) -> FittedText:
+    # A batch repeats blocks (N envelopes per prisoner, one return address for all): fit each
+    # once. ``DoesNotFit`` is raised again on every call (exceptions are not cached).
+    return fit_lines(lines, width, height, max_size=max_size, floor=floor, what=what)
 
 
 # --- drawing ----------------------------------------------------------------------------------
@@ -290,17 +409,25 @@ def draw_envelope(canvas: Canvas, envelope: Envelope, fmt: EnvelopeFormat) -> No
     The canvas keeps ``fmt``'s page size afterwards: a caller that goes on to draw other pages
     (the evening pack) sets its own size first.
     """
+    fit = check_envelope(envelope, fmt)
     canvas.setPageSize(fmt.size)
     russian = is_posted_inside_russia(envelope)
     if envelope.return_lines or russian:
-        _draw_return_block(canvas, envelope.return_lines, return_box(fmt), russian=russian)
+        _draw_return_block(
+            canvas,
+            envelope.return_lines,
+            return_box(fmt),
+            russian=russian,
+            max_size=fit.return_max_size,
+        )
     _draw_block(
         canvas,
-        envelope.recipient_lines,
+        fit.recipient_lines,
         recipient_box(envelope, fmt),
-        max_size=recipient_max_size(fmt),
+        fitted=fit.recipient,
         labels=RECIPIENT_LABELS if russian else None,
         centred=True,
+        across=is_centred(envelope, fmt),
     )
     if russian:
         _draw_index_stencil(canvas, envelope.postal_code, index_stencil_area(fmt))
@@ -314,7 +441,8 @@ def render_envelopes(envelopes: Iterable[Envelope], size: str, out: BinaryIO) ->
     thousands is never collected into a list. (ReportLab itself keeps each finished page's
     drawing commands until ``save`` writes the file: a few kilobytes a page, measured in
     ``bench/README.md``.) ``size`` is a key of ``formats.ENVELOPES``, in any case; an unknown
-    size raises ``ValueError`` before anything is written.
+    size raises ``ValueError`` before anything is written; an envelope whose blocks do not fit
+    raises ``layout.DoesNotFit`` (callers check with ``check_envelope`` first).
     """
     fmt = envelope_format(size)
     canvas = new_canvas(out, _("Envelopes"), fmt.size)
@@ -334,32 +462,32 @@ def _draw_block(
     lines: Sequence[str],
     zone: Rect,
     *,
-    max_size: float,
+    fitted: FittedText | None,
     labels: tuple[str, str] | None,
     centred: bool,
+    across: bool = False,
 ) -> None:
-    """Fit ``lines`` into ``zone`` (shrink, then wrap) and draw them.
+    """Draw ``fitted`` (``lines`` as ``check_envelope`` fitted them) in ``zone``, centred
+    vertically when ``centred`` and also across when ``across``, the lines left-aligned.
 
     With ``labels`` (a Russian envelope), the first label sits by the first address line and the
     second by the line after it, with a rule under every line to write on, as on the printed
     Russian form; text then starts right of the labels. With labels and no lines, the rows are
     left blank for handwriting.
     """
-    text_zone = zone
-    if labels:
-        label_width = max(text_width(label, LABEL_SIZE) for label in labels) + LABEL_GAP
-        text_zone = Rect(zone.x + label_width, zone.y, zone.width - label_width, zone.height)
-    if not any(line.strip() for line in lines):
+    text_zone = _text_zone(zone, labels)
+    if fitted is None or not any(line.strip() for line in lines):
         if labels:
             _draw_blank_rows(canvas, labels, zone, text_zone)
         return
-    allowance = DESCENT_ALLOWANCE * max_size
-    fitted = fit_lines(lines, text_zone.width, text_zone.height - allowance, max_size=max_size)
-    block_height = fitted.height + allowance
+    block_height = fitted.height + DESCENT_ALLOWANCE * fitted.font_size
     top = text_zone.top
     if centred:
         top = text_zone.y + (text_zone.height + block_height) / 2
-    draw_lines(canvas, fitted, text_zone.x, top)
+    x = text_zone.x
+    if across:
+        x += max(0.0, (text_zone.width - fitted.width()) / 2)
+    draw_lines(canvas, fitted, x, top)
     if labels:
         _draw_form_lines(
             canvas,
@@ -413,7 +541,7 @@ def _draw_form_lines(
 
 
 def _draw_return_block(
-    canvas: Canvas, lines: tuple[str, ...], zone: Rect, *, russian: bool
+    canvas: Canvas, lines: tuple[str, ...], zone: Rect, *, russian: bool, max_size: float
 ) -> None:
     """The sender's block, drawn once per document and placed on every page that repeats it.
 
@@ -421,21 +549,17 @@ def _draw_return_block(
     second and later envelopes cost a reference instead of a fitted, drawn block. The form's
     name is a digest of everything that shapes the drawing; another address gets another form.
     """
-    key = repr((lines, zone, russian)).encode()
+    key = repr((lines, zone, russian, max_size)).encode()
     name = f"Ret{hashlib.blake2s(key, digest_size=8).hexdigest()}"
-    _place_form(
-        canvas,
-        name,
-        zone,
-        lambda: _draw_block(
-            canvas,
-            lines,
-            zone,
-            max_size=RETURN_MAX_SIZE,
-            labels=SENDER_LABELS if russian else None,
-            centred=False,
-        ),
-    )
+    labels = SENDER_LABELS if russian else None
+
+    def draw() -> None:
+        fitted = None
+        if any(line.strip() for line in lines):
+            fitted = _fit_zone(lines, zone, max_size, RETURN_FLOOR, labels, what=RETURN)
+        _draw_block(canvas, lines, zone, fitted=fitted, labels=labels, centred=False)
+
+    _place_form(canvas, name, zone, draw)
 
 
 def _rows_of_first_line(lines: Sequence[str], fitted: FittedText, width: float) -> int:

@@ -15,15 +15,19 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from .formats import LABEL_SHEETS, SHEETS, LabelSheet
-from .layout import draw_lines, fit_lines
+from .layout import FittedText, draw_lines, fit_lines
 from .pdf import new_canvas
 
 # Inside each label: printers feed paper a millimetre or so off, and text touching a label's
-# edge ends up on the neighbour.
+# edge ends up on the neighbour. Less above and below than at the sides: an Avery 5160 is
+# 25.4 mm tall, and six address lines at 8 pt need 21 mm of it.
 PADDING = 3 * mm
+PADDING_Y = 2 * mm
 MAX_SIZE = 11
-MIN_SIZE = 8  # below this, wrap a long line rather than shrink it further
-FLOOR_SIZE = 4
+# Sorting machines and clerks need characters of about 2 mm (USPS OCR guidance): 8 pt. A block
+# that does not fit at 8 pt is refused (``layout.DoesNotFit``), never printed smaller.
+FLOOR_SIZE = 8
+LABEL = "address label"  # ``DoesNotFit.what``
 
 # Outlines are for a test print on plain paper held against a sheet of labels; on the labels
 # themselves they would print as stray lines, so they are off unless asked for.
@@ -88,9 +92,10 @@ def draw_labels(
     """Draw one address block per label on ``canvas``; returns the number of pages drawn.
 
     Labels are filled row by row; ``start_at`` (1-based) skips the labels already used on the
-    first sheet. Each block is fitted inside its label (shrunk, then wrapped, cut with "…" as a
-    last resort), left-aligned and centred vertically. Every page is ended; an empty ``blocks``
-    draws nothing and returns 0.
+    first sheet. Each block is fitted inside its label (wrapped, then shrunk down to
+    ``FLOOR_SIZE``), left-aligned and centred vertically; a block that does not fit raises
+    ``layout.DoesNotFit`` (callers check each with ``fit_label`` first). Every page is ended;
+    an empty ``blocks`` draws nothing and returns 0.
     """
     spec = label_sheet(sheet)
     check_start_at(spec, start_at)
@@ -100,19 +105,25 @@ def draw_labels(
         pages, (x, y, width, height) = next(rects)
         if outlines:
             _draw_outline(canvas, spec, x, y, width, height)
-        fitted = fit_lines(
-            list(block),
-            width - 2 * PADDING,
-            height - 2 * PADDING,
-            max_size=MAX_SIZE,
-            min_size=MIN_SIZE,
-            floor_size=FLOOR_SIZE,
-        )
+        fitted = fit_label(block, spec.code)
         top = y + (height + fitted.height) / 2  # centred vertically
         draw_lines(canvas, fitted, x + PADDING, top)
     if pages:
         canvas.showPage()  # the last sheet, full or not, is ended here, not by the generator
     return pages
+
+
+def fit_label(block: Sequence[str], sheet: str) -> FittedText:
+    """``block`` fitted to one label of ``sheet``; raises ``layout.DoesNotFit`` below 8 pt."""
+    spec = label_sheet(sheet)
+    return fit_lines(
+        list(block),
+        spec.label_width_mm * mm - 2 * PADDING,
+        spec.label_height_mm * mm - 2 * PADDING_Y,
+        max_size=MAX_SIZE,
+        floor=FLOOR_SIZE,
+        what=LABEL,
+    )
 
 
 def render_labels(

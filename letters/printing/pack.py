@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from io import BytesIO
 from typing import BinaryIO
 
 from flask_babel import gettext as _
@@ -20,16 +21,17 @@ from .layout import FittedText, draw_lines, fit_lines
 from .pdf import new_canvas
 from .sheets import sheet_format
 
-# Cards are read across a table, often in poor light and by older writers: large print.
+# Cards are read across a table, often in poor light and by older writers: large print, and
+# nothing a writer reads below 16 pt (the name: 24 pt). (design size, floor) for layout.fit_lines.
 CARD_MARGIN = 20 * mm
 NAME_HEIGHT = 32 * mm
-NAME_SIZES = (34, 22, 14)  # max, min, floor (see layout.fit_lines)
-BODY_SIZES = (16, 16, 12)  # prose wraps at full size before it shrinks
-# A long bio is cut (with "…") rather than shrunk out of large print: the card is a prompt,
-# the writer can read the rest on the prisoner's page.
-BIO_SIZES = (16, 16, 14)
-ADDRESS_SIZES = (18, 13, 9)  # address lines stay whole as long as they can
-HEADING_SIZE = 12
+NAME_SIZES = (34, 24)
+# Prose wraps at 16 pt and is cut (with "…") when its share of the card is full rather than
+# shrunk out of large print: the card is a prompt, the rest is on the prisoner's page.
+BODY_SIZES = (16, 16)
+# The address must be whole: a card that cannot hold it at 16 pt is refused (DoesNotFit).
+ADDRESS_SIZES = (18, 16)
+HEADING_SIZE = 16
 HEADING_GREY = 0.3
 GAP = 6 * mm  # between sections
 
@@ -38,8 +40,9 @@ GAP = 6 * mm  # between sections
 class _Section:
     heading: str
     lines: tuple[str, ...]
-    sizes: tuple[float, float, float]
+    sizes: tuple[float, float]
     cap: float  # the most of the page it may take, so later sections keep some room
+    cut: bool = True  # prose may be cut with "…"; the address may not (``DoesNotFit``)
 
 
 def render_evening_pack(pack: EveningPack, out: BinaryIO) -> int:
@@ -75,7 +78,8 @@ def draw_card(canvas: Canvas, card: PrisonerCard, fmt: SheetFormat) -> None:
 
     Sections are laid out top-down, each fitted into what is left of the page (and at most
     its own share of it), so nothing leaves the page: a long bio, last, wraps and is cut with
-    "…".
+    "…". A name or an address that does not fit at its floor raises ``layout.DoesNotFit``
+    (``check_card`` asks before anything is drawn).
     """
     canvas.setPageSize(fmt.size)
     canvas.setFillGray(0)
@@ -84,7 +88,7 @@ def draw_card(canvas: Canvas, card: PrisonerCard, fmt: SheetFormat) -> None:
     top = height - CARD_MARGIN
     bottom = CARD_MARGIN
 
-    name = _fit([card.name], text_width, NAME_HEIGHT, NAME_SIZES, BOLD)
+    name = _fit([card.name], text_width, NAME_HEIGHT, NAME_SIZES, BOLD, what=CARD_NAME)
     draw_lines(canvas, name, CARD_MARGIN, top)
     top -= name.height + GAP / 2
     canvas.setLineWidth(0.75)
@@ -96,7 +100,7 @@ def draw_card(canvas: Canvas, card: PrisonerCard, fmt: SheetFormat) -> None:
             continue
         heading_height = HEADING_SIZE * 1.2 + 1 * mm
         room = min(section.cap, top - bottom - heading_height)
-        if room < section.sizes[2] * 1.2:
+        if room < section.sizes[1] * 1.2:
             break  # not even one line at the smallest size: stop rather than spill
         canvas.saveState()
         canvas.setFillGray(HEADING_GREY)
@@ -104,7 +108,7 @@ def draw_card(canvas: Canvas, card: PrisonerCard, fmt: SheetFormat) -> None:
         canvas.drawString(CARD_MARGIN, top - HEADING_SIZE, section.heading)
         canvas.restoreState()
         top -= heading_height
-        body = _fit(section.lines, text_width, room, section.sizes)
+        body = _fit(section.lines, text_width, room, section.sizes, cut=section.cut)
         draw_lines(canvas, body, CARD_MARGIN, top)
         top -= body.height + GAP
     canvas.showPage()
@@ -115,11 +119,11 @@ def _sections(card: PrisonerCard, page_height: float) -> list[_Section]:
         _("%(what)s: %(status)s", what=what, status=status) for what, status in card.allowances
     )
     return [
-        _Section(_("Address"), card.address_lines, ADDRESS_SIZES, 0.28 * page_height),
+        _Section(_("Address"), card.address_lines, ADDRESS_SIZES, 0.28 * page_height, cut=False),
         _Section(_("Languages"), (", ".join(card.languages),), BODY_SIZES, 0.1 * page_height),
         _Section(_("The facility allows"), allowances, BODY_SIZES, 0.22 * page_height),
         _Section(_("Restrictions"), _paragraphs(card.restrictions), BODY_SIZES, 0.18 * page_height),
-        _Section(_("About"), _paragraphs(card.bio), BIO_SIZES, page_height),
+        _Section(_("About"), _paragraphs(card.bio), BODY_SIZES, page_height),
     ]
 
 
@@ -127,14 +131,30 @@ def _paragraphs(text: str) -> tuple[str, ...]:
     return tuple(line for line in text.replace("\r\n", "\n").split("\n") if line.strip())
 
 
+def check_card(card: PrisonerCard, fmt: SheetFormat) -> None:
+    """Raise ``layout.DoesNotFit`` if ``card``'s name or address cannot print at its floor.
+
+    The card is laid out on a scratch canvas: the one layout is the one checked.
+    """
+    scratch = new_canvas(BytesIO(), "", fmt.size)
+    draw_card(scratch, card, fmt)
+
+
+CARD_NAME = "name on the card"  # ``DoesNotFit.what``
+CARD_ADDRESS = "address on the card"
+
+
 def _fit(
     lines: Sequence[str],
     width: float,
     height: float,
-    sizes: tuple[float, float, float],
+    sizes: tuple[float, float],
     font: str = REGULAR,
+    *,
+    what: str = CARD_ADDRESS,
+    cut: bool = False,
 ) -> FittedText:
-    max_size, min_size, floor_size = sizes
+    max_size, floor = sizes
     return fit_lines(
-        lines, width, height, font=font, max_size=max_size, min_size=min_size, floor_size=floor_size
+        lines, width, height, font=font, max_size=max_size, floor=floor, what=what, cut=cut
     )

@@ -20,7 +20,12 @@ from ..postal import address_block, postal_address, recipient
 from ..prisoners.services import prisoner_query
 from ..validation import FieldError
 from .data import Envelope, EveningPack, LetterSheet, PrisonerCard
+from .envelopes import RETURN, check_envelope
 from .formats import ENVELOPES, LABEL_SHEETS, SHEETS
+from .labels import FLOOR_SIZE as LABEL_FLOOR
+from .labels import fit_label
+from .layout import DoesNotFit
+from .pack import CARD_NAME, check_card
 
 # A ruled letter is rarely longer; the limit keeps one request from asking for a ream.
 MAX_RULED_PAGES = 10
@@ -37,6 +42,15 @@ DEFAULT_FOLD = {"A4": "DL", "LETTER": "US10"}
 
 class NoAddressError(ValueError):
     """The prisoner's facility is not known: there is nothing to put on an envelope."""
+
+
+class DoesNotFitError(ValueError):
+    """Something would print smaller than people and sorting machines read: one message per
+    prisoner, each naming them and the fix. Nothing is printed for anyone."""
+
+    def __init__(self, messages: Sequence[str]) -> None:
+        super().__init__("\n".join(messages))
+        self.messages = list(messages)
 
 
 # --- the group's own details ------------------------------------------------------------------
@@ -181,13 +195,98 @@ def envelope_for(
     block = address_block(prisoner, posted_from)
     if block is None or prisoner.facility is None:
         raise no_address(prisoner)
+    short: tuple[str, ...] = ()
+    if prisoner.facility.label_name.strip():
+        short_block = address_block(prisoner, posted_from, short_name=True)
+        short = short_block.lines if short_block is not None else ()
     return Envelope(
         recipient_lines=block.lines,
         destination_country=prisoner.facility.country_code.upper(),
         posted_from=posted_from,
         return_lines=tuple(return_lines),
         postal_code=prisoner.facility.postal_code,
+        short_recipient_lines=short,
     )
+
+
+def label_block_for(prisoner: Prisoner, posted_from: str | None) -> tuple[str, ...]:
+    """The block on ``prisoner``'s address label: with the facility's short name, if set."""
+    block = address_block(prisoner, (posted_from or "").upper() or None, short_name=True)
+    if block is None:
+        raise no_address(prisoner)
+    return block.lines
+
+
+# --- refusing what would print too small ------------------------------------------------------
+
+
+def _facility_name(prisoner: Prisoner) -> str:
+    return prisoner.facility.name if prisoner.facility is not None else ""
+
+
+def envelope_does_not_fit(prisoner: Prisoner, size: str, exc: DoesNotFit) -> str:
+    """The message when ``prisoner``'s envelope cannot print at a readable size."""
+    if exc.what == RETURN:
+        return _(
+            "The return address does not fit on a %(size)s envelope to %(name)s at "
+            "%(floor)s pt or larger. Shorten the return address or choose a bigger envelope.",
+            size=size,
+            name=display_name(prisoner),
+            floor=f"{exc.floor:g}",
+        )
+    return _(
+        "The address of %(name)s does not fit on a %(size)s envelope at %(floor)s pt or "
+        "larger, the smallest the post reads reliably. Choose a bigger envelope (C5 or C4), or "
+        "give the facility “%(facility)s” a short name for labels.",
+        name=display_name(prisoner),
+        size=size,
+        floor=f"{exc.floor:g}",
+        facility=_facility_name(prisoner),
+    )
+
+
+def label_does_not_fit(prisoner: Prisoner, sheet: str) -> str:
+    """The message when ``prisoner``'s address label cannot print at a readable size."""
+    return _(
+        "The address of %(name)s does not fit on a %(sheet)s label at %(floor)s pt or "
+        "larger, the smallest a sorting machine reads. Give the facility “%(facility)s” a "
+        "short name for labels, use the larger L7160 labels, or address this envelope by "
+        "printing it instead of a label.",
+        name=display_name(prisoner),
+        sheet=sheet,
+        floor=f"{LABEL_FLOOR:g}",
+        facility=_facility_name(prisoner),
+    )
+
+
+def card_does_not_fit(prisoner: Prisoner, exc: DoesNotFit) -> str:
+    """The message when ``prisoner``'s large-print card cannot hold the name or address."""
+    if exc.what == CARD_NAME:
+        return _(
+            "The name of %(name)s does not fit on a large-print card at %(floor)s pt or larger.",
+            name=display_name(prisoner),
+            floor=f"{exc.floor:g}",
+        )
+    return _(
+        "The address of %(name)s does not fit on a large-print card at %(floor)s pt or larger."
+        " Give the facility “%(facility)s” a short name for labels.",
+        name=display_name(prisoner),
+        floor=f"{exc.floor:g}",
+        facility=_facility_name(prisoner),
+    )
+
+
+def check_envelopes_fit(envelopes: Iterable[tuple[Prisoner, Envelope]], size: str) -> None:
+    """Raise ``DoesNotFitError`` naming every prisoner whose envelope would print too small."""
+    fmt = ENVELOPES[size.upper()]
+    messages = []
+    for prisoner, envelope in envelopes:
+        try:
+            check_envelope(envelope, fmt)
+        except DoesNotFit as exc:
+            messages.append(envelope_does_not_fit(prisoner, fmt.code, exc))
+    if messages:
+        raise DoesNotFitError(messages)
 
 
 def header_name(prisoner: Prisoner) -> tuple[str, str]:
@@ -271,7 +370,9 @@ def evening_pack_for(
     per prisoner, starting at label ``start_at`` of a part-used sheet.
 
     Cards print on the paper the labels need (A4 for L7160, US Letter for 5160): a group has one
-    kind of paper in its printer. Raises ``NoAddressError`` if anyone's facility is unknown.
+    kind of paper in its printer. Raises ``NoAddressError`` if anyone's facility is unknown,
+    ``DoesNotFitError`` listing everyone whose envelope, label or card would print below its
+    floor.
     """
     require_addresses(prisoners)
     envelope_size = check_envelope_size(envelope_size)
@@ -280,12 +381,33 @@ def evening_pack_for(
     count = max(0, min(envelopes_per_prisoner, MAX_ENVELOPES_PER_PRISONER))
     envelopes: list[Envelope] = []
     labels: list[tuple[str, ...]] = []
+    cards: list[PrisonerCard] = []
+    card_sheet = SHEETS[LABEL_SHEETS[label_sheet].sheet]
+    envelope_fmt = ENVELOPES[envelope_size]
+    problems: list[str] = []
     for prisoner in prisoners:
         envelope = envelope_for(prisoner, posted_from, return_lines)
         envelopes.extend([envelope] * count)
-        labels.append(envelope.recipient_lines)
+        labels.append(label_block_for(prisoner, posted_from))
+        cards.append(card_for(prisoner, posted_from))
+        # Every part is checked for every prisoner, so one refusal lists all there is to fix.
+        if count:
+            try:
+                check_envelope(envelope, envelope_fmt)
+            except DoesNotFit as exc:
+                problems.append(envelope_does_not_fit(prisoner, envelope_size, exc))
+        try:
+            fit_label(labels[-1], label_sheet)
+        except DoesNotFit:
+            problems.append(label_does_not_fit(prisoner, label_sheet))
+        try:
+            check_card(cards[-1], card_sheet)
+        except DoesNotFit as exc:
+            problems.append(card_does_not_fit(prisoner, exc))
+    if problems:
+        raise DoesNotFitError(problems)
     return EveningPack(
-        cards=tuple(card_for(p, posted_from) for p in prisoners),
+        cards=tuple(cards),
         envelopes=tuple(envelopes),
         envelope_size=envelope_size,
         labels=tuple(labels),

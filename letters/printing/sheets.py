@@ -45,10 +45,10 @@ RULE_SPACING = 9 * mm
 RULE_GREY = 0.6
 RULE_WIDTH = 0.4
 
-# Fold marks sit in the strip most printers can still reach (about 4 mm) and end well before
-# the text, so they never cross a word.
-TICK_FROM = 4 * mm
-TICK_TO = 10 * mm
+# Fold marks start 5 mm inside the edge (many printers leave 4–5 mm unprinted, and a mark
+# lost there is no mark) and end well before the text, so they never cross a word.
+TICK_FROM = 5 * mm
+TICK_TO = 11 * mm
 TICK_WIDTH = 0.5
 
 # Where the sheet is folded to fit each envelope, as fractions of the sheet measured from the
@@ -214,7 +214,9 @@ def _draw_header(
     # wraps, then is cut, and never runs into "page n of m" (nor, for C6, into the fold mark
     # at the centre of the top edge).
     box_height = 2 * HEADER_SIZE * 1.2
-    page = fit_lines([right], (width - 2 * MARGIN_X) / 2, box_height, max_size=HEADER_SIZE)
+    page = fit_lines(
+        [right], (width - 2 * MARGIN_X) / 2, box_height, max_size=HEADER_SIZE, floor=7, cut=True
+    )
     canvas.setFont(page.font, page.font_size)
     y = height - HEADER_BASELINE + page.height - page.leading
     for line in page.lines:
@@ -227,7 +229,9 @@ def _draw_header(
     room = width - 2 * MARGIN_X - page.width() - HEADER_GAP
     if centre_clear:
         room = min(room, width / 2 - MARGIN_X - CENTRE_GAP)
-    fitted = fit_lines([who], room, box_height, font=BOLD, max_size=HEADER_SIZE + 0.5)
+    fitted = fit_lines(
+        [who], room, box_height, font=BOLD, max_size=HEADER_SIZE + 0.5, floor=7, cut=True
+    )
     top = height - HEADER_BASELINE + fitted.font_size + fitted.height - fitted.leading
     draw_lines(canvas, fitted, MARGIN_X, top)
 
@@ -235,7 +239,7 @@ def _draw_header(
 def _draw_footer(canvas: Canvas, fmt: SheetFormat, note: str) -> None:
     width, _height = fmt.size
     half = (width - 2 * MARGIN_X) / 2 - CENTRE_GAP
-    fitted = fit_lines([note], half, 2 * HEADER_SIZE * 1.2, max_size=HEADER_SIZE, min_size=6)
+    fitted = fit_lines([note], half, 2 * HEADER_SIZE * 1.2, max_size=HEADER_SIZE, floor=6, cut=True)
     draw_lines(canvas, fitted, MARGIN_X, FOOTER_BASELINE + fitted.font_size)
 
 

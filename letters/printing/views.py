@@ -16,7 +16,6 @@ from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from flask_wtf import FlaskForm
-from werkzeug.wrappers import Response
 
 from ..downloads import pdf_download
 from ..extensions import db
@@ -105,8 +104,13 @@ def _envelope_with_own_return_address(prisoner: Prisoner) -> ResponseReturnValue
 
 def _envelope_pdf(
     prisoner: Prisoner, size: str, posted_from: str | None, return_lines: tuple[str, ...]
-) -> Response:
+) -> ResponseReturnValue:
     envelope = services.envelope_for(prisoner, posted_from, return_lines)
+    try:
+        services.check_envelopes_fit([(prisoner, envelope)], size)
+    except services.DoesNotFitError as exc:
+        # 422: the request was understood, but this envelope would print too small to read.
+        return _problem(exc.messages, 422)
     return pdf_download(
         partial(render_envelopes, [envelope], size), f"envelope-{size}-{prisoner.id}.pdf"
     )
@@ -166,15 +170,18 @@ def pack() -> ResponseReturnValue:
         lines = (
             group_return_lines(settings) if form.return_choice.data == services.RETURN_GROUP else ()
         )
-        evening = services.evening_pack_for(
-            [p for p in prisoners if p.id in chosen],
-            envelopes_per_prisoner=form.envelopes.data,
-            envelope_size=form.size.data,
-            posted_from=form.country(),
-            label_sheet=form.label_sheet.data,
-            start_at=form.start_at.data,
-            return_lines=lines,
-        )
+        try:
+            evening = services.evening_pack_for(
+                [p for p in prisoners if p.id in chosen],
+                envelopes_per_prisoner=form.envelopes.data,
+                envelope_size=form.size.data,
+                posted_from=form.country(),
+                label_sheet=form.label_sheet.data,
+                start_at=form.start_at.data,
+                return_lines=lines,
+            )
+        except services.DoesNotFitError as exc:
+            return _problem(exc.messages, 422)
         return pdf_download(
             partial(render_evening_pack, evening),
             f"evening-pack-{date.today().isoformat()}.pdf",

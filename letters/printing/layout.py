@@ -39,7 +39,7 @@ _NON_BREAKING = re.compile(
         (
             r"\b\d{4}\s+г\.\s*р\.",  # year of birth: "1987 г.р."
             r"\b\d{4}\s+года\s+рождения\b",
-            r"(?<![\w-])" + _BEFORE + r"\s+\S+",  # "д. 30", "ул. Каракозова", "Apt 4B"
+            r"(?<![\w-])" + _BEFORE + r"\s+(?:#\s*)?\S+",  # "д. 30", "ул. Каракозова", "Cell # 4"
             r"#\s*\S+",  # "# 12"
             r"\S+\s+(?:обл|р-н|окр)\.?(?!\w)",  # "Пензенская обл.": here the abbreviation follows
             r"\b[A-Z]{1,2}\d[A-Z\d]?\s+\d[A-Z]{2}\b",  # UK postcode "SW2 5XF"

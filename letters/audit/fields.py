@@ -38,6 +38,7 @@ FIELD_LABELS: dict[str, LazyString] = {
     "ended_on": _l("Until"),
     # facilities
     "name": _l("Name"),
+    "label_name": _l("Short name for labels"),
     "street_address": _l("Street address"),
     "city": _l("City"),
     "city_area": _l("District"),

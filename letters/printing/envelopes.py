@@ -367,8 +367,13 @@ def _text_zone(zone: Rect, labels: tuple[str, str] | None) -> Rect:
     """``zone`` less the column the Russian form's labels take on its left."""
     if not labels:
         return zone
-    label_width = max(text_width(label, LABEL_SIZE) for label in labels) + LABEL_GAP
+    label_width = _label_column(labels)
     return Rect(zone.x + label_width, zone.y, zone.width - label_width, zone.height)
+
+
+@lru_cache(maxsize=4)
+def _label_column(labels: tuple[str, str]) -> float:
+    return max(text_width(label, LABEL_SIZE) for label in labels) + LABEL_GAP
 
 
 def _fit_zone(

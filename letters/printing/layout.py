@@ -109,10 +109,16 @@ def fit_lines(
     instead cut to the box at ``floor`` and ends with "…" (for prose that is a prompt, such
     as a bio on a card, never for an address).
     """
-    given = [units(line) for line in lines if line.strip()]
-    # Widths are linear in the size: measure every unit once, at 1 pt.
+    given = [line for line in lines if line.strip()]
+    # Widths are linear in the size: measure once, at 1 pt. Most blocks fit whole at their
+    # design size; only then is it worth cutting lines into units.
+    if (
+        len(given) * max_size * LEADING <= height + 1e-6
+        and max((text_width(line, 1, font) for line in given), default=0) * max_size <= width + 1e-9
+    ):
+        return FittedText(tuple(line.replace(NBSP, " ") for line in given), font, max_size)
     space = text_width(" ", 1, font)
-    measured = [[(unit, text_width(unit, 1, font)) for unit in line] for line in given]
+    measured = [[(unit, text_width(unit, 1, font)) for unit in units(line)] for line in given]
     size = max_size
     while size >= floor - 1e-9:
         wrapped = _wrap_measured(measured, width / size, space)

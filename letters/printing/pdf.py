@@ -27,9 +27,7 @@ def new_canvas(out: BinaryIO, title: str, pagesize: tuple[float, float]) -> Canv
     # ReportLab's default initial font is Helvetica, one of the standard 14 that are never
     # embedded: every page would list it (unused) and preflight checks would flag the PDF.
     # A TrueType initial font is embedded, and only where a character uses it.
-    canvas = Canvas(
-        out, pagesize=pagesize, pageCompression=1, invariant=1, initialFontName=REGULAR
-    )
+    canvas = Canvas(out, pagesize=pagesize, pageCompression=1, invariant=1, initialFontName=REGULAR)
     canvas.setTitle(title)
     canvas.setAuthor("")
     canvas.setCreator("letters")

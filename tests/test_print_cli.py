@@ -39,7 +39,7 @@ def registry(app: Flask) -> dict[str, int]:
     nowhere.facility = None
     db.session.flush()
     ids["nowhere"] = nowhere.id
-    save_group_settings("Solidarity Group", GROUP_ADDRESS, "")
+    save_group_settings("Solidarity Group", GROUP_ADDRESS, "DE")
     db.session.commit()
     return ids
 
@@ -150,6 +150,25 @@ def test_without_from_the_groups_home_country_applies(
 
     assert result.exit_code == 0, result.output
     assert "RUSSIA" not in pages_of(out)[0][2]
+
+
+@pytest.mark.parametrize("command", ["envelopes", "pack"])
+def test_the_groups_return_address_ends_with_its_country_on_mail_abroad(
+    runner: FlaskCliRunner, tmp_path: Path, registry: dict[str, int], command: str
+) -> None:
+    abroad, inside = tmp_path / "abroad.pdf", tmp_path / "inside.pdf"
+    prisoner = ["--prisoner", str(registry["pchelintsev"])]
+
+    first = runner.invoke(args=["print", command, *prisoner, "--out", str(abroad)])
+    second = runner.invoke(args=["print", command, *prisoner, "--from", "RU", "--out", str(inside)])
+
+    assert first.exit_code == 0, first.output
+    assert second.exit_code == 0, second.output
+    # The group is in Berlin (home country DE); the prisoner in Russia.
+    envelope = next(text for _w, _h, text in pages_of(abroad) if "Postfach" in text)
+    assert "10115 Berlin\nGERMANY" in envelope
+    envelope = next(text for _w, _h, text in pages_of(inside) if "Postfach" in text)
+    assert "GERMANY" not in envelope
 
 
 @pytest.mark.parametrize("command", ["envelopes", "sheets", "pack"])

@@ -80,7 +80,8 @@ def envelopes_command(
     _require_addresses(prisoners)
     country = _country(posted_from)
     lines = () if no_return else group_return_lines()
-    envelopes = [services.envelope_for(p, country, lines) for p in prisoners]
+    home = group_settings().home_country
+    envelopes = [services.envelope_for(p, country, lines, home) for p in prisoners]
     pages = _write(out, lambda stream: render_envelopes(envelopes, size.upper(), stream))
     click.echo(
         _(
@@ -211,6 +212,7 @@ def pack_command(
         label_sheet=label_sheet,
         start_at=start_at,
         return_lines=() if no_return else group_return_lines(),
+        return_country=group_settings().home_country,
     )
     pages = _write(out, lambda stream: render_evening_pack(pack, stream))
     click.echo(

@@ -16,7 +16,12 @@ from flask_babel import gettext as _
 
 from ..lookups import prisoners_by_id
 from ..models import Prisoner
-from ..settings.services import group_return_lines, group_settings
+from ..settings.services import (
+    HOME_COUNTRY_NEEDED,
+    group_return_lines,
+    group_settings,
+    lacks_country,
+)
 from ..validation import FieldError
 from . import services
 from .envelopes import render_envelopes
@@ -79,8 +84,7 @@ def envelopes_command(
     prisoners = _chosen(prisoner_ids)
     _require_addresses(prisoners)
     country = _country(posted_from)
-    lines = () if no_return else group_return_lines()
-    home = group_settings().home_country
+    lines, home = _group_return(no_return)
     envelopes = [services.envelope_for(p, country, lines, home) for p in prisoners]
     pages = _write(out, lambda stream: render_envelopes(envelopes, size.upper(), stream))
     click.echo(
@@ -204,6 +208,7 @@ def pack_command(
         raise click.BadParameter(str(exc), param_hint="--start-at") from None
     prisoners = _chosen(prisoner_ids)
     _require_addresses(prisoners)
+    lines, home = _group_return(no_return)
     pack = services.evening_pack_for(
         prisoners,
         envelopes_per_prisoner=envelopes_per_prisoner,
@@ -211,8 +216,8 @@ def pack_command(
         posted_from=_country(posted_from),
         label_sheet=label_sheet,
         start_at=start_at,
-        return_lines=() if no_return else group_return_lines(),
-        return_country=group_settings().home_country,
+        return_lines=lines,
+        return_country=home,
     )
     pages = _write(out, lambda stream: render_evening_pack(pack, stream))
     click.echo(
@@ -265,6 +270,19 @@ def _country(value: str | None) -> str | None:
         return services.posted_from_code(value)
     except FieldError as exc:
         raise click.BadParameter(str(exc), param_hint="--from") from None
+
+
+def _group_return(no_return: bool) -> tuple[tuple[str, ...], str]:
+    """The group's return address and the country it is in; a warning on stderr when it has
+    none (settings stored before the country was asked for): mail abroad then cannot come
+    back."""
+    if no_return:
+        return (), ""
+    settings = group_settings()
+    lines = group_return_lines(settings)
+    if lacks_country(lines, settings.home_country):
+        click.echo(str(HOME_COUNTRY_NEEDED), err=True)
+    return lines, settings.home_country
 
 
 def _write(out: Path, render: Callable[[BinaryIO], int]) -> int:

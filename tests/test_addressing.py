@@ -22,8 +22,12 @@ from letters.addressing import (
     Recipient,
     dative_name,
     infer_gender,
+    is_international,
+    named_country,
     normalize_address,
     recipient_block,
+    return_block,
+    sender_country_missing,
     validate_address,
 )
 
@@ -288,3 +292,155 @@ def test_normalize_canonicalises_postcode_and_region_only() -> None:
     assert uk.city == "London"
     us = normalize_address(PostalAddress(**{**FCI_DUBLIN.__dict__, "country_area": "California"}))
     assert us.country_area == "CA"
+
+
+# --- federal cities ---------------------------------------------------------------------------
+
+MOSCOW_SIZO = PostalAddress(
+    facility_name="ФКУ СИЗО-2 УФСИН России по г. Москве",
+    country_code="RU",
+    street_address="ул. Новослободская, д. 45",
+    city="г. Москва",
+    country_area="",
+    postal_code="127055",
+)
+
+
+@pytest.mark.parametrize(
+    ("city", "region", "postal_code"),
+    [
+        ("г. Москва", "", "127055"),
+        ("Москва", "", "127055"),
+        ("г.Москва", "Москва", "127055"),
+        ("г. Москва", "г. Москва", "127055"),
+        ("город Москва", "г Москва", "127055"),
+        ("г. Санкт-Петербург", "", "190000"),
+        ("Санкт-Петербург", "г. Санкт-Петербург", "190000"),
+        ("г. Севастополь", "Севастополь", "299011"),
+    ],
+)
+def test_a_federal_city_is_valid_without_a_region_and_prints_its_city_line_only(
+    city: str, region: str, postal_code: str
+) -> None:
+    address = PostalAddress(
+        **{**MOSCOW_SIZO.__dict__, "city": city, "country_area": region, "postal_code": postal_code}
+    )
+    assert validate_address(address) == {}
+    normal = normalize_address(address)
+    # Stored as Google's metadata names the region, so the postal code is checked for the city.
+    assert normal.country_area == city.removeprefix("город ").removeprefix("г.").strip()
+    for stored in (address, normal):
+        for posted_from in ("RU", "DE"):
+            printed = lines(PCHELINTSEV, stored, posted_from)
+            assert printed[3:5] == [city, postal_code], printed
+            assert [
+                line
+                for line in printed
+                if "Москв" in line or "Петербург" in line or "Севастопол" in line
+            ][-1] == city
+
+
+def test_the_moscow_worked_example_prints_moscow_once() -> None:
+    assert lines(PCHELINTSEV, normalize_address(MOSCOW_SIZO), "DE") == [
+        "Пчелинцеву Дмитрию Дмитриевичу, 1992 г.р.",
+        "ФКУ СИЗО-2 УФСИН России по г. Москве",
+        "ул. Новослободская, д. 45",
+        "г. Москва",
+        "127055",
+        "RUSSIA",
+    ]
+
+
+def test_a_federal_city_keeps_postal_code_validation_for_the_city() -> None:
+    # 440039 is a Russian postal code, but Penza's: Москва has only 1xxxxx codes.
+    errors = validate_address(PostalAddress(**{**MOSCOW_SIZO.__dict__, "postal_code": "440039"}))
+    assert list(errors) == ["postal_code"]
+    assert "440039" in errors["postal_code"]
+    assert "Москва" in errors["postal_code"]
+    errors = validate_address(PostalAddress(**{**MOSCOW_SIZO.__dict__, "postal_code": "12705"}))
+    assert list(errors) == ["postal_code"]
+
+
+def test_a_town_inside_a_federal_city_keeps_both_lines() -> None:
+    zelenograd = PostalAddress(
+        **{
+            **MOSCOW_SIZO.__dict__,
+            "city": "г. Зеленоград",
+            "country_area": "г. Москва",
+            "postal_code": "124498",
+        }
+    )
+    assert validate_address(zelenograd) == {}
+    normal = normalize_address(zelenograd)
+    assert normal.country_area == "Москва"
+    assert lines(PCHELINTSEV, normal, "RU")[3:] == ["г. Зеленоград", "Москва", "124498"]
+
+
+def test_other_russian_towns_still_need_their_region() -> None:
+    podolsk = PostalAddress(
+        **{**MOSCOW_SIZO.__dict__, "city": "г. Подольск", "postal_code": "142100"}
+    )
+    assert list(validate_address(podolsk)) == ["country_area"]
+    # "г." needs a dot or a space: "Гомель" is not a marked "омель", nor "Гмосква" Москва.
+    assert list(validate_address(PostalAddress(**{**podolsk.__dict__, "city": "Гмосква"}))) == [
+        "country_area"
+    ]
+
+
+def test_any_region_equal_to_the_city_prints_once() -> None:
+    address = PostalAddress(**{**PENZA_SIZO.__dict__, "country_area": "Пенза", "city": "Пенза"})
+    assert lines(PCHELINTSEV, address, "RU")[3:] == ["Пенза", "440039"]
+    # …and a region that differs still prints.
+    assert lines(PCHELINTSEV, PENZA_SIZO, "RU")[3:] == ["г. Пенза", "Пензенская область", "440039"]
+
+
+# --- the sender's country -----------------------------------------------------------------------
+
+BERLIN = ("Soli-Gruppe Briefe", "Postfach 12 34", "10999 Berlin")
+
+
+@pytest.mark.parametrize(
+    ("sender", "posted_from", "destination", "country_line"),
+    [
+        ("DE", "DE", "RU", "GERMANY"),
+        ("DE", None, "RU", "GERMANY"),  # posted from somewhere unknown: abroad
+        ("de", "de", "us", "GERMANY"),
+        ("RU", "RU", "BY", "RUSSIA"),  # the guides' name, as on a recipient's line
+        ("BY", "BY", "RU", "REPUBLIC OF BELARUS"),
+        ("US", "US", "GB", "UNITED STATES"),
+        ("DE", "DE", "DE", None),  # inside one country: no country line
+        ("DE", "RU", "RU", None),  # a Berlin address on a letter posted inside Russia
+        (None, "DE", "RU", None),  # not known: nothing to add (settings and forms ask for it)
+        ("", "DE", "RU", None),
+    ],
+)
+def test_the_return_address_ends_with_the_senders_country_on_international_mail(
+    sender: str | None, posted_from: str | None, destination: str, country_line: str | None
+) -> None:
+    expected = (*BERLIN, country_line) if country_line else BERLIN
+    assert return_block(BERLIN, sender, posted_from, destination) == expected
+    assert sender_country_missing(BERLIN, sender, posted_from, destination) is (
+        not sender and is_international(posted_from, destination)
+    )
+
+
+@pytest.mark.parametrize(
+    "typed", ["GERMANY", "Germany", "Deutschland", "Allemagne", "Германия", "germany."]
+)
+def test_a_country_typed_as_the_last_line_is_kept_and_not_repeated(typed: str) -> None:
+    assert return_block((*BERLIN, typed), "DE", "DE", "RU") == (*BERLIN, typed)
+    assert not sender_country_missing((*BERLIN, typed), None, "DE", "RU")
+
+
+def test_named_country_knows_names_not_towns() -> None:
+    assert named_country("Россия") == "RU"
+    assert named_country("RUSSIAN FEDERATION") == "RU"
+    assert named_country("Беларусь") == "BY"
+    assert named_country("USA") == "US"
+    assert named_country("10999 Berlin") is None
+    assert named_country("Postfach 12 34") is None
+
+
+def test_no_return_address_stays_empty() -> None:
+    assert return_block((), "DE", "DE", "RU") == ()
+    assert not sender_country_missing((), None, "DE", "RU")

@@ -104,6 +104,33 @@ def test_the_address_is_normalised_before_saving(
     assert facility.postal_code == "SW2 5XF"
 
 
+def test_a_moscow_facility_needs_no_region_and_is_stored_with_moscow_as_its_region(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    auth.create_and_login()
+
+    response = post_new(
+        client,
+        name="ФКУ СИЗО-2 УФСИН России по г. Москве",
+        street_address="ул. Новослободская, д. 45",
+        city="г. Москва",
+        country_area="",
+        postal_code="127055",
+    )
+
+    assert response.status_code == 302
+    (facility,) = facilities(app)
+    assert (facility.city, facility.country_area) == ("г. Москва", "Москва")
+    # The postal code is still checked for the city: Penza's is refused for Москва.
+    response = post_new(
+        client, name="Другой СИЗО", city="Москва", country_area="г. Москва", postal_code="440039"
+    )
+    assert response.status_code == 200
+    assert "does not belong to Москва" in field_errors(
+        response.get_data(as_text=True), "postal_code"
+    )
+
+
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [

@@ -12,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 
 from letters.extensions import db
+from letters.models import GroupSettings
 from letters.settings.services import save_group_settings
 
 MM = 72 / 25.4
@@ -39,7 +40,7 @@ def registry(app: Flask) -> dict[str, int]:
     nowhere.facility = None
     db.session.flush()
     ids["nowhere"] = nowhere.id
-    save_group_settings("Solidarity Group", GROUP_ADDRESS, "")
+    save_group_settings("Solidarity Group", GROUP_ADDRESS, "DE")
     db.session.commit()
     return ids
 
@@ -150,6 +151,44 @@ def test_without_from_the_groups_home_country_applies(
 
     assert result.exit_code == 0, result.output
     assert "RUSSIA" not in pages_of(out)[0][2]
+
+
+@pytest.mark.parametrize("command", ["envelopes", "pack"])
+def test_the_groups_return_address_ends_with_its_country_on_mail_abroad(
+    runner: FlaskCliRunner, tmp_path: Path, registry: dict[str, int], command: str
+) -> None:
+    abroad, inside = tmp_path / "abroad.pdf", tmp_path / "inside.pdf"
+    prisoner = ["--prisoner", str(registry["pchelintsev"])]
+
+    first = runner.invoke(args=["print", command, *prisoner, "--out", str(abroad)])
+    second = runner.invoke(args=["print", command, *prisoner, "--from", "RU", "--out", str(inside)])
+
+    assert first.exit_code == 0, first.output
+    assert second.exit_code == 0, second.output
+    # The group is in Berlin (home country DE); the prisoner in Russia.
+    envelope = next(text for _w, _h, text in pages_of(abroad) if "Postfach" in text)
+    assert "10115 Berlin\nGERMANY" in envelope
+    envelope = next(text for _w, _h, text in pages_of(inside) if "Postfach" in text)
+    assert "GERMANY" not in envelope
+
+
+@pytest.mark.parametrize("command", ["envelopes", "pack"])
+def test_a_return_address_stored_without_a_country_is_warned_about(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path, registry: dict[str, int], command: str
+) -> None:
+    settings = db.session.get(GroupSettings, 1)
+    assert settings is not None
+    settings.home_country = ""  # as stored before the country was asked for
+    db.session.commit()
+    out = tmp_path / "out.pdf"
+    prisoner = ["--prisoner", str(registry["pchelintsev"])]
+
+    result = runner.invoke(args=["print", command, *prisoner, "--out", str(out)])
+
+    assert result.exit_code == 0, result.output
+    assert "Choose the home country" in result.stderr
+    quiet = runner.invoke(args=["print", command, *prisoner, "--no-return", "--out", str(out)])
+    assert "Choose the home country" not in quiet.stderr
 
 
 @pytest.mark.parametrize("command", ["envelopes", "sheets", "pack"])

@@ -261,9 +261,8 @@ def test_cyrillic_comes_back_exactly_because_the_font_is_embedded_with_a_unicode
     reader = PdfReader(io.BytesIO(data))
     resources: Any = reader.pages[0]["/Resources"]
     fonts = [ref.get_object() for ref in resources["/Font"].values()]
-    # ReportLab lists its default Helvetica on every page; no character uses it (checked above).
     pt_sans = [font for font in fonts if "PTSans" in font["/BaseFont"]]
-    assert pt_sans
+    assert pt_sans == fonts  # no other font is listed (tests/test_print_fonts.py: all embedded)
     for font in pt_sans:
         assert "/ToUnicode" in font
         descriptor = font.get("/FontDescriptor") or font["/DescendantFonts"][0]["/FontDescriptor"]

@@ -103,7 +103,7 @@ def html_text(response: object) -> str:
 def set_group(
     app: Flask,
     return_address: str = GROUP_ADDRESS,
-    home_country: str = "",
+    home_country: str = "DE",  # where GROUP_ADDRESS is
     group_name: str = "Solidarity Group",
 ) -> None:
     with app_context(app):  # also for the browser tests below, which hold no context
@@ -371,6 +371,7 @@ def test_my_own_return_address_prints_literally_and_is_neither_stored_nor_logged
             "size": "C6",
             "from": "DE",
             "return_address": HOME_ADDRESS.replace("\n", "\r\n"),  # as a browser sends it
+            "return_country": "DE",
             "confirm_home_address": "y",
         },
     )
@@ -379,7 +380,7 @@ def test_my_own_return_address_prints_literally_and_is_neither_stored_nor_logged
     assert_pdf_download(response, f"envelope-C6-{pchelintsev}.pdf")
     [lines] = page_lines(response.data)
     # A C6 is narrow: long lines wrap (rather than shrink below 10 pt), so read the text whole.
-    assert_in_order_wrapped(lines, [*HOME_ADDRESS.splitlines(), *PENZA_FROM_ABROAD])
+    assert_in_order_wrapped(lines, [*HOME_ADDRESS.splitlines(), "GERMANY", *PENZA_FROM_ABROAD])
     assert "Solidarity Group Berlin" not in lines  # instead of the group's, not as well
     with client.session_transaction() as session:
         remembered = repr(dict(session))
@@ -799,10 +800,11 @@ def test_in_a_browser_my_own_address_needs_the_confirmation(
     assert page.url == own_page
 
     page.check("#own-confirm")
+    page.select_option("#own-return-country", "DE")  # posted from abroad: it goes abroad
     with page.expect_download() as download_info:
         page.click("main button[type=submit]")
     [lines] = page_lines(Path(download_info.value.path()).read_bytes())
-    assert_in_order(lines, HOME_ADDRESS.splitlines())
+    assert_in_order(lines, [*HOME_ADDRESS.splitlines(), "GERMANY"])
 
 
 # --- the name and number in a letter page's header ---------------------------------------------
@@ -840,3 +842,222 @@ def test_the_page_header_gives_the_number_only_where_the_name_line_does_not(
 ) -> None:
     someone = make_prisoner(make_facility(**facility), **prisoner)
     assert services.header_name(someone) == expected
+
+
+# --- the sender's country on international mail -----------------------------------------------
+
+
+def test_the_groups_return_address_ends_with_its_country_on_mail_abroad_only(
+    app: Flask, client: FlaskClient, pchelintsev: int
+) -> None:
+    set_group(app, home_country="DE")
+    jva = make_prisoner(
+        make_facility(
+            name="JVA Rosdorf",
+            street_address="Am Großen Sieke 8",
+            city="Rosdorf",
+            country_area="",
+            postal_code="37124",
+            country_code="DE",
+        ),
+        family_name="Weber",
+        given_names="Lena",
+        patronymic="",
+        latin_name="",
+    )
+    db.session.commit()
+
+    for posted_from in ("DE", ""):  # from Germany, and from somewhere abroad
+        [lines] = page_lines(
+            client.get(f"/prisoners/{pchelintsev}/envelope.pdf?from={posted_from}").data
+        )
+        assert_in_order(lines, [*GROUP_ADDRESS.splitlines(), "GERMANY", *PENZA_FROM_ABROAD])
+    # Posted inside Germany to a German prison: no country line for either block.
+    [lines] = page_lines(client.get(f"/prisoners/{jva.id}/envelope.pdf?from=DE").data)
+    assert_in_order(lines, GROUP_ADDRESS.splitlines())
+    assert "GERMANY" not in lines
+    # Posted inside Russia to a Russian prison: none either, though the address is in Berlin.
+    [lines] = page_lines(client.get(f"/prisoners/{pchelintsev}/envelope.pdf?from=RU").data)
+    assert "GERMANY" not in lines
+    assert "RUSSIA" not in lines
+
+
+def test_a_return_address_in_russia_gets_the_same_country_line_as_a_recipient_there(
+    app: Flask, client: FlaskClient
+) -> None:
+    set_group(app, "Петровой Ольге\nул. Ленина, д. 1\nг. Москва\n123456", home_country="RU")
+    jane = make_prisoner(
+        make_facility(
+            name="FCI Dublin",
+            street_address="5701 8th St. - Camp Parks",
+            city="Dublin",
+            country_area="CA",
+            postal_code="94568",
+            country_code="US",
+        ),
+        family_name="Roe",
+        given_names="Jane",
+        patronymic="",
+        latin_name="Jane Roe",
+        prisoner_number="12345-678",
+    )
+    db.session.commit()
+
+    [lines] = page_lines(client.get(f"/prisoners/{jane.id}/envelope.pdf?from=RU&size=C5").data)
+
+    assert_in_order(lines, ["г. Москва", "123456", "RUSSIA", "JANE ROE 12345-678"])
+
+
+def test_a_typed_country_line_is_not_repeated(
+    app: Flask, client: FlaskClient, pchelintsev: int
+) -> None:
+    set_group(app, GROUP_ADDRESS + "\nDeutschland", home_country="DE")
+
+    [lines] = page_lines(client.get(f"/prisoners/{pchelintsev}/envelope.pdf?from=DE").data)
+
+    assert_in_order(lines, [*GROUP_ADDRESS.splitlines(), "Deutschland", *PENZA_FROM_ABROAD])
+    assert "GERMANY" not in lines
+
+
+def test_the_own_address_form_asks_for_its_country_preset_to_where_it_is_posted_from(
+    client: FlaskClient, pchelintsev: int
+) -> None:
+    html = client.get(own_address_page(client, pchelintsev, "&from=DE")).get_data(as_text=True)
+
+    assert "Country of your return address" in html
+    assert re.search(r'<option selected value="DE">|<option value="DE" selected>', html), html
+
+
+def own_address(client: FlaskClient, prisoner_id: int, **fields: str) -> Any:
+    token = csrf_token(client, own_address_page(client, prisoner_id))
+    data = {
+        "csrf_token": token,
+        "size": "DL",
+        "from": "DE",
+        "return_address": HOME_ADDRESS,
+        "confirm_home_address": "y",
+        **fields,
+    }
+    return client.post(f"/prisoners/{prisoner_id}/envelope.pdf", data=data)
+
+
+def test_my_own_address_ends_with_the_country_i_choose(
+    client: FlaskClient, pchelintsev: int
+) -> None:
+    response = own_address(client, pchelintsev, return_country="AT")
+
+    [lines] = page_lines(response.data)
+    assert_in_order(lines, [*HOME_ADDRESS.splitlines(), "AUSTRIA", *PENZA_FROM_ABROAD])
+
+
+def test_my_own_address_going_abroad_without_a_country_is_refused_on_the_country_field(
+    app: Flask, client: FlaskClient, pchelintsev: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    response = own_address(client, pchelintsev, return_country="")
+
+    assert response.status_code == 400
+    html = html_text(response)
+    error = html.split('for="own-return-country"', 1)[1].split('<div class="field', 1)[0]
+    assert "This letter goes abroad: choose the country of your return address" in error
+    assert "Geheimweg" not in caplog.text
+    assert "Geheimweg" not in everything_stored(app)
+
+
+def test_my_own_address_needs_no_country_inside_one_country_or_when_typed(
+    client: FlaskClient, pchelintsev: int
+) -> None:
+    # Posted inside Russia to a Russian prison: the country would be noise.
+    response = own_address(client, pchelintsev, **{"from": "RU", "return_country": ""})
+    assert response.status_code == 200
+    assert "GERMANY" not in page_lines(response.data)[0]
+    # Typed as the last line of the address: printed as typed, once.
+    response = own_address(
+        client, pchelintsev, return_address=HOME_ADDRESS + "\nGermany", return_country=""
+    )
+    assert response.status_code == 200
+    [lines] = page_lines(response.data)
+    assert_in_order(lines, [*HOME_ADDRESS.splitlines(), "Germany", *PENZA_FROM_ABROAD])
+
+
+def test_an_unknown_country_for_my_own_address_is_named(
+    client: FlaskClient, pchelintsev: int
+) -> None:
+    response = own_address(client, pchelintsev, return_country="XX")
+
+    assert response.status_code == 400
+    assert "Unknown country code “XX” for the return address" in html_text(response)
+
+
+@pytest.mark.usefixtures("coordinator")
+def test_the_pack_envelopes_end_the_groups_address_with_its_country(
+    app: Flask, client: FlaskClient, evening: list[int]
+) -> None:
+    set_group(app, home_country="DE")
+
+    response = client.post("/manage/print/pack", data=pack_form(client, evening[:1]))
+
+    assert response.mimetype == "application/pdf"
+    [_card, envelope, _labels] = page_lines(response.data)
+    assert_in_order(envelope, [*GROUP_ADDRESS.splitlines(), "GERMANY", *PENZA_FROM_ABROAD])
+
+
+@pytest.mark.usefixtures("admin")
+def test_settings_refuse_a_return_address_without_a_country_and_say_why(
+    app: Flask, client: FlaskClient
+) -> None:
+    response = client.post(
+        "/manage/settings",
+        data={
+            "csrf_token": csrf_token(client, "/manage/settings"),
+            "group_name": "Solidarity Group",
+            "return_address": GROUP_ADDRESS,
+            "home_country": "",
+        },
+    )
+
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    error = unescape(html.split('for="home_country"', 1)[1].split('<div class="field', 1)[0])
+    assert "Choose the home country" in error
+    assert "cannot be delivered cannot come back" in error
+    assert "how the group learns that an address is stale" in error
+    assert db.session.get(GroupSettings, 1) is None  # nothing saved
+
+
+@pytest.mark.usefixtures("admin")
+@pytest.mark.parametrize(
+    ("return_address", "home_country"),
+    [(GROUP_ADDRESS, "DE"), (GROUP_ADDRESS + "\nGERMANY", ""), ("", "")],
+)
+def test_settings_take_a_return_address_with_a_country_or_none_at_all(
+    app: Flask, client: FlaskClient, return_address: str, home_country: str
+) -> None:
+    response = client.post(
+        "/manage/settings",
+        data={
+            "csrf_token": csrf_token(client, "/manage/settings"),
+            "group_name": "Solidarity Group",
+            "return_address": return_address,
+            "home_country": home_country,
+        },
+    )
+
+    assert response.status_code == 302
+    assert group_settings().home_country == home_country
+
+
+@pytest.mark.usefixtures("admin")
+def test_settings_stored_without_a_country_warn_on_every_visit(
+    app: Flask, client: FlaskClient
+) -> None:
+    # As stored before the country was asked for.
+    db.session.add(
+        GroupSettings(id=1, group_name="G", return_address=GROUP_ADDRESS, home_country="")
+    )
+    db.session.commit()
+
+    html = html_text(client.get("/manage/settings"))
+
+    above_the_form = html.split("<h1>", 1)[1].split('action="/manage/settings"', 1)[0]
+    assert "Choose the home country" in above_the_form

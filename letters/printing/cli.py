@@ -16,7 +16,12 @@ from flask_babel import gettext as _
 
 from ..lookups import prisoners_by_id
 from ..models import Prisoner
-from ..settings.services import group_return_lines, group_settings
+from ..settings.services import (
+    HOME_COUNTRY_NEEDED,
+    group_return_lines,
+    group_settings,
+    lacks_country,
+)
 from ..validation import FieldError
 from . import services
 from .envelopes import render_envelopes
@@ -81,8 +86,8 @@ def envelopes_command(
     prisoners = _chosen(prisoner_ids)
     _require_addresses(prisoners)
     country = _country(posted_from)
-    lines = () if no_return else group_return_lines()
-    envelopes = [services.envelope_for(p, country, lines) for p in prisoners]
+    lines, home = _group_return(no_return)
+    envelopes = [services.envelope_for(p, country, lines, home) for p in prisoners]
     _require_fit(lambda: services.check_envelopes_fit(zip(prisoners, envelopes, strict=True), size))
     pages = _write(out, lambda stream: render_envelopes(envelopes, size.upper(), stream))
     click.echo(
@@ -206,17 +211,17 @@ def pack_command(
         raise click.BadParameter(str(exc), param_hint="--start-at") from None
     prisoners = _chosen(prisoner_ids)
     _require_addresses(prisoners)
-    country = _country(posted_from)
-    return_lines = () if no_return else group_return_lines()
+    lines, home = _group_return(no_return)
     pack = _require_fit(
         lambda: services.evening_pack_for(
             prisoners,
             envelopes_per_prisoner=envelopes_per_prisoner,
             envelope_size=size,
-            posted_from=country,
+            posted_from=_country(posted_from),
             label_sheet=label_sheet,
             start_at=start_at,
-            return_lines=return_lines,
+            return_lines=lines,
+            return_country=home,
         )
     )
     pages = _write(out, lambda stream: render_evening_pack(pack, stream))
@@ -281,6 +286,19 @@ def _country(value: str | None) -> str | None:
         return services.posted_from_code(value)
     except FieldError as exc:
         raise click.BadParameter(str(exc), param_hint="--from") from None
+
+
+def _group_return(no_return: bool) -> tuple[tuple[str, ...], str]:
+    """The group's return address and the country it is in; a warning on stderr when it has
+    none (settings stored before the country was asked for): mail abroad then cannot come
+    back."""
+    if no_return:
+        return (), ""
+    settings = group_settings()
+    lines = group_return_lines(settings)
+    if lacks_country(lines, settings.home_country):
+        click.echo(str(HOME_COUNTRY_NEEDED), err=True)
+    return lines, settings.home_country
 
 
 def _write(out: Path, render: Callable[[BinaryIO], int]) -> int:

@@ -149,6 +149,17 @@ class OwnReturnAddressForm(FlaskForm):
             "maxlength": RETURN_ADDRESS_MAX_LINES * (RETURN_ADDRESS_MAX_LINE_LENGTH + 2),
         },
     )
+    return_country = SelectField(
+        _l("Country of your return address"),
+        [Checked(services.return_country_code)],
+        filters=[upper],
+        validate_choice=False,
+        id="own-return-country",
+        description=_l(
+            "Printed under your address on a letter that goes abroad: an undeliverable letter "
+            "can only come back to an address with its country."
+        ),
+    )
     confirm_home_address = BooleanField(
         _l("I have read the warning and want this address printed on the envelope."),
         [InputRequired(message=_l("Confirm that you have read the warning."))],
@@ -158,12 +169,31 @@ class OwnReturnAddressForm(FlaskForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.posted_from.choices = posted_from_choices()
+        self.return_country.choices = [SelectChoice("", _l("Choose a country"))] + [
+            SelectChoice(code, label) for code, label in country_choices()
+        ]
 
     def country(self) -> str | None:
         return services.posted_from_code(self.posted_from.data)
 
     def return_lines(self) -> tuple[str, ...]:
         return parse_return_address(self.return_address.data or "")
+
+    def return_country_code(self) -> str | None:
+        return services.return_country_code(self.return_country.data)
+
+    def return_country_ok(self, prisoner: Prisoner) -> bool:
+        """On mail to another country the return address needs its country (chosen, or typed
+        as its last line); the error goes on the country field. (Not ``validate_…``: WTForms
+        would take that for the field's own validator, called without the prisoner.)"""
+        try:
+            services.check_return_country(
+                prisoner, self.country(), self.return_lines(), self.return_country_code()
+            )
+        except FieldError as exc:
+            self.return_country.errors = [*self.return_country.errors, str(exc)]
+            return False
+        return True
 
 
 class SheetForm(FlaskForm):

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..addressing import name_line, number_on_name_line
+from ..addressing import name_line, number_on_name_line, return_block, sender_country_missing
 from ..display import country_codes, display_name, facility_allowances, language_name
 from ..extensions import db
 from ..models import Prisoner
@@ -72,6 +72,23 @@ def posted_from_code(value: str | None) -> str | None:
             _l(
                 "Unknown country code “%(code)s”: use a two-letter code such as DE or RU, or "
                 "nothing for a letter posted from abroad.",
+                code=code,
+            )
+        )
+    return code
+
+
+def return_country_code(value: str | None) -> str | None:
+    """The country of a writer's own return address as chosen (``de`` → ``"DE"``; empty:
+    ``None``). Raises ``FieldError`` for a code that is no country."""
+    code = (value or "").strip().upper()
+    if not code:
+        return None
+    if code not in country_codes():
+        raise FieldError(
+            _l(
+                "Unknown country code “%(code)s” for the return address: choose the country "
+                "from the list.",
                 code=code,
             )
         )
@@ -185,25 +202,32 @@ def no_address(prisoner: Prisoner) -> NoAddressError:
 
 
 def envelope_for(
-    prisoner: Prisoner, posted_from: str | None, return_lines: tuple[str, ...]
+    prisoner: Prisoner,
+    posted_from: str | None,
+    return_lines: tuple[str, ...],
+    return_country: str | None = None,
 ) -> Envelope:
     """One envelope to ``prisoner`` as posted from ``posted_from`` (``None``: from abroad).
 
-    Raises ``NoAddressError`` while the prisoner's facility is unknown.
+    ``return_country`` is where the return address is (the group's home country, or the one a
+    writer chose for their own address): on international mail the return address ends with
+    it, so an undeliverable letter can come back. Raises ``NoAddressError`` while the
+    prisoner's facility is unknown.
     """
     posted_from = (posted_from or "").upper() or None
     block = address_block(prisoner, posted_from)
     if block is None or prisoner.facility is None:
         raise no_address(prisoner)
+    destination = prisoner.facility.country_code.upper()
     short: tuple[str, ...] = ()
     if prisoner.facility.label_name.strip():
         short_block = address_block(prisoner, posted_from, short_name=True)
         short = short_block.lines if short_block is not None else ()
     return Envelope(
         recipient_lines=block.lines,
-        destination_country=prisoner.facility.country_code.upper(),
+        destination_country=destination,
         posted_from=posted_from,
-        return_lines=tuple(return_lines),
+        return_lines=return_block(return_lines, return_country, posted_from, destination),
         postal_code=prisoner.facility.postal_code,
         short_recipient_lines=short,
     )
@@ -289,6 +313,27 @@ def check_envelopes_fit(envelopes: Iterable[tuple[Prisoner, Envelope]], size: st
         raise DoesNotFitError(messages)
 
 
+def check_return_country(
+    prisoner: Prisoner,
+    posted_from: str | None,
+    return_lines: tuple[str, ...],
+    return_country: str | None,
+) -> None:
+    """A return address going abroad needs its country: raise ``FieldError`` when none is
+    known (neither chosen nor typed as the last line)."""
+    if prisoner.facility is None:
+        return
+    if sender_country_missing(
+        return_lines, return_country, posted_from, prisoner.facility.country_code
+    ):
+        raise FieldError(
+            _l(
+                "This letter goes abroad: choose the country of your return address, so the "
+                "letter can come back if it cannot be delivered."
+            )
+        )
+
+
 def header_name(prisoner: Prisoner) -> tuple[str, str]:
     """(name, number) for the header of every letter page.
 
@@ -364,10 +409,12 @@ def evening_pack_for(
     label_sheet: str,
     start_at: int,
     return_lines: tuple[str, ...],
+    return_country: str | None = None,
 ) -> EveningPack:
     """Everything for a letter-writing evening: a card per prisoner, ``envelopes_per_prisoner``
     envelopes each (kept together, so one writer takes one prisoner's pile) and one address label
-    per prisoner, starting at label ``start_at`` of a part-used sheet.
+    per prisoner, starting at label ``start_at`` of a part-used sheet. ``return_country``: as
+    for ``envelope_for``.
 
     Cards print on the paper the labels need (A4 for L7160, US Letter for 5160): a group has one
     kind of paper in its printer. Raises ``NoAddressError`` if anyone's facility is unknown,
@@ -386,7 +433,7 @@ def evening_pack_for(
     envelope_fmt = ENVELOPES[envelope_size]
     problems: list[str] = []
     for prisoner in prisoners:
-        envelope = envelope_for(prisoner, posted_from, return_lines)
+        envelope = envelope_for(prisoner, posted_from, return_lines, return_country)
         envelopes.extend([envelope] * count)
         labels.append(label_block_for(prisoner, posted_from))
         cards.append(card_for(prisoner, posted_from))

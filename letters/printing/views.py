@@ -85,27 +85,38 @@ def envelope(prisoner_id: int) -> ResponseReturnValue:
         return _bad_request(form)
     source = form.return_source()
     if source == services.RETURN_OWN:
+        # The writer's own address is most likely where they post from.
         own = OwnReturnAddressForm(
-            data={"size": form.size.data, "posted_from": form.posted_from.data}
+            data={
+                "size": form.size.data,
+                "posted_from": form.posted_from.data,
+                "return_country": form.posted_from.data,
+            }
         )
         return render_template("printing/own_return_address.html", prisoner=prisoner, form=own)
     lines = group_return_lines(settings) if source == services.RETURN_GROUP else ()
-    return _envelope_pdf(prisoner, form.size.data, form.country(), lines)
+    return _envelope_pdf(prisoner, form.size.data, form.country(), lines, settings.home_country)
 
 
 def _envelope_with_own_return_address(prisoner: Prisoner) -> ResponseReturnValue:
     form = OwnReturnAddressForm()
-    if not form.validate_on_submit():
+    if not (form.validate_on_submit() and form.return_country_ok(prisoner)):
         # The typed address goes back only into this response's form, never anywhere else.
         page = render_template("printing/own_return_address.html", prisoner=prisoner, form=form)
         return page, 400
-    return _envelope_pdf(prisoner, form.size.data, form.country(), form.return_lines())
+    return _envelope_pdf(
+        prisoner, form.size.data, form.country(), form.return_lines(), form.return_country_code()
+    )
 
 
 def _envelope_pdf(
-    prisoner: Prisoner, size: str, posted_from: str | None, return_lines: tuple[str, ...]
+    prisoner: Prisoner,
+    size: str,
+    posted_from: str | None,
+    return_lines: tuple[str, ...],
+    return_country: str | None,
 ) -> ResponseReturnValue:
-    envelope = services.envelope_for(prisoner, posted_from, return_lines)
+    envelope = services.envelope_for(prisoner, posted_from, return_lines, return_country)
     try:
         services.check_envelopes_fit([(prisoner, envelope)], size)
     except services.DoesNotFitError as exc:
@@ -179,6 +190,7 @@ def pack() -> ResponseReturnValue:
                 label_sheet=form.label_sheet.data,
                 start_at=form.start_at.data,
                 return_lines=lines,
+                return_country=settings.home_country,
             )
         except services.DoesNotFitError as exc:
             return _problem(exc.messages, 422)

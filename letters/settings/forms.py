@@ -40,8 +40,11 @@ class SettingsForm(FlaskForm):
     home_country = SelectField(
         _l("Home country"),
         description=_l(
-            "Where the group posts its letters: envelopes leave out the destination country "
-            "when it is the same."
+            "Where the group posts its letters and where its return address is. Envelopes leave "
+            "out the destination country when it is the same; on letters that go abroad the "
+            "return address ends with this country, so a letter that cannot be delivered comes "
+            "back (a returned letter is how the group learns that an address is stale). "
+            "Needed when a return address is set."
         ),
     )
     require_second_factor = BooleanField(

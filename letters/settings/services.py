@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from ..addressing import named_country
 from ..display import country_codes
 from ..extensions import db
 from ..models import GroupSettings
@@ -48,12 +49,15 @@ def save_group_settings(
     """Check and store the group's name, return address and home country, and whether a second
     factor is required (``None``: left as it is). The caller commits.
 
-    Raises ``FieldError`` for an unknown country or a return address that would not fit.
+    Raises ``FieldError`` for an unknown country, a return address that would not fit, or a
+    return address without a country (``lacks_country``).
     """
     home_country = home_country.strip().upper()
     if home_country and home_country not in country_codes():
         raise FieldError(_l("Unknown country code “%(code)s”.", code=home_country))
     lines = parse_return_address(return_address)
+    if lacks_country(lines, home_country):
+        raise FieldError(HOME_COUNTRY_NEEDED)
     settings = group_settings()
     settings.group_name = check_length(group_name.strip(), "address_line")
     settings.return_address = "\n".join(lines)
@@ -62,6 +66,23 @@ def save_group_settings(
         settings.require_second_factor = require_second_factor
     db.session.add(settings)
     return settings
+
+
+# Why a return address needs its country: said where the admin sets it, and when it is missing.
+HOME_COUNTRY_NEEDED = _l(
+    "Choose the home country: the return address is printed on letters that go abroad, and "
+    "there it must end with its country, or a letter that cannot be delivered cannot come "
+    "back. A returned letter is how the group learns that an address is stale. (Or end the "
+    "return address with its country.)"
+)
+
+
+def lacks_country(return_lines: tuple[str, ...], home_country: str) -> bool:
+    """A return address with no country known for it: no home country, and its last line names
+    no country (an admin may type "GERMANY" or "Deutschland" there themselves)."""
+    return (
+        bool(return_lines) and not home_country.strip() and named_country(return_lines[-1]) is None
+    )
 
 
 def group_return_lines(settings: GroupSettings | None = None) -> tuple[str, ...]:

@@ -11,7 +11,13 @@ from ..extensions import db
 from ..roles import admin_required
 from ..validation import FieldError
 from .forms import SettingsForm
-from .services import group_settings, save_group_settings
+from .services import (
+    HOME_COUNTRY_NEEDED,
+    group_return_lines,
+    group_settings,
+    lacks_country,
+    save_group_settings,
+)
 
 bp = Blueprint("settings", __name__, url_prefix="/manage/settings")
 
@@ -38,7 +44,13 @@ def edit() -> ResponseReturnValue:
             db.session.commit()
             flash(_("The group's settings were saved."), "success")
             return redirect(url_for("settings.edit"))
-    return render_template("settings/edit.html", form=form)
+    # Stored before the country was asked for: say so on every visit until it is fixed.
+    warning = (
+        HOME_COUNTRY_NEEDED
+        if lacks_country(group_return_lines(current), current.home_country)
+        else None
+    )
+    return render_template("settings/edit.html", form=form, warning=warning)
 
 
 def _can_require_second_factor(form: SettingsForm) -> bool:

@@ -9,6 +9,7 @@ down to ``FLOOR_SIZE``; below that the page is cut (phrases last in the page, so
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -18,8 +19,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from ..drafting.placeholders import BLANK
+from ..guidelines.markdown import BULLET
 from .data import Handout
-from .fonts import BOLD, REGULAR
+from .fonts import BOLD, REGULAR, text_width
 from .formats import SheetFormat
 from .layout import LEADING, SIZE_STEP, wrap
 from .pdf import new_canvas
@@ -33,6 +35,7 @@ MAX_SIZE = 12
 FLOOR_SIZE = 9
 NOTE_GREY = 0.35
 SECTION_GAP = 1.2  # space above a heading, in lines of body text
+_LIST_MARKER = re.compile(rf"^(?:{re.escape(BULLET)}|\d+\. )")
 
 
 @dataclass(frozen=True)
@@ -146,17 +149,25 @@ def _heading(text: str, width: float, size: float) -> list[_Row]:
 
 def _text(text: str, width: float, size: float, font: str = REGULAR, grey: float = 0) -> list[_Row]:
     """One row per wrapped line; an empty ``text`` is half a line of space (a paragraph
-    break in a template)."""
+    break in a template). A list item ("• …", "2. …") hangs its lines under its first word."""
     if not text.strip():
         return [_Row(size * LEADING / 2, lambda canvas, x, top: None)]
-    return [_line_row(line, size, font, grey) for line in wrap(text, width, size, font)]
+    marker = _LIST_MARKER.match(text)
+    if marker is None:
+        return [_line_row(line, size, font, grey) for line in wrap(text, width, size, font)]
+    indent = text_width(marker.group(0), size, font)
+    lines = wrap(text[marker.end() :], width - indent, size, font)
+    return [
+        _line_row(marker.group(0) + lines[0], size, font, grey),
+        *(_line_row(line, size, font, grey, indent) for line in lines[1:]),
+    ]
 
 
-def _line_row(line: str, size: float, font: str, grey: float) -> _Row:
+def _line_row(line: str, size: float, font: str, grey: float, indent: float = 0) -> _Row:
     def draw(canvas: Canvas, x: float, top: float) -> None:
         canvas.setFillGray(grey)
         canvas.setFont(font, size)
-        canvas.drawString(x, top - size, line)  # characters as they are, never markup
+        canvas.drawString(x + indent, top - size, line)  # characters as they are, never markup
         canvas.setFillGray(0)
 
     return _Row(size * LEADING, draw)

@@ -352,6 +352,7 @@ def test_an_empty_run_is_none_and_an_unknown_one_an_error() -> None:
         {"label_sheet": "L7163"},
         {"envelope_size": "B4"},
         {"card_sheet": "A5"},
+        {"handouts": (HANDOUT, HANDOUT)},
     ],
 )
 def test_a_zip_that_cannot_print_is_refused_before_a_page_is_drawn(

@@ -79,6 +79,10 @@ def check_pack(pack: EveningPack) -> None:
     sheet_format(pack.card_sheet)
     envelope_format(pack.envelope_size)
     check_start_at(label_sheet(pack.label_sheet), pack.start_at_label)
+    languages = [handout.language for handout in pack.handouts]
+    if len(set(languages)) != len(languages):
+        # Two files of the same name in one zip: an unzip tool would keep one of them.
+        raise ValueError(f"one handout per language, got {', '.join(languages)}")
 
 
 def paper_runs(pack: EveningPack) -> list[PaperRun]:

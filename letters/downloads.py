@@ -9,7 +9,8 @@ from typing import BinaryIO
 from flask import Response, send_file
 
 PDF = "application/pdf"
-CSV = "text/csv"  # Flask adds "; charset=utf-8" to every text type
+CSV = "text/csv"
+ZIP = "application/zip"  # Flask adds "; charset=utf-8" to every text type
 
 
 def private_download(data: bytes, filename: str, mimetype: str) -> Response:

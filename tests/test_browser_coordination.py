@@ -8,7 +8,9 @@ Screenshots of each step land in ``artifacts/screenshots`` (CI keeps them).
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -64,12 +66,15 @@ def test_a_coordinator_runs_an_evening_from_choosing_people_to_a_returned_letter
     page.click("main button[type=submit]")
     assert "Letters for the Penza case" in page.inner_text("h1")
 
-    # Print the pack for its people: a real PDF with both names in the dative.
+    # Print the pack for its people: a zip of PDFs, the envelopes with both names in the dative.
     evening_url = page.url
     page.click("text=Print the evening pack")
     with page.expect_download() as download:
         page.click("main button[type=submit]")
-    with pdfplumber.open(download.value.path()) as pdf:
+    assert download.value.suggested_filename.endswith(".zip")
+    with zipfile.ZipFile(download.value.path()) as archive:
+        envelopes = io.BytesIO(archive.read("2-envelopes-DL.pdf"))
+    with pdfplumber.open(envelopes) as pdf:
         text = " ".join(p.extract_text() or "" for p in pdf.pages)
     assert "Пчелинцеву Дмитрию" in text
     assert "Шакурскому Илье" in text

@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import io
 import re
+import zipfile
 from datetime import date, timedelta
 
 import pdfplumber
@@ -418,7 +419,9 @@ def test_the_pack_offers_the_campaigns_people_and_prints_them(
         },
     )
     assert response.status_code == 200, response.get_data(as_text=True)
-    with pdfplumber.open(io.BytesIO(response.data)) as pdf:
+    with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
+        envelopes = archive.read("2-envelopes-DL.pdf")
+    with pdfplumber.open(io.BytesIO(envelopes)) as pdf:
         words = " ".join(page.extract_text() or "" for page in pdf.pages)
     # Name in the dative on the envelope: the printing code, fed the campaign's people.
     assert "Иванов01 Дмитрию" in words

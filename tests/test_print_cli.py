@@ -3,6 +3,7 @@ given, with clear errors and a one-line summary on stderr."""
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pdfplumber
@@ -195,7 +196,7 @@ def test_a_return_address_stored_without_a_country_is_warned_about(
 def test_an_unknown_id_fails_clearly_and_writes_nothing(
     runner: FlaskCliRunner, tmp_path: Path, registry: dict[str, int], command: str
 ) -> None:
-    out = tmp_path / "nothing.pdf"
+    out = tmp_path / ("nothing.zip" if command == "pack" else "nothing.pdf")
     ids = ["--prisoner", str(registry["kulik"]), "--prisoner", "999998", "--prisoner", "999999"]
 
     result = runner.invoke(args=["print", command, *ids, "--out", str(out)])
@@ -210,7 +211,7 @@ def test_an_unknown_id_fails_clearly_and_writes_nothing(
 def test_a_prisoner_without_a_facility_gets_no_envelope_and_a_clear_message(
     runner: FlaskCliRunner, tmp_path: Path, registry: dict[str, int], command: str
 ) -> None:
-    out = tmp_path / "nothing.pdf"
+    out = tmp_path / ("nothing.zip" if command == "pack" else "nothing.pdf")
 
     result = runner.invoke(
         args=["print", command, "--prisoner", str(registry["nowhere"]), "--out", str(out)]
@@ -315,39 +316,64 @@ def test_sheets_add_a_reply_sheet_where_paper_is_allowed(
 # --- pack -------------------------------------------------------------------------------------
 
 
+def unzipped(path: Path, into: Path) -> dict[str, list[tuple[float, float, str]]]:
+    """The pages of each PDF in the zip at ``path``, by file name."""
+    with zipfile.ZipFile(path) as archive:
+        archive.extractall(into)
+        names = archive.namelist()
+    return {name: pages_of(into / name) for name in names}
+
+
 @pytest.mark.usefixtures("registry")
 @pytest.mark.parametrize(
-    ("args", "expected_pages", "card_size"),
+    ("args", "files"),
     [
-        ([], 2 + 2 + 1, (210, 297)),
-        (["--envelopes", "3", "--labels", "L7160", "--start-at", "21"], 2 + 6 + 2, (210, 297)),
-        (["--envelopes", "0", "--start-at", "21"], 2 + 0 + 2, (210, 297)),
+        (
+            [],
+            {
+                "0-handout-ru-A4.pdf": 1,
+                "1-cards-A4.pdf": 2,
+                "2-envelopes-DL.pdf": 2,
+                "3-labels-L7160-A4.pdf": 1,
+            },
+        ),
+        (
+            # 5160 labels cannot hold these Russian addresses at 8 pt (they are refused).
+            ["--envelopes", "3", "--labels", "L7160", "--start-at", "21", "--size", "C5"],
+            {
+                "0-handout-ru-A4.pdf": 1,
+                "1-cards-A4.pdf": 2,
+                "2-envelopes-C5.pdf": 6,
+                "3-labels-L7160-A4.pdf": 2,
+            },
+        ),
+        (
+            ["--envelopes", "0", "--start-at", "21", "--outline"],
+            {"0-handout-ru-A4.pdf": 1, "1-cards-A4.pdf": 2, "3-labels-L7160-A4-outlines.pdf": 2},
+        ),
     ],
 )
-def test_the_pack_has_cards_envelopes_and_label_pages(
-    runner: FlaskCliRunner,
-    tmp_path: Path,
-    args: list[str],
-    expected_pages: int,
-    card_size: tuple[float, float],
+def test_the_pack_is_a_zip_of_one_pdf_per_paper(
+    runner: FlaskCliRunner, tmp_path: Path, args: list[str], files: dict[str, int]
 ) -> None:
-    out = tmp_path / "pack.pdf"
+    out = tmp_path / "pack.zip"
 
     result = runner.invoke(args=["print", "pack", "--from", "DE", *args, "--out", str(out)])
 
     assert result.exit_code == 0, result.output
-    pages = pages_of(out)
-    assert len(pages) == expected_pages
-    for width, height, _text in pages[:2]:  # the cards
-        assert (width, height) == pytest.approx(card_size, abs=TOLERANCE_MM)
+    pdfs = unzipped(out, tmp_path / "unzipped")
+    assert {name: len(pages) for name, pages in pdfs.items()} == files
+    assert list(pdfs) == sorted(files)  # in the order they are printed
+    for name, pages in pdfs.items():
+        assert len({(round(w), round(h)) for w, h, _text in pages}) == 1, name  # one paper each
     assert "Evening pack for 2 prisoner(s)" in result.stderr
-    assert f"{expected_pages} page(s)" in result.stderr
+    assert ", ".join(sorted(files)) in result.stderr
 
 
-def test_the_pack_for_the_ids_given(
+def test_the_pack_into_a_directory_for_the_ids_given(
     runner: FlaskCliRunner, tmp_path: Path, registry: dict[str, int]
 ) -> None:
-    out = tmp_path / "pack.pdf"
+    out = tmp_path / "evening"
 
     result = runner.invoke(
         args=[
@@ -359,29 +385,49 @@ def test_the_pack_for_the_ids_given(
             "2",
             "--size",
             "C6",
-            "--out",
+            "--out-dir",
             str(out),
         ]
     )
 
     assert result.exit_code == 0, result.output
-    pages = pages_of(out)
-    assert len(pages) == 1 + 2 + 1
-    for width, height, text in pages[1:3]:
+    assert sorted(path.name for path in out.iterdir()) == [
+        "0-handout-ru-A4.pdf",
+        "1-cards-A4.pdf",
+        "2-envelopes-C6.pdf",
+        "3-labels-L7160-A4.pdf",
+    ]
+    envelopes = pages_of(out / "2-envelopes-C6.pdf")
+    assert len(envelopes) == 2
+    for width, height, text in envelopes:
         assert (width, height) == pytest.approx((162, 114), abs=TOLERANCE_MM)
         # A C6 is narrow: the name line wraps rather than shrink below 10 pt.
         assert HEADER_NAME in text.replace("\n", " ")
         assert "Postfach 12 34" in text
+    assert len(pages_of(out / "1-cards-A4.pdf")) == 1
 
 
 @pytest.mark.usefixtures("registry")
-def test_the_pack_refuses_a_label_that_is_not_on_the_sheet(
-    runner: FlaskCliRunner, tmp_path: Path
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--out", "pack.pdf"], "write it to a .zip file"),
+        ([], "Give either --out FILE.zip or --out-dir DIRECTORY"),
+        (["--out", "pack.zip", "--out-dir", "pack"], "Give either --out FILE.zip or --out-dir"),
+        (["--start-at", "22", "--out", "pack.zip"], "A L7160 sheet has labels 1 to 21"),
+    ],
+)
+def test_the_pack_refuses_what_it_cannot_write_and_writes_nothing(
+    runner: FlaskCliRunner,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    message: str,
 ) -> None:
-    out = tmp_path / "pack.pdf"
+    monkeypatch.chdir(tmp_path)
 
-    result = runner.invoke(args=["print", "pack", "--start-at", "22", "--out", str(out)])
+    result = runner.invoke(args=["print", "pack", *args])
 
     assert result.exit_code != 0
-    assert "A L7160 sheet has labels 1 to 21" in result.stderr
-    assert not out.exists()
+    assert message in " ".join(result.stderr.split())
+    assert list(tmp_path.iterdir()) == []

@@ -1,21 +1,25 @@
-"""The letter-writing evening pack: cards, envelopes and labels in one PDF."""
+"""The letter-writing evening pack: cards, envelopes and labels, in one PDF to look through
+and in paper runs (a zip of one PDF per paper) to print."""
 
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 import pdfplumber
 import pytest
 from pdfplumber.page import Page
+from pypdf import PdfReader
 
 from letters.printing import pack as pack_module
-from letters.printing.data import Envelope, EveningPack, PrisonerCard
+from letters.printing.data import Envelope, EveningPack, Handout, PrisonerCard
 from letters.printing.formats import ENVELOPES, LABEL_SHEETS
-from letters.printing.pack import render_evening_pack
+from letters.printing.pack import RUNS, pack_run, render_evening_pack, render_pack_zip
 
 MM = 72 / 25.4
 TOLERANCE_MM = 0.5
@@ -251,3 +255,116 @@ def test_labels_start_at_the_first_free_label() -> None:
         assert " ".join(inside.extract_text().splitlines()[:2]) == RUSSIAN_ADDRESS[0]
         first_row = labels.crop((0, 0, labels.width, top))
         assert first_row.chars == []
+
+
+# --- paper runs -------------------------------------------------------------------------------
+
+HANDOUT = Handout(
+    language="ru",
+    language_name="Russian",
+    summary_title="Before you write",
+    summary=("• Keep it short and warm.",),
+    template=("Здравствуйте!",),
+    meaning=("Hello!",),
+)
+
+
+def zipped(pack: EveningPack) -> dict[str, bytes]:
+    out = io.BytesIO()
+    names = render_pack_zip(pack, out, today=date(2026, 2, 5))
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as archive:
+        assert archive.namelist() == names
+        for entry in archive.infolist():
+            assert entry.date_time == (2026, 2, 5, 0, 0, 0)  # the day, never the time of day
+        return {name: archive.read(name) for name in names}
+
+
+def media_boxes_mm(data: bytes) -> list[tuple[float, float]]:
+    return [
+        (float(page.mediabox.width) / MM, float(page.mediabox.height) / MM)
+        for page in PdfReader(io.BytesIO(data)).pages
+    ]
+
+
+@pytest.mark.parametrize(
+    ("changes", "files"),
+    [
+        (
+            {},
+            {
+                "0-handout-ru-A4.pdf": (1, (210, 297)),
+                "1-cards-A4.pdf": (2, (210, 297)),
+                "2-envelopes-DL.pdf": (4, (220, 110)),
+                "3-labels-L7160-A4.pdf": (1, (210, 297)),
+            },
+        ),
+        (
+            {
+                "envelope_size": "US10",
+                "label_sheet": "5160",
+                "card_sheet": "LETTER",
+                "label_outlines": True,
+                "handouts": (HANDOUT, replace(HANDOUT, language="en", meaning=())),
+            },
+            {
+                "0-handout-ru-Letter.pdf": (1, (215.9, 279.4)),
+                "0-handout-en-Letter.pdf": (1, (215.9, 279.4)),
+                "1-cards-Letter.pdf": (2, (215.9, 279.4)),
+                "2-envelopes-US10.pdf": (4, (241.3, 104.8)),
+                "3-labels-5160-Letter-outlines.pdf": (1, (215.9, 279.4)),
+            },
+        ),
+        (
+            {"envelopes": (), "handouts": ()},
+            {"1-cards-A4.pdf": (2, (210, 297)), "3-labels-L7160-A4.pdf": (1, (210, 297))},
+        ),
+    ],
+)
+def test_the_zip_holds_one_pdf_per_paper_run_each_named_for_its_paper(
+    changes: dict[str, Any], files: dict[str, tuple[int, tuple[float, float]]]
+) -> None:
+    pdfs = zipped(evening(**{"handouts": (HANDOUT,), **changes}))
+
+    assert list(pdfs) == list(files)
+    for name, (pages, paper) in files.items():
+        boxes = media_boxes_mm(pdfs[name])
+        assert len(boxes) == pages, name
+        for box in boxes:
+            assert box == pytest.approx(paper, abs=TOLERANCE_MM), name
+
+
+def test_each_run_alone_is_the_file_the_zip_holds() -> None:
+    pack = evening(handouts=(HANDOUT,))
+    pdfs = zipped(pack)
+    for kind in RUNS[1:]:
+        run = pack_run(pack, kind)
+        assert run is not None
+        out = io.BytesIO()
+        run.render(out)
+        assert out.getvalue() == pdfs[run.filename]  # reproducible bytes, the same PDF
+
+
+def test_an_empty_run_is_none_and_an_unknown_one_an_error() -> None:
+    assert pack_run(evening(envelopes=()), "envelopes") is None
+    assert pack_run(evening(), "handouts") is None
+    with pytest.raises(ValueError, match="unknown paper run 'posters'"):
+        pack_run(evening(), "posters")
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"start_at_label": 22},
+        {"label_sheet": "L7163"},
+        {"envelope_size": "B4"},
+        {"card_sheet": "A5"},
+        {"handouts": (HANDOUT, HANDOUT)},
+    ],
+)
+def test_a_zip_that_cannot_print_is_refused_before_a_page_is_drawn(
+    changes: dict[str, Any], canvases: list[object]
+) -> None:
+    out = io.BytesIO()
+    with pytest.raises(ValueError):  # noqa: PT011 - the message varies with the choice
+        render_pack_zip(evening(**changes), out)
+    assert out.getvalue() == b""

@@ -314,3 +314,57 @@ def test_runs_of_blank_lines_become_one_paragraph_break() -> None:
         assert second - first == pytest.approx(2 * leading, abs=0.5)  # one blank line
         assert third - second == pytest.approx(leading, abs=0.5)  # a kept line break
         assert 25 * MM <= first < 25 * MM + leading  # no blank line opens the page
+
+
+@pytest.mark.parametrize(
+    ("language", "header", "page", "enclosed", "reply"),
+    [
+        (
+            "de",
+            "Max Muster · Nr. A1234",
+            "Seite 1 von 2",
+            "Ein leeres Blatt für Ihre Antwort liegt bei.",
+            "Papier für Ihre Antwort",
+        ),
+        (
+            "ru",
+            "Max Muster · № A1234",
+            "стр. 1 из 2",
+            "Прилагается чистый лист для вашего ответа.",
+            "Бумага для вашего ответа",
+        ),
+        (
+            "en",
+            "Max Muster · no. A1234",
+            "page 1 of 2",
+            "A blank sheet for your reply is enclosed.",
+            "Paper for your reply",
+        ),
+        # No captions in Spanish: English, not the interface's language nor a mix.
+        (
+            "es",
+            "Max Muster · no. A1234",
+            "page 1 of 2",
+            "A blank sheet for your reply is enclosed.",
+            "Paper for your reply",
+        ),
+        (
+            None,
+            "Max Muster · no. A1234",
+            "page 1 of 2",
+            "A blank sheet for your reply is enclosed.",
+            "Paper for your reply",
+        ),
+    ],
+)
+def test_the_words_around_the_letter_are_in_the_readers_language_else_english(
+    language: str | None, header: str, page: str, enclosed: str, reply: str
+) -> None:
+    sheet = LetterSheet("Max Muster", "A1234", ruled_pages=2, reply_sheet=True, language=language)
+    with rendered([sheet]) as pages:
+        first, last, reply_page = (" ".join(p.extract_text().split()) for p in pages)
+    assert header in first
+    assert page in first
+    assert enclosed in last
+    assert enclosed not in first
+    assert reply in reply_page

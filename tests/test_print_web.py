@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from html import unescape
@@ -20,6 +21,7 @@ from conftest import AuthActions, app_context, csrf_token, make_facility, make_p
 from flask import Flask
 from flask.testing import FlaskClient
 from pdfplumber.page import Page
+from pypdf import PdfReader
 from sqlalchemy import select
 from werkzeug.http import parse_options_header
 
@@ -414,9 +416,22 @@ def test_the_letter_sheet_has_the_header_on_every_page(
             assert f"стр. {number} из 3" in text
 
 
-def test_the_letter_sheet_to_a_prison_outside_russia_and_belarus_speaks_the_writers_language(
-    app: Flask, client: FlaskClient
+@pytest.mark.parametrize(
+    ("languages", "page", "enclosed", "reply"),
+    [
+        ("de", "Seite 1 von 1", "Ein leeres Blatt für Ihre Antwort liegt bei.", "Papier für Ihre"),
+        ("en", "page 1 of 1", "A blank sheet for your reply is enclosed.", "Paper for your"),
+        ("es", "page 1 of 1", "A blank sheet for your reply is enclosed.", "Paper for your"),
+        ("es de", "Seite 1 von 1", "Ein leeres Blatt für Ihre Antwort liegt bei.", "Papier für"),
+        ("ru", "стр. 1 из 1", "Прилагается чистый лист для вашего ответа.", "Бумага для"),
+        ("", "page 1 of 1", "A blank sheet for your reply is enclosed.", "Paper for your"),
+    ],
+)
+def test_the_letter_sheet_to_a_prison_outside_russia_and_belarus_speaks_the_readers_language(
+    app: Flask, client: FlaskClient, languages: str, page: str, enclosed: str, reply: str
 ) -> None:
+    """German for a German reader, English where there are no captions in their language (no
+    Spanish ones), the first language they read that has captions (Spanish, then German)."""
     us = make_prisoner(
         make_facility(
             name="FCI Dublin",
@@ -425,12 +440,19 @@ def test_the_letter_sheet_to_a_prison_outside_russia_and_belarus_speaks_the_writ
             country_area="CA",
             postal_code="94568",
             country_code="US",
+            allows_paper=True,
         ),
         prisoner_number="12345-678",
+        languages=languages,
     ).id
     db.session.commit()
-    with opened(client.get(f"/prisoners/{us}/sheet.pdf").data) as pages:
-        assert "page 1 of 1" in pages[0].extract_text()
+    # The writer's interface is Russian: the words on the sheet are for the reader, not for them.
+    response = client.get(f"/prisoners/{us}/sheet.pdf?reply=1", headers={"Accept-Language": "ru"})
+    with opened(response.data) as pages:
+        letter, reply_sheet = (" ".join(p.extract_text().split()) for p in pages)
+    assert page in letter
+    assert enclosed in letter
+    assert reply in reply_sheet
 
 
 def test_the_reply_sheet_comes_only_when_asked_and_the_prison_allows_paper(
@@ -575,20 +597,68 @@ def test_the_pack_page_offers_every_listed_prisoner_with_a_facility_ticked(
     assert "Безадресный" not in html
 
 
+def unzip(data: bytes) -> dict[str, bytes]:
+    """The files in a zip, by name, in the order they were written."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def page_sizes_mm(data: bytes) -> list[tuple[float, float]]:
+    """Each page's media box in millimetres (pypdf: what a printer is told the paper is)."""
+    reader = PdfReader(io.BytesIO(data))
+    return [
+        (round(float(p.mediabox.width) / MM, 1), round(float(p.mediabox.height) / MM, 1))
+        for p in reader.pages
+    ]
+
+
 @pytest.mark.usefixtures("coordinator")
 @pytest.mark.parametrize(
-    ("envelopes", "label_sheet", "start_at", "label_pages"),
-    # 5160 labels cannot hold these Russian addresses at 8 pt: see
-    # test_the_pack_is_refused_naming_everyone_whose_label_would_print_too_small.
-    [(2, "L7160", 1, 1), (1, "L7160", 21, 2), (0, "L7160", 20, 2), (3, "L7160", 1, 1)],
+    ("envelopes", "label_sheet", "start_at", "files"),
+    [
+        (
+            2,
+            "L7160",
+            1,
+            {
+                "0-handout-ru-A4.pdf": (1, (210, 297)),
+                "1-cards-A4.pdf": (3, (210, 297)),
+                "2-envelopes-DL.pdf": (6, (220, 110)),
+                "3-labels-L7160-A4.pdf": (1, (210, 297)),
+            },
+        ),
+        (
+            1,
+            "L7160",
+            21,
+            {
+                "0-handout-ru-A4.pdf": (1, (210, 297)),
+                "1-cards-A4.pdf": (3, (210, 297)),
+                "2-envelopes-DL.pdf": (3, (220, 110)),
+                "3-labels-L7160-A4.pdf": (2, (210, 297)),
+            },
+        ),
+        # 5160 labels cannot hold these Russian addresses at 8 pt: see
+        # test_the_pack_is_refused_naming_everyone_whose_label_would_print_too_small.
+        (
+            0,
+            "L7160",
+            20,
+            {
+                "0-handout-ru-A4.pdf": (1, (210, 297)),
+                "1-cards-A4.pdf": (3, (210, 297)),
+                "3-labels-L7160-A4.pdf": (2, (210, 297)),
+            },
+        ),
+    ],
 )
-def test_the_pack_has_cards_then_n_envelopes_each_then_label_pages(
+def test_the_pack_is_a_zip_of_one_pdf_per_paper_each_named_for_its_paper(
     client: FlaskClient,
     evening: list[int],
     envelopes: int,
     label_sheet: str,
     start_at: int,
-    label_pages: int,
+    files: dict[str, tuple[int, tuple[float, float]]],
 ) -> None:
     response = client.post(
         "/manage/print/pack",
@@ -598,33 +668,96 @@ def test_the_pack_has_cards_then_n_envelopes_each_then_label_pages(
     )
 
     assert response.status_code == 200, html_text(response)
-    assert response.mimetype == "application/pdf"
+    assert response.mimetype == "application/zip"
     assert response.headers["Cache-Control"] == "no-store"
     kind, options = parse_options_header(response.headers["Content-Disposition"])
     assert kind == "attachment"
-    assert re.fullmatch(r"evening-pack-\d{4}-\d\d-\d\d\.pdf", options["filename"])
-    cards = len(evening)
-    with opened(response.data) as pages:
-        assert len(pages) == cards + envelopes * len(evening) + label_pages
-        envelope_pages = pages[cards : cards + envelopes * len(evening)]
-        for page in envelope_pages:
-            assert page.width / MM == pytest.approx(220, abs=TOLERANCE_MM)
+    assert re.fullmatch(r"evening-pack-\d{4}-\d\d-\d\d\.zip", options["filename"])
+    pdfs = unzip(response.data)
+    assert list(pdfs) == list(files)  # in the order they are printed
+    for name, (pages, paper) in files.items():
+        sizes = page_sizes_mm(pdfs[name])
+        assert len(sizes) == pages, name
+        for size in sizes:  # one paper a file
+            assert size == pytest.approx(paper, abs=TOLERANCE_MM), name
+    if envelopes:
         # Prisoners by name (Кулик, Пчелинцев, Черных), each one's envelopes together.
-        if envelopes:
-            pchelintsev = envelope_pages[envelopes : 2 * envelopes]
-            for page in pchelintsev:
+        with opened(pdfs["2-envelopes-DL.pdf"]) as pages:
+            for page in pages[envelopes : 2 * envelopes]:
                 assert_in_order(page.extract_text().splitlines(), PENZA_FROM_ABROAD)
+
+
+@pytest.mark.usefixtures("coordinator")
+@pytest.mark.parametrize(
+    ("run", "filename", "pages"),
+    [
+        ("handouts", "0-handouts-A4.pdf", 1),
+        ("cards", "1-cards-A4.pdf", 3),
+        ("envelopes", "2-envelopes-DL.pdf", 6),
+        ("labels", "3-labels-L7160-A4.pdf", 1),
+    ],
+)
+def test_each_paper_run_downloads_on_its_own(
+    client: FlaskClient, evening: list[int], run: str, filename: str, pages: int
+) -> None:
+    response = client.post(
+        "/manage/print/pack", data=pack_form(client, evening, envelopes=2, run=run)
+    )
+
+    assert_pdf_download(response, filename)
+    assert page_count(response.data) == pages
+
+
+@pytest.mark.usefixtures("coordinator")
+def test_the_pack_page_offers_the_zip_each_run_and_the_outline_option_off(
+    client: FlaskClient, evening: list[int]
+) -> None:
+    html = html_text(client.get("/manage/print/pack"))
+
+    for run in ("all", "handouts", "cards", "envelopes", "labels"):
+        assert f'name="run" value="{run}"' in html
+    assert html.index('value="all"') < html.index('value="handouts"')  # Enter gets the zip
+    assert re.search(r'<input id="outlines" name="outlines" type="checkbox" value="y">', html)
+
+
+@pytest.mark.usefixtures("coordinator")
+def test_a_run_with_nothing_to_print_says_so(client: FlaskClient, evening: list[int]) -> None:
+    response = client.post(
+        "/manage/print/pack", data=pack_form(client, evening, envelopes=0, run="envelopes")
+    )
+
+    assert response.status_code == 400
+    assert "Nothing in this pack prints on that paper." in html_text(response)
+    assert "3-labels-L7160-A4.pdf" in html_text(response)
+
+
+@pytest.mark.usefixtures("coordinator")
+def test_the_outline_option_makes_a_test_print_of_the_labels(
+    client: FlaskClient, evening: list[int]
+) -> None:
+    plain = client.post("/manage/print/pack", data=pack_form(client, evening, run="labels"))
+    data = pack_form(client, evening, run="labels", outlines="y")
+    outlined = client.post("/manage/print/pack", data=data)
+
+    assert_pdf_download(plain, "3-labels-L7160-A4.pdf")
+    assert_pdf_download(outlined, "3-labels-L7160-A4-outlines.pdf")
+    with opened(plain.data) as pages:
+        assert not pages[0].curves
+        assert not pages[0].rects
+    with opened(outlined.data) as pages:
+        # A rounded rectangle per label used (three prisoners), nothing for the free ones.
+        assert len(pages[0].curves) + len(pages[0].rects) == 3
 
 
 @pytest.mark.usefixtures("coordinator")
 def test_the_pack_prints_only_the_prisoners_left_ticked(
     client: FlaskClient, evening: list[int]
 ) -> None:
-    response = client.post("/manage/print/pack", data=pack_form(client, evening[:1], envelopes=2))
+    data = pack_form(client, evening[:1], envelopes=2)
+    pdfs = unzip(client.post("/manage/print/pack", data=data).data)
 
-    assert response.mimetype == "application/pdf"
-    assert page_count(response.data) == 1 + 2 + 1
-    with opened(response.data) as pages:
+    assert [page_count(pdf) for pdf in pdfs.values()] == [1, 1, 2, 1]
+    with opened(pdfs["1-cards-A4.pdf"]) as pages:
         assert "Пчелинцев" in pages[0].extract_text()
 
 

@@ -12,6 +12,7 @@ import re
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markupsafe import Markup
 
 # What Markdown produces for prose: paragraphs, subheadings, lists, emphasis, links, quotes.
@@ -67,3 +68,55 @@ def sanitise_html(html: str) -> Markup:
 def render_markdown(text: str) -> Markup:
     """Markdown (CommonMark) to sanitised HTML, ready to be placed in a template as is."""
     return sanitise_html(_markdown.render(text))
+
+
+# A list item on paper, as a reader expects it from "- " in Markdown.
+BULLET = "• "
+
+
+def markdown_paragraphs(text: str) -> list[str]:
+    """Markdown as plain text for print: one string per paragraph, heading or list item.
+
+    Emphasis markers and link targets are dropped (the words stay); list items start with
+    ``BULLET`` or their number, so a printed summary reads like the page. Nothing here is ever
+    interpreted as markup by the PDF renderer: it prints characters as they are.
+    """
+    paragraphs: list[str] = []
+    prefixes: list[str] = []  # the marker of each list item we are inside, innermost last
+    numbers: list[int] = []  # the next number of each open ordered list (0: bullet list)
+    for token in _markdown.parse(text):
+        if token.type == "bullet_list_open":
+            numbers.append(0)
+        elif token.type == "ordered_list_open":
+            numbers.append(int(token.attrGet("start") or 1))
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            numbers.pop()
+        elif token.type == "list_item_open":
+            if numbers and numbers[-1]:
+                prefixes.append(f"{numbers[-1]}. ")
+                numbers[-1] += 1
+            else:
+                prefixes.append(BULLET)
+        elif token.type == "list_item_close":
+            prefixes.pop()
+        elif token.type in ("inline", "code_block", "fence"):
+            words = _inline_text(token) if token.type == "inline" else token.content
+            words = " ".join(words.split())
+            if not words:
+                continue
+            # Only the first paragraph of an item carries its marker.
+            marker = prefixes[-1] if prefixes else ""
+            if prefixes:
+                prefixes[-1] = " " * len(marker)
+            paragraphs.append(marker + words if marker.strip() else words)
+    return paragraphs
+
+
+def _inline_text(token: Token) -> str:
+    parts: list[str] = []
+    for child in token.children or ():
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return "".join(parts)

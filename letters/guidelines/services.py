@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import GuidelineSection
-from .markdown import render_markdown
+from .markdown import markdown_paragraphs, render_markdown
 
 #: The languages guidelines are written in, and the one every other falls back to.
 LANGUAGES = ("en", "ru")
@@ -96,6 +96,13 @@ def before_you_write(language: str) -> Markup | None:
     """
     row = _in_language(language).get(BEFORE_YOU_WRITE)
     return render_markdown(row.body) if row is not None else None
+
+
+def before_you_write_for_print(language: str) -> tuple[str, list[str]] | None:
+    """The "before you write" summary as (title, plain paragraphs) for a printed handout; in
+    ``language`` if written in it, else in English; ``None`` when the section does not exist."""
+    row = _in_language(language).get(BEFORE_YOU_WRITE)
+    return (row.title, markdown_paragraphs(row.body)) if row is not None else None
 
 
 def sections_by_language() -> dict[str, list[GuidelineSection]]:

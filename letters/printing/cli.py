@@ -1,4 +1,5 @@
-"""``flask --app app print envelopes|sheets|pack … --out FILE.pdf``.
+"""``flask --app app print envelopes|sheets … --out FILE.pdf``, ``print pack … --out FILE.zip``
+(or ``--out-dir DIR``).
 
 Without ``--prisoner``, every listed prisoner whose facility is known is printed. A prisoner
 named by id is printed even when unlisted: whoever runs these commands has the server.
@@ -26,7 +27,7 @@ from ..validation import FieldError
 from . import services
 from .envelopes import render_envelopes
 from .formats import ENVELOPES, LABEL_SHEETS, SHEETS
-from .pack import render_evening_pack
+from .pack import PaperRun, paper_runs, render_pack_zip
 from .sheets import render_letter_sheets
 
 T = TypeVar("T")
@@ -181,7 +182,7 @@ def sheets_command(
     type=click.Choice(list(LABEL_SHEETS), case_sensitive=False),
     default="L7160",
     show_default=True,
-    help="Address label sheet (cards print on the same paper).",
+    help="Address label sheet (cards and handouts print on the same paper).",
 )
 @click.option(
     "--start-at",
@@ -191,8 +192,22 @@ def sheets_command(
     metavar="K",
     help="First free label on a part-used sheet, counted along the rows from the top left.",
 )
+@click.option(
+    "--outline",
+    is_flag=True,
+    help="Draw each label's outline, for a test print on plain paper held against a sheet.",
+)
 @no_return_option
-@out_option
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="The zip file to write, holding one PDF per paper.",
+)
+@click.option(
+    "--out-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Or: a directory to write the PDFs into, one per paper (created if missing).",
+)
 def pack_command(
     prisoner_ids: tuple[int, ...],
     envelopes_per_prisoner: int,
@@ -200,10 +215,25 @@ def pack_command(
     posted_from: str | None,
     label_sheet: str,
     start_at: int,
+    outline: bool,
     no_return: bool,
-    out: Path,
+    out: Path | None,
+    out_dir: Path | None,
 ) -> None:
-    """An evening pack: a card per prisoner, N envelopes each, and an address label each."""
+    """An evening pack in paper runs: a handout per language, a card per prisoner, N envelopes
+    each and an address label each, as one PDF per paper (in a zip, or in a directory)."""
+    if (out is None) == (out_dir is None):
+        raise click.UsageError(
+            _("Give either --out FILE.zip or --out-dir DIRECTORY: the pack is a PDF per paper.")
+        )
+    if out is not None and out.suffix.lower() != ".zip":
+        raise click.BadParameter(
+            _(
+                "The pack is one PDF per paper, so a printer never changes paper mid-job: write "
+                "it to a .zip file, or into a directory with --out-dir."
+            ),
+            param_hint="--out",
+        )
     label_sheet = label_sheet.upper()
     try:
         services.check_start_at(label_sheet, start_at)
@@ -222,19 +252,31 @@ def pack_command(
             start_at=start_at,
             return_lines=lines,
             return_country=home,
+            label_outlines=outline,
         )
     )
-    pages = _write(out, lambda stream: render_evening_pack(pack, stream))
+    if out_dir is not None:
+        names = _write_runs(out_dir, paper_runs(pack))
+        where = str(out_dir)
+    elif out is not None:
+        names = []
+
+        def write_zip(stream: BinaryIO) -> int:
+            names.extend(render_pack_zip(pack, stream))
+            return len(names)
+
+        _write(out, write_zip)
+        where = str(out)
     click.echo(
         _(
             "Evening pack for %(prisoners)s prisoner(s) (%(count)s envelope(s), %(size)s; "
-            "labels on %(labels)s) written to %(file)s: %(pages)s page(s).",
+            "labels on %(labels)s) written to %(where)s: %(files)s.",
             prisoners=len(prisoners),
             count=len(pack.envelopes),
             size=pack.envelope_size,
             labels=label_sheet,
-            file=str(out),
-            pages=pages,
+            where=where,
+            files=", ".join(names),
         ),
         err=True,
     )
@@ -299,6 +341,19 @@ def _group_return(no_return: bool) -> tuple[tuple[str, ...], str]:
     if lacks_country(lines, settings.home_country):
         click.echo(str(HOME_COUNTRY_NEEDED), err=True)
     return lines, settings.home_country
+
+
+def _write_runs(directory: Path, runs: Sequence[PaperRun]) -> list[str]:
+    """Each run as a PDF of its own in ``directory``, each written whole or not at all."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise click.ClickException(
+            _("Cannot write %(file)s: %(reason)s", file=str(directory), reason=exc.strerror)
+        ) from None
+    for run in runs:
+        _write(directory / run.filename, run.render)
+    return [run.filename for run in runs]
 
 
 def _write(out: Path, render: Callable[[BinaryIO], int]) -> int:

@@ -30,9 +30,9 @@ class LetterSheet:
     ruled_pages: int = 1  # when ``text`` is None
     fold_for: str | None = None  # envelope format code whose fold marks to draw
     reply_sheet: bool = False  # add a blank sheet for the reply (facility allows paper)
-    # Language of the words printed around the letter ("page 1 of 2", the reply note). Russian
-    # for Russian and Belarusian prisons, where Latin words can hold a letter up; None: the
-    # interface language.
+    # Language of the words printed around the letter ("page 1 of 2", the reply note): the
+    # reader's (``services.caption_language``). None, or a language ``sheets.CAPTIONS`` has no
+    # words for: English.
     language: str | None = None
 
 
@@ -49,8 +49,26 @@ class PrisonerCard:
 
 
 @dataclass(frozen=True)
+class Handout:
+    """One page for the writers at an evening, for the prisoners who read ``language``.
+
+    The words around the content are in the writers' (interface) language; the template and
+    the phrases are in ``language``, each beside its meaning.
+    """
+
+    language: str  # ISO 639-1 code of the language the letters are written in
+    language_name: str  # its name, in the writers' language
+    summary_title: str = ""  # "Before you write", from the guidelines
+    summary: tuple[str, ...] = ()  # its paragraphs and list items, as plain text
+    template_title: str = ""
+    template: tuple[str, ...] = ()  # the first-letter template's lines; empty: there is none
+    meaning: tuple[str, ...] = ()  # the template's meaning, line by line; empty: not needed
+    phrases: tuple[tuple[str, str], ...] = ()  # (phrase in ``language``, its meaning)
+
+
+@dataclass(frozen=True)
 class EveningPack:
-    """Everything printed for an evening: cards, envelopes and labels."""
+    """Everything printed for an evening: handouts, cards, envelopes and labels."""
 
     cards: tuple[PrisonerCard, ...]
     envelopes: tuple[Envelope, ...]
@@ -58,4 +76,7 @@ class EveningPack:
     labels: tuple[tuple[str, ...], ...] = ()  # address blocks, one per label
     label_sheet: str = "L7160"
     start_at_label: int = 1
-    card_sheet: str = "A4"
+    card_sheet: str = "A4"  # the paper cards and handouts print on
+    handouts: tuple[Handout, ...] = ()  # one per language the prisoners are written to in
+    # Draw each label's outline, for a test print on plain paper held against a label sheet.
+    label_outlines: bool = False

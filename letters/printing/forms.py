@@ -27,6 +27,9 @@ from ..settings.services import (
 from ..validation import FieldError
 from . import services
 from .formats import ENVELOPES, LABEL_SHEETS, SHEETS
+from .pack import RUNS
+
+ALL_RUNS = "all"  # the pack form's "download everything" button: a zip of every run
 
 ENVELOPE_LABELS = {
     "DL": _l("DL, 110 × 220 mm (A4 folded in three)"),
@@ -308,6 +311,18 @@ class PackForm(FlaskForm):
             "On a part-used sheet: the first free label, counted along the rows from the top "
             "left (1)."
         ),
+    )
+    outlines = BooleanField(
+        _l("Test print with outlines"),
+        description=_l(
+            "Draws each label's outline: print on plain paper and hold it against a sheet of "
+            "labels to check the printer's alignment. Leave it off for the real labels."
+        ),
+    )
+    # Which download the pressed button asks for: every run in a zip, or one run's PDF.
+    run = SelectField(
+        choices=[SelectChoice(ALL_RUNS, ""), *(SelectChoice(kind, "") for kind in RUNS)],
+        default=ALL_RUNS,
     )
 
     def __init__(self, prisoners: list[Prisoner], *args: Any, **kwargs: Any) -> None:

@@ -1,10 +1,19 @@
-"""The letter-writing evening pack: one PDF with a large-print card per prisoner, the
-envelopes, and the address labels, each part on its own paper size."""
+"""The letter-writing evening pack, in paper runs: a PDF for each paper the printer is loaded
+with, so a home printer never needs its paper changed in the middle of a job.
+
+The runs, in the order a coordinator prints them, each named for the paper to load:
+``0-handout-ru-A4.pdf`` (one per language the letters are written in), ``1-cards-A4.pdf`` (a
+large-print card per prisoner), ``2-envelopes-DL.pdf`` and ``3-labels-L7160-A4.pdf``. One
+download gives them all as a zip (``render_pack_zip``); the pack page also offers each run.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import zipfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
+from functools import partial
 from io import BytesIO
 from typing import BinaryIO
 
@@ -13,10 +22,11 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from .data import EveningPack, PrisonerCard
-from .envelopes import draw_envelope, envelope_format
+from .envelopes import draw_envelope, envelope_format, render_envelopes
 from .fonts import BOLD, REGULAR
 from .formats import SheetFormat
-from .labels import check_start_at, draw_labels, label_sheet
+from .handout import render_handouts
+from .labels import check_start_at, draw_labels, label_sheet, render_labels
 from .layout import FittedText, draw_lines, fit_lines
 from .pdf import new_canvas
 from .sheets import sheet_format
@@ -45,13 +55,143 @@ class _Section:
     cut: bool = True  # prose may be cut with "…"; the address may not (``DoesNotFit``)
 
 
-def render_evening_pack(pack: EveningPack, out: BinaryIO) -> int:
-    """Write the evening pack to ``out`` as one PDF; returns the number of pages.
+# --- paper runs -------------------------------------------------------------------------------
 
-    Pages in order: a card per prisoner (``pack.card_sheet``), the envelopes
-    (``pack.envelope_size``), then the labels (``pack.label_sheet`` from
-    ``pack.start_at_label``). Every choice is checked before anything is written. An empty pack
-    returns 0 and holds one blank page.
+#: The runs a coordinator can download one by one, in printing order.
+RUNS = ("handouts", "cards", "envelopes", "labels")
+
+
+@dataclass(frozen=True)
+class PaperRun:
+    """One PDF of the pack, all on one paper: its file name says which paper to load."""
+
+    kind: str  # one of RUNS
+    filename: str
+    render: Callable[[BinaryIO], int]  # writes the PDF, returns its page count
+
+
+def paper_name(sheet: str) -> str:
+    """ "A4", "LETTER" → "A4", "Letter": the paper as it is sold, for file names."""
+    return "Letter" if sheet.upper() == "LETTER" else sheet.upper()
+
+
+def check_pack(pack: EveningPack) -> None:
+    """Refuse a pack that cannot print (an unknown paper, size or label sheet, a starting label
+    that is not on the sheet) before a byte of it is written."""
+    sheet_format(pack.card_sheet)
+    envelope_format(pack.envelope_size)
+    check_start_at(label_sheet(pack.label_sheet), pack.start_at_label)
+    languages = [handout.language for handout in pack.handouts]
+    if len(set(languages)) != len(languages):
+        # Two files of the same name in one zip: an unzip tool would keep one of them.
+        raise ValueError(f"one handout per language, got {', '.join(languages)}")
+
+
+def paper_runs(pack: EveningPack) -> list[PaperRun]:
+    """The pack's PDFs, one per paper, in printing order; a run with nothing in it is left out.
+
+    Handouts come one file per language (``0-handout-ru-A4.pdf``), so a group prints as many
+    of each as it has writers for that language.
+    """
+    check_pack(pack)
+    card_paper = paper_name(pack.card_sheet)
+    runs = [
+        PaperRun(
+            "handouts",
+            f"0-handout-{handout.language}-{card_paper}.pdf",
+            partial(render_handouts, [handout], pack.card_sheet),
+        )
+        for handout in pack.handouts
+    ]
+    for kind in RUNS[1:]:
+        run = pack_run(pack, kind)
+        if run is not None:
+            runs.append(run)
+    return runs
+
+
+def pack_run(pack: EveningPack, kind: str) -> PaperRun | None:
+    """The run ``kind`` (one of ``RUNS``) as one PDF, or ``None`` when it would be empty.
+
+    "handouts" is every language's handout in one PDF: they share the cards' paper.
+    """
+    check_pack(pack)
+    card_paper = paper_name(pack.card_sheet)
+    if kind == "handouts" and pack.handouts:
+        return PaperRun(
+            kind,
+            f"0-handouts-{card_paper}.pdf",
+            partial(render_handouts, pack.handouts, pack.card_sheet),
+        )
+    if kind == "cards" and pack.cards:
+        return PaperRun(kind, f"1-cards-{card_paper}.pdf", partial(render_cards, pack))
+    if kind == "envelopes" and pack.envelopes:
+        return PaperRun(
+            kind,
+            f"2-envelopes-{pack.envelope_size}.pdf",
+            partial(render_envelopes, pack.envelopes, pack.envelope_size),
+        )
+    if kind == "labels" and pack.labels:
+        spec = label_sheet(pack.label_sheet)
+        # A test print is named as one, so nobody feeds it a sheet of real labels by mistake.
+        suffix = "-outlines" if pack.label_outlines else ""
+        return PaperRun(
+            kind,
+            f"3-labels-{spec.code}-{paper_name(spec.sheet)}{suffix}.pdf",
+            partial(
+                render_labels,
+                pack.labels,
+                spec.code,
+                pack.start_at_label,
+                outlines=pack.label_outlines,
+            ),
+        )
+    if kind not in RUNS:
+        raise ValueError(f"unknown paper run {kind!r}; expected one of {', '.join(RUNS)}")
+    return None
+
+
+def render_pack_zip(pack: EveningPack, out: BinaryIO, today: date | None = None) -> list[str]:
+    """Write every paper run of ``pack`` into a zip on ``out``; returns the file names.
+
+    Each PDF is rendered into memory and added before the next starts: a pack is a few hundred
+    pages at most (``services.MAX_ENVELOPES_PER_PRISONER``), a few megabytes. Entries carry the
+    day, not the time of day.
+    """
+    runs = paper_runs(pack)
+    day = today or date.today()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for run in runs:
+            buffer = BytesIO()
+            run.render(buffer)
+            entry = zipfile.ZipInfo(run.filename, date_time=(day.year, day.month, day.day, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            archive.writestr(entry, buffer.getvalue())
+    return [run.filename for run in runs]
+
+
+def render_cards(pack: EveningPack, out: BinaryIO) -> int:
+    """Write a large-print card per prisoner to ``out`` on ``pack.card_sheet``; returns the
+    number of pages."""
+    card_format = sheet_format(pack.card_sheet)
+    canvas = new_canvas(out, _("Letter-writing evening"), card_format.size)
+    for card in pack.cards:
+        draw_card(canvas, card, card_format)
+    if not pack.cards:
+        canvas.showPage()
+    canvas.save()
+    return len(pack.cards)
+
+
+def render_evening_pack(pack: EveningPack, out: BinaryIO) -> int:
+    """Write the whole evening pack to ``out`` as ONE PDF; returns the number of pages.
+
+    Not what a coordinator prints (its paper changes mid-job: that is what ``paper_runs`` is
+    for), but one file to look through, and what the layout tests read. Pages in order: a card
+    per prisoner (``pack.card_sheet``), the envelopes (``pack.envelope_size``), then the labels
+    (``pack.label_sheet`` from ``pack.start_at_label``). Every choice is checked before anything
+    is written. An empty pack returns 0 and holds one blank page.
     """
     card_format = sheet_format(pack.card_sheet)
     envelope_fmt = envelope_format(pack.envelope_size)
@@ -66,7 +206,9 @@ def render_evening_pack(pack: EveningPack, out: BinaryIO) -> int:
     for envelope in pack.envelopes:
         draw_envelope(canvas, envelope, envelope_fmt)
         pages += 1
-    pages += draw_labels(canvas, pack.labels, labels.code, pack.start_at_label)
+    pages += draw_labels(
+        canvas, pack.labels, labels.code, pack.start_at_label, outlines=pack.label_outlines
+    )
     if not pages:
         canvas.showPage()  # an empty pack: one blank page, as PDF readers expect a page
     canvas.save()

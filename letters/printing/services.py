@@ -8,29 +8,39 @@ return address: it passes through as a tuple of lines and is gone with the reque
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..addressing import name_line, number_on_name_line, return_block, sender_country_missing
 from ..display import country_codes, display_name, facility_allowances, language_name
+from ..drafting.placeholders import BLANK, LetterContext, fill
+from ..drafting.services import phrasebook, templates_for
 from ..extensions import db
-from ..models import Prisoner
+from ..guidelines.services import before_you_write_for_print, page_language
+from ..models import Occasion, Prisoner
 from ..postal import address_block, postal_address, recipient
 from ..prisoners.services import prisoner_query
 from ..validation import FieldError
-from .data import Envelope, EveningPack, LetterSheet, PrisonerCard
+from .data import Envelope, EveningPack, Handout, LetterSheet, PrisonerCard
 from .envelopes import RETURN, check_envelope
 from .formats import ENVELOPES, LABEL_SHEETS, SHEETS
 from .labels import FLOOR_SIZE as LABEL_FLOOR
 from .labels import fit_label
 from .layout import DoesNotFit
 from .pack import CARD_NAME, check_card
+from .sheets import CAPTIONS, FALLBACK_CAPTIONS
 
 # A ruled letter is rarely longer; the limit keeps one request from asking for a ream.
 MAX_RULED_PAGES = 10
 # A writing evening gives each writer a few envelopes at most; the limit bounds one PDF.
 MAX_ENVELOPES_PER_PRISONER = 20
+# A handout is one page: a few phrases to lift a letter, not the phrasebook.
+PHRASES_ON_HANDOUT = 6
+# The phrasebook's column for each language it holds.
+PHRASE_COLUMNS = {"ru": "russian", "en": "english", "de": "german"}
 
 # Where the return address comes from. "own" only ever chooses the form: the typed address
 # itself travels in a POST body, never in a URL.
@@ -350,9 +360,29 @@ def header_name(prisoner: Prisoner) -> tuple[str, str]:
     return line, "" if number_on_name_line(address, number) else number
 
 
-# Where the words printed around a letter must be in the prison's language: in Russia and
-# Belarus the censor holds up anything in Latin letters.
+# Where letters must be in the prison's language whatever the prisoner reads: in Russia and
+# Belarus the censor holds up anything not in Russian, words printed around it included.
 LETTER_LANGUAGE = {"RU": "ru", "BY": "ru"}
+
+
+def letter_language(prisoner: Prisoner) -> str | None:
+    """The language a letter to ``prisoner`` is written in: Russian to Russia and Belarus,
+    elsewhere the first language they read; ``None`` when nobody has recorded one."""
+    country = prisoner.facility.country_code.upper() if prisoner.facility else ""
+    if country in LETTER_LANGUAGE:
+        return LETTER_LANGUAGE[country]
+    codes = prisoner.language_codes
+    return codes[0] if codes else None
+
+
+def caption_language(prisoner: Prisoner) -> str:
+    """The language of the words printed around a letter ("page 1 of 2"): the letter's
+    language, else the first other language the prisoner reads that has captions, else
+    English (``sheets.CAPTIONS``)."""
+    for code in (letter_language(prisoner), *prisoner.language_codes):
+        if code in CAPTIONS:
+            return code
+    return FALLBACK_CAPTIONS
 
 
 def letter_sheet_for(
@@ -375,7 +405,7 @@ def letter_sheet_for(
         ruled_pages=max(1, min(ruled_pages, MAX_RULED_PAGES)),
         fold_for=fold_for,
         reply_sheet=reply_sheet and prisoner.allows_paper,
-        language=LETTER_LANGUAGE.get(prisoner.facility.country_code if prisoner.facility else ""),
+        language=caption_language(prisoner),
     )
 
 
@@ -401,6 +431,76 @@ def card_for(prisoner: Prisoner, posted_from: str | None = None) -> PrisonerCard
     )
 
 
+def handout_languages(prisoners: Iterable[Prisoner]) -> list[str]:
+    """The languages the evening's letters are written in (``letter_language``), each once, in
+    the order the prisoners come. Someone whose languages nobody recorded adds none: their
+    card says so, and a handout cannot guess."""
+    found = (letter_language(prisoner) for prisoner in prisoners)
+    return list(dict.fromkeys(code for code in found if code))
+
+
+def _writers_language() -> str:
+    return str(get_locale() or "en").split("_")[0].lower()
+
+
+def handout_for(language: str, today: date | None = None) -> Handout:
+    """The writers' page for letters in ``language``: the "before you write" summary (in the
+    writers' language), the first-letter template in ``language`` with its meaning, and a few
+    phrases from the phrasebook with theirs.
+
+    The template is filled for nobody in particular: the prisoner's and the writer's names
+    print as blanks (``BLANK``) to fill in from the card, gendered words with both forms.
+    """
+    writers = _writers_language()
+    summary = before_you_write_for_print(page_language(None, writers))
+    template = next(
+        (t for t in templates_for(language) if t.occasion == Occasion.FIRST_LETTER), None
+    )
+    context = LetterContext(
+        prisoner_given_names=BLANK,
+        prisoner_patronymic="",
+        prisoner_family_name=BLANK,
+        prisoner_latin_name=BLANK,
+        prisoner_gender=None,
+        writer_name="",
+        writer_city="",
+        writer_gender=None,
+        today=today or date.today(),
+    )
+    meaning: tuple[str, ...] = ()
+    if template is not None and language != writers and template.translation.strip():
+        meaning = tuple(fill(template.translation, context).splitlines())
+    return Handout(
+        language=language,
+        language_name=language_name(language),
+        summary_title=summary[0] if summary else "",
+        summary=tuple(summary[1]) if summary else (),
+        template_title=template.title if template is not None else "",
+        template=tuple(fill(template.body, context).splitlines()) if template else (),
+        meaning=meaning,
+        phrases=_handout_phrases(language, writers),
+    )
+
+
+def _handout_phrases(language: str, writers: str) -> tuple[tuple[str, str], ...]:
+    column = PHRASE_COLUMNS.get(language)
+    if column is None:
+        return ()
+    # The meaning in the writers' language where the phrasebook has it, else in English; none
+    # when the writers read the phrase's own language.
+    meaning_column = PHRASE_COLUMNS.get(writers, "english")
+    phrases: list[tuple[str, str]] = []
+    for phrase in phrasebook():
+        text = getattr(phrase, column).strip()
+        if not text:
+            continue
+        meaning = "" if meaning_column == column else getattr(phrase, meaning_column).strip()
+        phrases.append((text, meaning))
+        if len(phrases) == PHRASES_ON_HANDOUT:
+            break
+    return tuple(phrases)
+
+
 def evening_pack_for(
     prisoners: Sequence[Prisoner],
     envelopes_per_prisoner: int,
@@ -410,16 +510,19 @@ def evening_pack_for(
     start_at: int,
     return_lines: tuple[str, ...],
     return_country: str | None = None,
+    *,
+    label_outlines: bool = False,
 ) -> EveningPack:
     """Everything for a letter-writing evening: a card per prisoner, ``envelopes_per_prisoner``
     envelopes each (kept together, so one writer takes one prisoner's pile) and one address label
-    per prisoner, starting at label ``start_at`` of a part-used sheet. ``return_country``: as
-    for ``envelope_for``.
+    per prisoner, starting at label ``start_at`` of a part-used sheet (``label_outlines``: with
+    each label's outline, for a test print), and a handout for the writers per language the
+    letters are written in. ``return_country``: as for ``envelope_for``.
 
-    Cards print on the paper the labels need (A4 for L7160, US Letter for 5160): a group has one
-    kind of paper in its printer. Raises ``NoAddressError`` if anyone's facility is unknown,
-    ``DoesNotFitError`` listing everyone whose envelope, label or card would print below its
-    floor.
+    Cards and handouts print on the paper the labels need (A4 for L7160, US Letter for 5160): a
+    group has one kind of paper in its printer. Raises ``NoAddressError`` if anyone's facility is
+    unknown, ``DoesNotFitError`` listing everyone whose envelope, label or card would print below
+    its floor.
     """
     require_addresses(prisoners)
     envelope_size = check_envelope_size(envelope_size)
@@ -461,4 +564,6 @@ def evening_pack_for(
         label_sheet=label_sheet,
         start_at_label=start_at,
         card_sheet=LABEL_SHEETS[label_sheet].sheet,
+        handouts=tuple(handout_for(code) for code in handout_languages(prisoners)),
+        label_outlines=label_outlines,
     )

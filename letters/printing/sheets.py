@@ -9,11 +9,9 @@ renderer: the number a writer is told is the number that prints.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -67,6 +65,48 @@ if set(FOLDS) != set(ENVELOPES):
 
 
 @dataclass(frozen=True)
+class Captions:
+    """The words printed around a letter, in the language of the person who reads it."""
+
+    page: str  # "page {n} of {m}"
+    reply_sheet: str  # the header of the blank sheet for the reply
+    reply_enclosed: str  # the footer of the last page when a reply sheet goes with it
+    name_and_number: str  # "{name} · no. {number}" in the header
+
+
+# The captions are addressed to the prisoner, not to whoever uses the site, so they are not in
+# the interface's catalogues (which speak the languages coordinators read, and would need a
+# German catalogue for these four lines alone). A language missing here prints in English; add
+# one by adding its four lines.
+CAPTIONS: dict[str, Captions] = {
+    "en": Captions(
+        page="page {n} of {m}",
+        reply_sheet="Paper for your reply",
+        reply_enclosed="A blank sheet for your reply is enclosed.",
+        name_and_number="{name} · no. {number}",
+    ),
+    "de": Captions(
+        page="Seite {n} von {m}",
+        reply_sheet="Papier für Ihre Antwort",
+        reply_enclosed="Ein leeres Blatt für Ihre Antwort liegt bei.",
+        name_and_number="{name} · Nr. {number}",
+    ),
+    "ru": Captions(
+        page="стр. {n} из {m}",
+        reply_sheet="Бумага для вашего ответа",
+        reply_enclosed="Прилагается чистый лист для вашего ответа.",
+        name_and_number="{name} · № {number}",
+    ),
+}
+FALLBACK_CAPTIONS = "en"
+
+
+def captions(language: str | None) -> Captions:
+    """The captions in ``language``, or in English when there are none in it."""
+    return CAPTIONS.get((language or "").lower(), CAPTIONS[FALLBACK_CAPTIONS])
+
+
+@dataclass(frozen=True)
 class Page:
     """One printed page, decided before any drawing so "page n of m" knows m."""
 
@@ -117,13 +157,9 @@ def draw_letter_sheet(canvas: Canvas, sheet: LetterSheet, fmt: SheetFormat) -> i
     """Draw every page of ``sheet`` on ``canvas``, ending each page; returns the page count.
 
     The page size is set on every page, so letter sheets can share a PDF with other formats.
-    The words around the letter are in ``sheet.language`` when it is given.
+    The words around the letter are in ``sheet.language`` (``captions``).
     """
-    with force_locale(sheet.language) if sheet.language else nullcontext():
-        return _draw_letter_sheet(canvas, sheet, fmt)
-
-
-def _draw_letter_sheet(canvas: Canvas, sheet: LetterSheet, fmt: SheetFormat) -> int:
+    words = captions(sheet.language)
     folds = fold_marks(sheet.fold_for)
     pages = paginate(sheet, fmt)
     # The reply sheet travels back to the writer: it is not a page of this letter and is not
@@ -137,17 +173,17 @@ def _draw_letter_sheet(canvas: Canvas, sheet: LetterSheet, fmt: SheetFormat) -> 
         canvas.setFillGray(0)  # dark ink: many prisons photocopy letters
         canvas.setStrokeGray(0)
         if page.kind == "reply":
-            _draw_header(canvas, sheet, fmt, _("Paper for your reply"), centre_clear)
+            _draw_header(canvas, sheet, fmt, words.reply_sheet, centre_clear)
             _draw_rules(canvas, fmt)
         else:
-            right = _("page %(n)s of %(m)s", n=number, m=letter_pages)
+            right = words.page.format(n=number, m=letter_pages)
             _draw_header(canvas, sheet, fmt, right, centre_clear)
             if page.kind == "ruled":
                 _draw_rules(canvas, fmt)
             else:
                 _draw_text(canvas, page.lines, height)
             if sheet.reply_sheet and number == letter_pages:
-                _draw_footer(canvas, fmt, _("A blank sheet for your reply is enclosed."))
+                _draw_footer(canvas, fmt, words.reply_enclosed)
         _draw_fold_marks(canvas, folds, width, height)
         canvas.showPage()
     return len(pages)
@@ -225,7 +261,9 @@ def _draw_header(
 
     who = sheet.header_name
     if sheet.prisoner_number:
-        who = _("%(name)s · no. %(number)s", name=sheet.header_name, number=sheet.prisoner_number)
+        who = captions(sheet.language).name_and_number.format(
+            name=sheet.header_name, number=sheet.prisoner_number
+        )
     room = width - 2 * MARGIN_X - page.width() - HEADER_GAP
     if centre_clear:
         room = min(room, width / 2 - MARGIN_X - CENTRE_GAP)

@@ -10,14 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
+from io import BytesIO
 from typing import Any
 
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
 
-from ..downloads import pdf_download
+from ..downloads import ZIP, pdf_download, private_download
 from ..extensions import db
 from ..hostile_input import database_id
 from ..lookups import listed_prisoner_or_404
@@ -25,8 +27,8 @@ from ..models import Campaign, Prisoner
 from ..settings.services import group_return_lines, group_settings
 from . import services
 from .envelopes import render_envelopes
-from .forms import EnvelopeForm, OwnReturnAddressForm, PackForm, SheetForm
-from .pack import render_evening_pack
+from .forms import ALL_RUNS, EnvelopeForm, OwnReturnAddressForm, PackForm, SheetForm
+from .pack import RUNS, pack_run, paper_runs, render_pack_zip
 from .sheets import render_letter_sheets
 
 bp = Blueprint("printing", __name__)
@@ -157,7 +159,8 @@ def sheet(prisoner_id: int) -> ResponseReturnValue:
 @bp.route("/manage/print/pack", methods=["GET", "POST"])
 @login_required
 def pack() -> ResponseReturnValue:
-    """Everything for a letter-writing evening in one PDF (POST, so a reload asks first).
+    """Everything for a letter-writing evening (POST, so a reload asks first): a zip of one PDF
+    per paper, or, by the button pressed, one of those PDFs.
 
     ``?campaign=<id>`` offers that evening's chosen prisoners (listed or not) instead of
     everyone listed.
@@ -191,18 +194,29 @@ def pack() -> ResponseReturnValue:
                 start_at=form.start_at.data,
                 return_lines=lines,
                 return_country=settings.home_country,
+                label_outlines=bool(form.outlines.data),
             )
         except services.DoesNotFitError as exc:
             return _problem(exc.messages, 422)
-        return pdf_download(
-            partial(render_evening_pack, evening),
-            f"evening-pack-{date.today().isoformat()}.pdf",
-        )
+        if form.run.data == ALL_RUNS:
+            buffer = BytesIO()
+            render_pack_zip(evening, buffer)
+            name = f"evening-pack-{date.today().isoformat()}.zip"
+            return private_download(buffer.getvalue(), name, ZIP)
+        run = pack_run(evening, form.run.data)
+        if run is None:
+            files = ", ".join(r.filename for r in paper_runs(evening))
+            message = _(
+                "Nothing in this pack prints on that paper. Its files: %(files)s.", files=files
+            )
+            return _problem([message], 400)
+        return pdf_download(run.render, run.filename)
     return render_template(
         "printing/pack.html",
         form=form,
         campaign=campaign,
         group_return_lines=group_return_lines(settings),
+        runs=RUNS,
     )
 
 

@@ -28,6 +28,19 @@ def pages_of(path: Path) -> list[tuple[float, float, str]]:
         return [(p.width / MM, p.height / MM, p.extract_text() or "") for p in pdf.pages]
 
 
+def output(command: str, path: Path) -> list[str]:
+    """Where a command writes: a PDF file, or for the pack (one PDF per paper) a directory."""
+    if command == "pack":
+        return ["--out-dir", str(path)]
+    return ["--out", str(path.with_suffix(".pdf"))]
+
+
+def texts_of(path: Path) -> list[str]:
+    """The text of every page written by ``output(…, path)``, file by file."""
+    files = sorted(path.glob("*.pdf")) if path.is_dir() else [path.with_suffix(".pdf")]
+    return [text for file in files for _w, _h, text in pages_of(file)]
+
+
 @pytest.fixture
 def registry(app: Flask) -> dict[str, int]:
     """Two listed prisoners with a facility, one unlisted, one whose facility is unknown."""
@@ -158,18 +171,20 @@ def test_without_from_the_groups_home_country_applies(
 def test_the_groups_return_address_ends_with_its_country_on_mail_abroad(
     runner: FlaskCliRunner, tmp_path: Path, registry: dict[str, int], command: str
 ) -> None:
-    abroad, inside = tmp_path / "abroad.pdf", tmp_path / "inside.pdf"
+    abroad, inside = tmp_path / "abroad", tmp_path / "inside"
     prisoner = ["--prisoner", str(registry["pchelintsev"])]
 
-    first = runner.invoke(args=["print", command, *prisoner, "--out", str(abroad)])
-    second = runner.invoke(args=["print", command, *prisoner, "--from", "RU", "--out", str(inside)])
+    first = runner.invoke(args=["print", command, *prisoner, *output(command, abroad)])
+    second = runner.invoke(
+        args=["print", command, *prisoner, "--from", "RU", *output(command, inside)]
+    )
 
     assert first.exit_code == 0, first.output
     assert second.exit_code == 0, second.output
     # The group is in Berlin (home country DE); the prisoner in Russia.
-    envelope = next(text for _w, _h, text in pages_of(abroad) if "Postfach" in text)
+    envelope = next(text for text in texts_of(abroad) if "Postfach" in text)
     assert "10115 Berlin\nGERMANY" in envelope
-    envelope = next(text for _w, _h, text in pages_of(inside) if "Postfach" in text)
+    envelope = next(text for text in texts_of(inside) if "Postfach" in text)
     assert "GERMANY" not in envelope
 
 
@@ -181,14 +196,14 @@ def test_a_return_address_stored_without_a_country_is_warned_about(
     assert settings is not None
     settings.home_country = ""  # as stored before the country was asked for
     db.session.commit()
-    out = tmp_path / "out.pdf"
+    out = tmp_path / "out"
     prisoner = ["--prisoner", str(registry["pchelintsev"])]
 
-    result = runner.invoke(args=["print", command, *prisoner, "--out", str(out)])
+    result = runner.invoke(args=["print", command, *prisoner, *output(command, out)])
 
     assert result.exit_code == 0, result.output
     assert "Choose the home country" in result.stderr
-    quiet = runner.invoke(args=["print", command, *prisoner, "--no-return", "--out", str(out)])
+    quiet = runner.invoke(args=["print", command, *prisoner, "--no-return", *output(command, out)])
     assert "Choose the home country" not in quiet.stderr
 
 

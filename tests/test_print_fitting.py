@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -559,7 +560,7 @@ def test_the_pack_on_5160_labels_is_refused_naming_every_russian_address(
     assert "Кулик" in html
     assert "5160 label" in html
 
-    out = tmp_path / "pack.pdf"
+    out = tmp_path / "pack.zip"
     result = runner.invoke(
         args=["print", "pack", "--from", "DE", "--labels", "5160", "--out", str(out)]
     )
@@ -589,11 +590,14 @@ def test_labels_in_the_pack_use_the_short_name_and_envelopes_the_full_one(
         },
     )
     assert response.status_code == 200
-    with opened(response.data) as pages:
-        envelope, labels = pages[-2], pages[-1]
-        assert "СИЗО-1 УФСИН России" in envelope.extract_text()
-        assert "СИЗО-1 г. Пенза" in labels.extract_text()
-        assert "УФСИН" not in labels.extract_text()
+    with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
+        envelopes = archive.read("2-envelopes-DL.pdf")
+        labels = archive.read("3-labels-L7160-A4.pdf")
+    with opened(envelopes) as pages:
+        assert "СИЗО-1 УФСИН России" in pages[0].extract_text()
+    with opened(labels) as pages:
+        assert "СИЗО-1 г. Пенза" in pages[0].extract_text()
+        assert "УФСИН" not in pages[0].extract_text()
 
 
 def test_the_facility_form_keeps_a_short_name_for_labels(

@@ -189,15 +189,16 @@ def test_the_pack_zip_holds_a_handout_per_language_each_one_page_of_the_cards_pa
         make_prisoner(german_facility(), family_name="Muster", languages="de"),
         make_prisoner(us_facility(), family_name="Doe", languages="en"),
     ]
-    pack = services.evening_pack_for(prisoners, 1, "DL", "DE", "5160", 1, ())
+    # L7160 (A4): 5160 labels are too small for a Russian address at 8 pt.
+    pack = services.evening_pack_for(prisoners, 1, "DL", "DE", "L7160", 1, ())
 
     out = io.BytesIO()
     names = render_pack_zip(pack, out)
 
     assert names[:3] == [
-        "0-handout-ru-Letter.pdf",
-        "0-handout-de-Letter.pdf",
-        "0-handout-en-Letter.pdf",
+        "0-handout-ru-A4.pdf",
+        "0-handout-de-A4.pdf",
+        "0-handout-en-A4.pdf",
     ]
     with zipfile.ZipFile(io.BytesIO(out.getvalue())) as archive:
         assert archive.namelist() == names
@@ -205,7 +206,7 @@ def test_the_pack_zip_holds_a_handout_per_language_each_one_page_of_the_cards_pa
             reader = PdfReader(io.BytesIO(archive.read(name)))
             [page] = reader.pages
             width, height = (float(v) / MM for v in (page.mediabox.width, page.mediabox.height))
-            assert (width, height) == pytest.approx((215.9, 279.4), abs=0.5)
-        german = archive.read("0-handout-de-Letter.pdf")
+            assert (width, height) == pytest.approx((210, 297), abs=0.5)
+        german = archive.read("0-handout-de-A4.pdf")
     with pdfplumber.open(io.BytesIO(german)) as pdf:
         assert "Ich schreibe Ihnen zum ersten Mal." in pdf.pages[0].extract_text()

@@ -301,7 +301,9 @@ def media_boxes_mm(data: bytes) -> list[tuple[float, float]]:
         (
             {
                 "envelope_size": "US10",
-                "label_sheet": "5160",
+                # Cards on Letter, labels on A4: a pack built by hand (the services put both
+                # on one paper); 5160 labels cannot hold these Russian addresses at 8 pt.
+                "label_sheet": "L7160",
                 "card_sheet": "LETTER",
                 "label_outlines": True,
                 "handouts": (HANDOUT, replace(HANDOUT, language="en", meaning=())),
@@ -311,7 +313,7 @@ def media_boxes_mm(data: bytes) -> list[tuple[float, float]]:
                 "0-handout-en-Letter.pdf": (1, (215.9, 279.4)),
                 "1-cards-Letter.pdf": (2, (215.9, 279.4)),
                 "2-envelopes-US10.pdf": (4, (241.3, 104.8)),
-                "3-labels-5160-Letter-outlines.pdf": (1, (215.9, 279.4)),
+                "3-labels-L7160-A4-outlines.pdf": (1, (210, 297)),
             },
         ),
         (

@@ -1130,8 +1130,8 @@ def test_the_pack_envelopes_end_the_groups_address_with_its_country(
 
     response = client.post("/manage/print/pack", data=pack_form(client, evening[:1]))
 
-    assert response.mimetype == "application/pdf"
-    [_card, envelope, _labels] = page_lines(response.data)
+    assert response.mimetype == "application/zip"
+    [envelope] = page_lines(unzip(response.data)["2-envelopes-DL.pdf"])
     assert_in_order(envelope, [*GROUP_ADDRESS.splitlines(), "GERMANY", *PENZA_FROM_ABROAD])
 
 

@@ -387,9 +387,9 @@ def fits(lines: Sequence[str], width: float, height: float, size: float) -> bool
 
 
 def refusal_expected(lines: Sequence[str], width: float, height: float, size: float) -> str:
-    """ "yes" when the block cannot fit the box at its floor, "no" when it fits with 5 % to
-    spare in both directions, "either" in between (the fitting code's own small allowances
-    decide)."""
+    """Whether refusing this block is right: "yes" when it cannot fit the box at its floor,
+    "no" when it fits with 5 % to spare in both directions, "either" in between (the fitting
+    code's own small allowances decide)."""
     if not fits(lines, width, height, size):
         return "yes"
     if fits(lines, width * 0.95, height * 0.95, size):
@@ -690,6 +690,8 @@ OUTPUTS: dict[str, Callable[[list[Case]], list[Printed]]] = {
 ENVELOPE_OUTPUTS = [f"envelope {size}" for size in ENVELOPES]
 LABEL_OUTPUTS = [f"labels {sheet}" for sheet in LABEL_SHEETS]
 CARD_OUTPUTS = [f"card {size}" for size in SHEETS]
+# A refused output has no pages: the tests that measure pages pass over it, and the refusal
+# test says whether it should have been refused.
 
 # Rendered bytes and their measurements, by output: they hold no database object a later test
 # would need (``Printed`` keeps names and plain data only).
@@ -780,7 +782,7 @@ def letters(text: Iterable[str]) -> list[str]:
 # --- refusals ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("output", [*ENVELOPE_OUTPUTS, *LABEL_OUTPUTS, *CARD_OUTPUTS])
+@pytest.mark.parametrize("output", list(OUTPUTS))
 def test_only_what_cannot_fit_is_refused_and_the_message_names_the_prisoner(
     outputs: Outputs, output: str
 ) -> None:

@@ -323,9 +323,10 @@ def make_cases() -> list[Case]:
 
 # FIT's refusal (issue 12, item 1): a block that cannot fit at its floor raises
 # ``layout.DoesNotFit``. Until it exists nothing counts as a refusal.
-REFUSALS: tuple[type[Exception], ...] = tuple(
-    error for error in (getattr(layout, "DoesNotFit", None),) if error is not None
-)
+# What the print services raise when an output would print below its floor (one message per
+# prisoner, as the coordinator reads it), and the renderer's own refusal, which names nobody:
+# caught too, so a path that skips the services' check fails "names the prisoner".
+REFUSALS: tuple[type[Exception], ...] = (services.DoesNotFitError, layout.DoesNotFit)
 
 
 @dataclass(frozen=True)
@@ -481,13 +482,14 @@ def _printed(
     return printed
 
 
-def _with_return_address(origin: str, case: Case) -> tuple[str, ...]:
-    """The group's return address from its settings, as the print views read it."""
+def _with_return_address(origin: str, case: Case) -> tuple[tuple[str, ...], str]:
+    """The group's return address and home country from its settings, as the print views read
+    them. Posted from "abroad" (an unknown country), the group is still at home in Germany: its
+    return address is a German one."""
     ordinary, long_one = RETURN_ADDRESSES[origin]
-    save_group_settings(
-        "Letters group", long_one if case.long_set else ordinary, origin_code(origin)
-    )
-    return group_return_lines()
+    home = origin_code(origin) or "DE"
+    save_group_settings("Letters group", long_one if case.long_set else ordinary, home)
+    return group_return_lines(), home
 
 
 def origin_code(origin: str) -> str:
@@ -536,17 +538,20 @@ def render_envelope_output(size: str, cases: list[Case]) -> list[Printed]:
     printed = []
     for origin, posted_from in ORIGINS.items():
         for case in cases:
-            return_lines = _with_return_address(origin, case)
+            return_lines, home = _with_return_address(origin, case)
             made: dict[str, Envelope] = {}
 
             def make(
                 case: Case = case,
                 posted_from: str | None = posted_from,
                 return_lines: tuple[str, ...] = return_lines,
+                home: str = home,
                 made: dict[str, Envelope] = made,
             ) -> bytes:
-                envelope = services.envelope_for(case.prisoner, posted_from, return_lines)
+                envelope = services.envelope_for(case.prisoner, posted_from, return_lines, home)
                 made["envelope"] = envelope
+                # As the print views and commands do before drawing anything.
+                services.check_envelopes_fit([(case.prisoner, envelope)], size)
                 return _pdf(lambda out: render_envelopes([envelope], size, out))
 
             result = attempt(case.prisoner, make)
@@ -579,8 +584,7 @@ def label_block(prisoner: Prisoner, posted_from: str | None, sheet: str) -> tupl
 
 def label_text_box(sheet: str) -> tuple[float, float]:
     _x, _y, width, height = label_rect(LABEL_SHEETS[sheet], 0)
-    padding = 2 * label_module.PADDING
-    return width - padding, height - padding
+    return width - 2 * label_module.PADDING, height - 2 * label_module.PADDING_Y
 
 
 def render_label_output(sheet: str, cases: list[Case]) -> list[Printed]:

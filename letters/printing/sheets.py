@@ -43,10 +43,10 @@ RULE_SPACING = 9 * mm
 RULE_GREY = 0.6
 RULE_WIDTH = 0.4
 
-# Fold marks start 5 mm inside the edge (many printers leave 4–5 mm unprinted, and a mark
+# Fold marks start 6 mm inside the edge (many printers leave 4–5 mm unprinted, and a mark
 # lost there is no mark) and end well before the text, so they never cross a word.
-TICK_FROM = 5 * mm
-TICK_TO = 11 * mm
+TICK_FROM = 6 * mm  # ≥ 5 mm inside the sheet, with the stroke and a printer's shift
+TICK_TO = 12 * mm
 TICK_WIDTH = 0.5
 
 # Where the sheet is folded to fit each envelope, as fractions of the sheet measured from the

@@ -81,7 +81,7 @@ def assert_chars_inside(page: Page) -> None:
 
 def fold_ticks(page: Page) -> tuple[list[float], list[float]]:
     """Positions (mm, from the top or left edge) of the short ticks drawn at the page edges."""
-    edge = 12 * MM
+    edge = 13 * MM  # the ticks end 12 mm in (sheets.TICK_TO)
     across = sorted(
         line["top"] / MM
         for line in page.lines

@@ -514,8 +514,100 @@
     return tooLong;
   }
 
+  // --- what censors stop: Latin words, blanks, both gender forms (letters/writing/checks.py) ----
+
+  var rules = config.checks;
+  var said = config.check_messages;
+  var findingsBox = document.getElementById("print-checks");
+  var findingsList = document.getElementById("print-checks-list");
+  var anywayField = document.getElementById("print-anyway-field");
+  var anywayBox = document.getElementById("print-anyway");
+  // The server's patterns, read the same way Python's re reads them (case-insensitive).
+  var latinWord = rules.latin_word ? new RegExp(rules.latin_word, "gu") : null;
+  var blank = new RegExp(rules.blank, "gu");
+  var genderForm = new RegExp(rules.gender_form, "giu");
+
+  function distinct(words) {
+    return words.filter(function (word, index) { return words.indexOf(word) === index; });
+  }
+
+  function quoted(words) {
+    return words.map(function (w) { return "“" + w + "”"; }).join(", ");
+  }
+
+  // checks.transliterate: the longest spelling first (the server sends them in that order).
+  function transliterate(word) {
+    var lower = word.toLowerCase();
+    var out = "";
+    var i = 0;
+    while (i < lower.length) {
+      var matched = false;
+      for (var r = 0; r < rules.transliteration.length; r += 1) {
+        var pair = rules.transliteration[r];
+        if (lower.startsWith(pair[0], i)) {
+          out += pair[1];
+          i += pair[0].length;
+          matched = true;
+          break;
+        }
+      }
+      if (!matched) {
+        out += lower[i];
+        i += 1;
+      }
+    }
+    return word[0] !== word[0].toLowerCase() ? out[0].toUpperCase() + out.slice(1) : out;
+  }
+
+  // checks.check_letter and checks.say, sentence for sentence.
+  function findings(text) {
+    var out = [];
+    if (latinWord) {
+      var words = distinct(text.match(latinWord) || []).slice(0, rules.max_words_named);
+      if (words.length) {
+        out.push(format(said.latin_words, {
+          words: quoted(words),
+          suggestions: words.map(function (w) { return w + " → " + transliterate(w); })
+            .join(", "),
+        }));
+      }
+    }
+    if ((text.match(blank) || []).length) {
+      out.push(said.blanks);
+    }
+    var forms = distinct(Array.from(text.matchAll(genderForm), function (m) { return m[0]; }));
+    if (forms.length) {
+      out.push(format(said.gender_forms, { words: quoted(forms) }));
+    }
+    return out;
+  }
+
+  var lastFindings = "";
+
+  function checkFindings(text) {
+    var found = findings(text);
+    var key = found.join("\n");
+    if (key !== lastFindings) {
+      // Rewritten only when something changed, so the live region speaks once per change.
+      lastFindings = key;
+      findingsList.textContent = "";
+      found.forEach(function (message) {
+        var item = document.createElement("li");
+        item.textContent = message;
+        findingsList.appendChild(item);
+      });
+    }
+    findingsBox.hidden = !found.length;
+    anywayField.hidden = !found.length;
+    if (!found.length && anywayBox) {
+      anywayBox.checked = false;
+    }
+    return found.length > 0;
+  }
+
   function runChecks() {
     var text = textarea.value;
+    checkFindings(text);
     checkLanguage(text);
     checkAvoid(text);
     checkPages(text);
@@ -693,6 +785,10 @@
         lengthBox.textContent = messages.empty_letter;
         lengthBox.hidden = false;
         textarea.focus();
+      } else if (checkFindings(textarea.value) && !(anywayBox && anywayBox.checked)) {
+        // Errors before printing: read them, mend the letter, or choose "Print anyway".
+        event.preventDefault();
+        findingsBox.focus();
       }
     });
 

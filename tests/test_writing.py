@@ -46,7 +46,7 @@ from letters.printing.data import LetterSheet
 from letters.printing.fonts import text_width
 from letters.printing.formats import SHEETS
 from letters.printing.sheets import TEXT_LEADING, TEXT_SIZE, count_pages
-from letters.writing import services
+from letters.writing import checks, services
 
 __all__ = ["live_server"]
 
@@ -414,8 +414,13 @@ def test_letter_pdf_prints_the_text_exactly_with_cyrillic(
 def test_letter_pdf_on_us_letter_with_markup_printed_literally(
     client: FlaskClient, prisoner_id: int
 ) -> None:
+    # Latin letters to a reader of Russian: the checks ask first, "print anyway" prints.
     response = post_letter(
-        client, prisoner_id, "Hello <b>friend</b> <img src='http://example.org/x'>", size="LETTER"
+        client,
+        prisoner_id,
+        "Hello <b>friend</b> <img src='http://example.org/x'>",
+        size="LETTER",
+        print_anyway="y",
     )
     assert response.status_code == 200
     with pdfplumber.open(io.BytesIO(response.data)) as pdf:
@@ -511,7 +516,13 @@ def test_the_access_log_of_a_real_server_holds_no_letter(
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
     assert token is not None
     body = urllib.parse.urlencode(
-        {"csrf_token": token.group(1), "text": marker, "size": "A4", "fold": "DL"}
+        {
+            "csrf_token": token.group(1),
+            "text": marker,
+            "size": "A4",
+            "fold": "DL",
+            "print_anyway": "y",
+        }
     ).encode()
     with opener.open(f"{live_server}/prisoners/{prisoner_id}/letter.pdf", data=body) as pdf:
         assert pdf.headers["Content-Type"] == "application/pdf"
@@ -963,3 +974,136 @@ def test_metrics_lines_per_page_and_width_match_count_pages(client: FlaskClient,
     assert pages("\n".join(["a" * fitting] * (per_page - 1) + ["a" * (fitting + 1)])) == 2
     assert pages("\n".join(["line"] * per_page)) == 1
     assert pages("\n".join(["line"] * (per_page + 1))) == 2
+
+
+# --- the checks that catch what censors stop, without JavaScript -------------------------------
+
+CENSORED = "Здравствуйте!\n\nПривет из Berlin от Anna. Буду рад(а) ответу.\n\nМой адрес: ________"
+
+
+def test_without_javascript_print_letter_returns_the_page_with_what_the_checks_found(
+    client: FlaskClient, prisoner_id: int
+) -> None:
+    response = post_letter(client, prisoner_id, CENSORED)
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    findings = section(html, 'id="print-checks"')
+    assert "hidden" not in findings.split(">", 1)[0]
+    text = html_module.unescape(findings)
+    assert "“Berlin”, “Anna”" in text
+    assert "Berlin → Берлин, Anna → Анна" in text
+    assert "blanks (“________”)" in text
+    assert "“рад(а)”" in text
+    # "Print anyway" is offered, and the letter waits in its form, as typed.
+    anyway = section(html, 'id="print-anyway-field"')
+    assert "hidden" not in anyway.split(">", 1)[0]
+    assert 'name="print_anyway"' in anyway
+    assert html_module.escape(CENSORED, quote=False) in html
+    # The page comes back at the findings.
+    assert f'action="/prisoners/{prisoner_id}/letter.pdf#print-checks"' in html
+
+
+def test_print_anyway_prints_the_letter_as_it_is(client: FlaskClient, prisoner_id: int) -> None:
+    response = post_letter(client, prisoner_id, CENSORED, print_anyway="y")
+    assert response.mimetype == "application/pdf"
+    assert "Привет из Berlin от Anna. Буду рад(а) ответу." in pdf_text(response.data)
+
+
+def test_a_letter_the_checks_pass_prints_at_once(client: FlaskClient, prisoner_id: int) -> None:
+    response = post_letter(client, prisoner_id, "Здравствуйте! Пишу вам из Берлина. Анна")
+    assert response.mimetype == "application/pdf"
+
+
+def test_the_page_without_findings_hides_print_anyway(
+    client: FlaskClient, prisoner_id: int
+) -> None:
+    html = client.get(f"/prisoners/{prisoner_id}/write").get_data(as_text=True)
+    assert section(html, 'id="print-checks"').split(">", 1)[0].endswith(" hidden")
+    assert section(html, 'id="print-anyway-field"').split(">", 1)[0].endswith(" hidden")
+    assert 'aria-live="polite"' in section(html, 'id="checks"').split(">", 1)[0]
+
+
+def test_a_letter_sent_back_by_the_checks_is_neither_stored_nor_logged(
+    everything_logged: pytest.LogCaptureFixture, app: Flask, client: FlaskClient, prisoner_id: int
+) -> None:
+    marker = "Checked-Marker-c9d1 рад(а)"
+    response = post_letter(client, prisoner_id, f"Привет! {marker}")
+    assert response.mimetype == "text/html"  # the checks found Latin words and a gender form
+    assert "c9d1" in response.get_data(as_text=True)  # in the form of this one response only
+    assert post_letter(client, prisoner_id, marker, print_anyway="y").mimetype == (
+        "application/pdf"
+    )
+    assert rows_containing(["c9d1"]) == []
+    assert "c9d1" not in everything_logged.text
+    with client.session_transaction() as session:
+        assert "c9d1" not in repr(dict(session))
+
+
+def test_the_script_gets_the_same_rules_and_sentences_as_the_server(
+    client: FlaskClient, prisoner_id: int
+) -> None:
+    html = client.get(f"/prisoners/{prisoner_id}/write").get_data(as_text=True)
+    found = re.search(r"data-config='([^']*)'", html)
+    assert found is not None
+    config = json.loads(html_module.unescape(found.group(1)))
+    assert config["checks"] == json.loads(
+        json.dumps(checks.rules(["ru"], services.CYRILLIC_LANGUAGES))
+    )
+    assert "%(words)s" in config["check_messages"]["latin_words"]
+    assert "%(suggestions)s" in config["check_messages"]["latin_words"]
+
+
+def section(html: str, marker: str) -> str:
+    """From the tag holding ``marker`` to the end of the page (the start tag first)."""
+    start = html.index(marker)
+    return html[html.rindex("<", 0, start) :]
+
+
+# --- "I sent it" answers where it was pressed ---------------------------------------------------
+
+
+def test_without_javascript_i_sent_it_answers_beside_the_button_which_is_replaced(
+    client: FlaskClient, prisoner_id: int
+) -> None:
+    token = csrf_token(client, f"/prisoners/{prisoner_id}/write")
+    response = client.post(
+        f"/prisoners/{prisoner_id}/sent", data={"csrf_token": token, "back": "write"}
+    )
+    assert response.headers["Location"] == f"/prisoners/{prisoner_id}/write#sent"
+    html = client.get(f"/prisoners/{prisoner_id}/write").get_data(as_text=True)
+    sent = section(html, 'id="sent"')
+    assert "shows in the count from tomorrow" in sent
+    assert "shows in the count from tomorrow" not in html[: html.index('id="sent"')]
+    assert re.search(r'<button type="button" id="i-sent-it" disabled>Counted — thank you<', sent)
+    assert ">I sent it<" not in sent
+    assert 'href="/write-next"' in sent
+    assert "Write to someone else who needs a letter" in sent
+    # The next view of the page is a fresh one: the button is back.
+    again = client.get(f"/prisoners/{prisoner_id}/write").get_data(as_text=True)
+    assert ">I sent it<" in again
+    assert "shows in the count from tomorrow" not in again
+
+
+def test_i_sent_it_asked_for_json_counts_and_answers_with_the_thanks(
+    app: Flask, client: FlaskClient, prisoner_id: int
+) -> None:
+    token = csrf_token(client, f"/prisoners/{prisoner_id}/write")
+    response = client.post(
+        f"/prisoners/{prisoner_id}/sent",
+        data={"csrf_token": token, "back": "write"},
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == 200
+    assert "is counted" in response.get_json()["message"]
+    assert len(letters_sent_rows(app)) == 1
+    # Nothing left flashed for the next page: the answer was given in place.
+    html = client.get(f"/prisoners/{prisoner_id}/write").get_data(as_text=True)
+    assert "is counted" not in html
+    refused = client.post(
+        f"/prisoners/{prisoner_id}/sent",
+        data={"csrf_token": token, "campaign_id": "999999"},
+        headers={"Accept": "application/json"},
+    )
+    assert refused.status_code == 400
+    assert "not running today" in refused.get_json()["error"]

@@ -158,6 +158,10 @@ class LetterForm(FlaskForm):
         id="letter-reply",
         description=_l("The prison allows paper in letters."),
     )
+    # Shown once the checks found something: the writer has read the findings and prints.
+    print_anyway = BooleanField(
+        _l("Print anyway"), false_values=("", "0", "false", "no"), id="print-anyway"
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from ..display import display_name, language_name
 from ..models import Prisoner
-from . import services
+from . import checks, services
 
 # Languages the browser's check can recognise in a draft, beyond those the prisoner reads.
 GUESSED_LANGUAGES = ("en", "de", "fr", "es", "it", "pl", "pt", "ru", "uk", "be")
@@ -40,6 +40,8 @@ def script_config(
         "allows_paper": allows_paper,
         "max_chars": services.MAX_LETTER_CHARS,
         "bilingual_template_id": bilingual.id if bilingual is not None else None,
+        "checks": checks.rules(reads, services.CYRILLIC_LANGUAGES),
+        "check_messages": checks.messages(name, languages),
         "messages": {
             "latin_to_cyrillic_reader": _(
                 "This letter is mostly in Latin letters, but %(name)s reads only %(languages)s. "

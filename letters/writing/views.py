@@ -38,11 +38,14 @@ from ..lookups import listed_prisoner_or_404
 from ..models import Prisoner, SentVia
 from ..printing import services as printing
 from ..printing.sheets import render_letter_sheets
-from . import services
+from . import checks, services
 from .forms import CoordinatorLettersForm, LetterForm, SentForm, TemplateForm
 from .script import script_config
 
 bp = Blueprint("writing", __name__)
+
+# The flash category of "I sent it"'s thanks, shown where the button was.
+SENT_FLASH = "sent"
 
 
 def sent_rate_limit() -> str:
@@ -109,6 +112,16 @@ def letter_pdf(prisoner_id: int) -> ResponseReturnValue:
         aids = services.writing_aids(prisoner)
         template_form = TemplateForm(aids.templates, formdata=None, data={"size": form.size.data})
         return _page(prisoner, aids, template_form, form), 422
+    if not form.print_anyway.data:
+        # Without JavaScript the checks run here: the page comes back with what they found and
+        # the letter in its form (in this response only), and "Print anyway" prints it.
+        findings = letter_findings(prisoner, form.text.data or "")
+        if findings:
+            aids = services.writing_aids(prisoner)
+            template_form = TemplateForm(
+                aids.templates, formdata=None, data={"size": form.size.data}
+            )
+            return _page(prisoner, aids, template_form, form, findings=findings)
     size = form.size.data
     sheet = printing.letter_sheet_for(
         prisoner, form.text.data, form.fold.data or None, reply_sheet=bool(form.reply.data)
@@ -124,8 +137,12 @@ def sent(prisoner_id: int) -> ResponseReturnValue:
     """One letter sent: a row with the date and, if chosen, the campaign. Nothing else."""
     prisoner = listed_prisoner_or_404(prisoner_id)
     form = SentForm(services.campaigns_offered(current_user.is_authenticated))
+    # write.js sends the form asking for JSON, and answers beside the button itself.
+    wants_json = request.accept_mimetypes.best == "application/json"
     if not form.validate():
         messages = [str(m) for errors in form.errors.values() for m in errors]
+        if wants_json:
+            return jsonify(error=" ".join(messages)), 400
         return render_template("writing/problem.html", prisoner=prisoner, messages=messages), 400
     user = current_user if current_user.is_authenticated else None
     record_letter_sent(prisoner, campaign=form.chosen_campaign(), user=user)
@@ -144,7 +161,11 @@ def sent(prisoner_id: int) -> ResponseReturnValue:
             "Public pages show it from tomorrow.",
             name=display_name(prisoner),
         )
-    flash(thanks, "success")
+    if wants_json:
+        return jsonify(message=thanks)
+    # Said beside the button, not at the top of the page (``_sent_form.html`` reads this
+    # category; base.html leaves it alone). A redirect, so a reload cannot count it twice.
+    flash(thanks, SENT_FLASH)
     endpoint = "writing.write" if form.back_to_writing() else "prisoners.public_profile"
     return redirect(url_for(endpoint, prisoner_id=prisoner.id, _anchor="sent"))
 
@@ -195,6 +216,14 @@ def metrics() -> Response:
     return response.make_conditional(request)
 
 
+def letter_findings(prisoner: Prisoner, text: str) -> list[str]:
+    """What the checks say about ``text`` (empty when it may simply be printed)."""
+    reads = prisoner.language_codes
+    found = checks.check_letter(text, reads, services.CYRILLIC_LANGUAGES)
+    languages = ", ".join(language_name(code) for code in reads)
+    return checks.say(found, checks.messages(display_name(prisoner), languages))
+
+
 # --- helpers ----------------------------------------------------------------------------------
 
 
@@ -208,6 +237,7 @@ def sent_helpers() -> dict[str, Any]:
         "letters_sent_count": letters_sent_count,
         "public_letters_sent_count": public_letters_sent_count,
         "coordinator_letters_form": coordinator_letters_form,
+        "sent_flash": SENT_FLASH,
     }
 
 
@@ -231,6 +261,7 @@ def _page(
     template_form: TemplateForm,
     letter_form: LetterForm,
     filled: services.FilledTemplate | None = None,
+    findings: list[str] | None = None,
 ) -> str:
     allows_paper = prisoner.allows_paper
     return render_template(
@@ -240,6 +271,7 @@ def _page(
         template_form=template_form,
         letter_form=letter_form,
         filled=filled,
+        findings=findings or [],
         allows_paper=allows_paper,
         before_you_write=before_you_write(str(get_locale() or "en")),
         script_config=script_config(prisoner, aids, allows_paper),

@@ -11,6 +11,7 @@ Letter text passes through these functions only; nothing here stores or logs it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,7 +86,7 @@ def rules(reads: list[str], cyrillic_languages: tuple[str, ...]) -> dict[str, An
     }
 
 
-def _distinct(words: list[str]) -> list[str]:
+def _distinct(words: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(words))
 
 

@@ -104,7 +104,12 @@ def test_a_first_letter_in_russian_printed_with_its_envelope_and_counted(
     assert page.is_visible("#translation")
     assert "Hello, Dmitry!" in page.inner_text("#translation-text")
     assert page.get_attribute("#check-language", "data-warning") == "no"
+    # Her name and town in Latin letters are what a censor stops: named, with a spelling.
+    page.wait_for_selector("#print-checks:not([hidden])")
+    assert "Anna → Анна, Berlin → Берлин" in page.inner_text("#print-checks")
     screenshot(page, "journey-05-template")
+    page.fill("#letter-text", letter(page).replace("Anna", "Анна").replace("Berlin", "Берлин"))
+    page.wait_for_selector("#print-checks[hidden]", state="attached")
 
     # A phrase from the phrasebook, on a line of its own at the end.
     before = letter(page)
@@ -150,9 +155,10 @@ def test_a_first_letter_in_russian_printed_with_its_envelope_and_counted(
     # "I sent it": counted, and the public count shows it from tomorrow (a count that moved
     # at the click would let anyone polling the page time it), here and on their page.
     page.click("#i-sent-it")
+    page.wait_for_selector("#sent-answer:not([hidden])")
     assert urlsplit(page.url).path == f"/prisoners/{prisoner_id}/write"
     assert "Your letter to Дмитрий Дмитриевич Пчелинцев (Dmitry Pchelintsev) is counted" in (
-        page.inner_text("main")
+        page.inner_text("#sent-answer")
     )
     assert "shows in the count from tomorrow" in page.inner_text("main")
     assert sent_count(page) == 0
@@ -230,11 +236,17 @@ def test_without_javascript_a_template_is_filled_printed_and_counted(
         assert "Буду рад(а) ответу" in letter(plain)  # no gender given: both forms
         assert "My name is Jo" in plain.inner_text("#translation-text")
         screenshot(plain, "journey-15-no-javascript")
+        # The server's checks: "рад(а)", the blank left for the town, and "Jo" in Latin
+        # letters. The writer reads them and prints anyway.
+        plain.click("#print-letter")
+        assert "“рад(а)”" in plain.inner_text("#print-checks")
+        plain.check("#print-anyway")
         with plain.expect_download() as download:
             plain.click("#print-letter")
         assert "Меня зовут Jo" in pdf_text(download.value.path())
         plain.click("#i-sent-it")
-        assert "shows in the count from tomorrow" in plain.inner_text("main")
+        assert "shows in the count from tomorrow" in plain.inner_text("#sent-answer")
+        assert plain.is_disabled("#i-sent-it")
         assert sent_count(plain) == 0  # counted from tomorrow
     finally:
         context.close()

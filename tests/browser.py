@@ -71,3 +71,19 @@ def screenshot(page: Any, name: str) -> None:
     """
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def follow_nav(page: Any, label: str) -> None:
+    """Follow the header's link or button called ``label`` (exactly), first opening the menu
+    group it sits in: a coordinator's header is grouped into <details> menus."""
+    item = page.locator("header nav").get_by_role(
+        "link", name=label, exact=True, include_hidden=True
+    )
+    if item.count() == 0:
+        item = page.locator("header nav").get_by_role(
+            "button", name=label, exact=True, include_hidden=True
+        )
+    group = item.locator("xpath=ancestor::details[1]")
+    if group.count() and group.get_attribute("open") is None:
+        group.locator("summary").click()
+    item.click()

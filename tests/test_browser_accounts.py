@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pyotp
 import pytest
-from browser import live_server, page, screenshot
+from browser import follow_nav, live_server, page, screenshot
 from conftest import make_facility
 from flask import Flask
 
@@ -51,7 +51,7 @@ def test_admin_invites_a_coordinator_audits_their_edit_and_deactivates_them(
     assert urlsplit(page.url).path == "/manage/prisoners"
 
     # The invitation: a link shown once, to pass on by hand.
-    page.click("header nav >> text=Accounts")
+    follow_nav(page, "Accounts")
     page.fill("#invite input[name=email]", COORDINATOR)
     page.select_option("#invite select[name=role]", "coordinator")
     page.click("#invite button[type=submit]")
@@ -91,7 +91,7 @@ def test_admin_invites_a_coordinator_audits_their_edit_and_deactivates_them(
     assert "saved" in anna.inner_text("main").lower()
 
     # The admin sees who changed what, old and new.
-    page.click("header nav >> text=Audit trail")
+    follow_nav(page, "Audit trail")
     row = page.locator("table.audit-entries > tbody > tr", has_text=COORDINATOR).first
     row_text = row.inner_text()
     assert "Facility" in row_text
@@ -100,7 +100,7 @@ def test_admin_invites_a_coordinator_audits_their_edit_and_deactivates_them(
     screenshot(page, "accounts-03-audit-trail")
 
     # Deactivated: the coordinator's open session ends on its next request.
-    page.click("header nav >> text=Accounts")
+    follow_nav(page, "Accounts")
     page.locator("#accounts tr", has_text=COORDINATOR).locator("text=Deactivate").click()
     assert "Deactivated" in page.locator("#accounts tr", has_text=COORDINATOR).inner_text()
     screenshot(page, "accounts-04-deactivated")

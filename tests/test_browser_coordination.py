@@ -17,13 +17,13 @@ from urllib.parse import urlsplit
 
 import pdfplumber
 import pytest
-from browser import live_server, page, screenshot
+from browser import follow_nav, live_server, page, screenshot
 from conftest import AuthActions, make_facility, make_prisoner
 from flask import Flask
 from sqlalchemy import select, update
 
 from letters.extensions import db
-from letters.models import LetterSent, SentVia
+from letters.models import LetterSent, Role, SentVia
 
 # A live server in other threads: real commits, each test's own app contexts, and the
 # database restored to a new install afterwards (conftest).
@@ -53,7 +53,7 @@ def test_a_coordinator_runs_an_evening_from_choosing_people_to_a_returned_letter
     assert urlsplit(page.url).path.startswith("/manage")
 
     # Create the evening and choose both people.
-    page.click("header nav >> text=Evenings and campaigns")
+    follow_nav(page, "Evenings and campaigns")
     page.click("text=New evening or campaign")
     page.fill("input[name=name]", "Letters for the Penza case")
     page.fill("input[name=starts_on]", date.today().isoformat())
@@ -108,7 +108,7 @@ def test_a_coordinator_runs_an_evening_from_choosing_people_to_a_returned_letter
     screenshot(page, "evening-03-report-back")
 
     # The dashboard's chart, drawn on the server, shows this week's 17 letters.
-    page.click("header nav >> text=Dashboard")
+    follow_nav(page, "Dashboard")
     chart = page.locator("main svg.chart")
     assert chart.count() == 1
     assert "17" in (chart.get_attribute("aria-label") or "")
@@ -134,3 +134,104 @@ def test_a_coordinator_runs_an_evening_from_choosing_people_to_a_returned_letter
 
     # Nothing was fetched from anywhere but the app itself.
     assert page.requested_hosts == {"127.0.0.1"}
+
+
+def log_in(page: Any, email: str) -> None:
+    page.goto("/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    assert urlsplit(page.url).path.startswith("/manage")
+
+
+def test_a_coordinator_picks_the_10_who_most_need_letters_for_an_evening(
+    app: Flask, page: Any, auth: AuthActions
+) -> None:
+    auth.create("coordinator@abc.example")
+    with app.app_context():
+        facility = make_facility()
+        ids = [
+            make_prisoner(facility, family_name=f"Фамилия{n:02d}", latin_name="").id
+            for n in range(14)
+        ]
+        # The first four were written to this month: the other ten need letters most.
+        for prisoner_id in ids[:4]:
+            db.session.add(LetterSent(prisoner_id=prisoner_id, sent_on=date.today(), letters=2))
+        db.session.commit()
+
+    log_in(page, "coordinator@abc.example")
+    follow_nav(page, "Evenings and campaigns")
+    page.click("text=New evening or campaign")
+    page.fill("input[name=name]", "December evening")
+
+    # The filter narrows the table as one types, without a request; the ticks stay.
+    rows = page.locator("#people-picker tbody tr")
+    assert rows.count() == 14
+    page.fill("#people-filter", "Фамилия03")
+    assert [r.is_visible() for r in rows.all()].count(True) == 1
+    page.fill("#people-filter", "")
+    assert [r.is_visible() for r in rows.all()].count(True) == 14
+
+    page.fill("input[name=neediest]", "10")
+    page.click("button[name=pick]")
+    assert page.input_value("input[name=name]") == "December evening"
+    ticked = page.locator("#people-picker input[name=prisoner_ids]:checked")
+    assert sorted(int(v) for v in ticked.evaluate_all("els => els.map(e => e.value)")) == sorted(
+        ids[4:]
+    )
+    screenshot(page, "evening-04-ten-neediest")
+    page.click("main button[type=submit]")
+    assert "December evening" in page.inner_text("h1")
+    main = page.inner_text("main")
+    assert all(f"Фамилия{n:02d}" in main for n in range(4, 14))
+    assert not any(f"Фамилия{n:02d}" in main for n in range(4))
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_the_admin_navigation_fits_one_row_at_1280_px_and_every_link_is_reachable(
+    page: Any, auth: AuthActions, language: str
+) -> None:
+    auth.create("admin@abc.example", role=Role.ADMIN)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.set_extra_http_headers({"Accept-Language": language})
+    log_in(page, "admin@abc.example")
+
+    header = page.locator("header.site").bounding_box()
+    items = [page.locator("header.site .brand")] + page.locator(
+        "header.site nav > a, header.site nav > details > summary"
+    ).all()
+    boxes = [item.bounding_box() for item in items]
+    assert len(boxes) == 7  # the brand, the dashboard and five groups
+    tops = {round(box["y"]) for box in boxes}
+    assert max(tops) - min(tops) <= 4, tops
+    assert all(box["x"] + box["width"] <= 1280 for box in boxes)
+    assert header["height"] < 70, header
+
+    # Every page the old flat menu linked to, from its group; opened by keyboard.
+    expected = {
+        "/prisoners",
+        "/guidelines",
+        "/birthdays",
+        "/manage/templates",
+        "/manage/guidelines",
+        "/manage/prisoners",
+        "/manage/facilities/",
+        "/manage/needs-checking",
+        "/manage/prisoners/import",
+        "/manage/campaigns",
+        "/manage/print/pack",
+        "/account",
+        "/manage/accounts",
+        "/manage/settings",
+        "/manage/audit",
+        "/manage/dashboard",
+    }
+    summaries = page.locator("header.site nav > details > summary")
+    for n in range(summaries.count()):
+        summaries.nth(n).focus()
+        page.keyboard.press("Enter")
+    links = page.locator("header.site nav a")
+    visible = {urlsplit(a.get_attribute("href")).path for a in links.all() if a.is_visible()}
+    assert expected <= visible, expected - visible
+    assert page.locator("header.site nav button[type=submit]").is_visible()  # log out
+    screenshot(page, f"navigation-1280-{language}")

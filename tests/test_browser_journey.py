@@ -14,7 +14,7 @@ from urllib.parse import quote_plus, urlsplit
 
 import pdfplumber
 import pytest
-from browser import live_server, page, screenshot
+from browser import follow_nav, live_server, page, screenshot
 from conftest import make_facility, make_prisoner
 from flask import Flask
 
@@ -75,7 +75,7 @@ def test_a_first_letter_in_russian_printed_with_its_envelope_and_counted(
     screenshot(page, "journey-02-profile")
 
     # The guidelines, from the navigation, then back.
-    page.click("header nav >> text=Guidelines")
+    follow_nav(page, "Guidelines")
     assert urlsplit(page.url).path == "/guidelines"
     assert page.is_visible("#before-you-write")
     assert "censor" in page.inner_text("main")

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pyotp
 import pytest
-from browser import live_server, page, screenshot
+from browser import follow_nav, live_server, page, screenshot
 from conftest import AuthActions
 
 # A live server in other threads: real commits, and the database restored afterwards.
@@ -33,7 +33,7 @@ def log_in(page: Any) -> None:
 
 
 def log_out(page: Any) -> None:
-    page.click("header button:has-text('Log out')")
+    follow_nav(page, "Log out")
     assert urlsplit(page.url).path == "/prisoners"
 
 
@@ -42,7 +42,7 @@ def test_a_coordinator_enrols_and_logs_in_with_a_code_then_with_a_recovery_code(
 ) -> None:
     auth.create(EMAIL)
     log_in(page)
-    page.click("header nav >> text=Account")
+    follow_nav(page, "Account")
     page.click("#second-factor >> text=Set up a second factor")
     assert urlsplit(page.url).path == "/account/second-factor"
     assert page.locator("figure.qr svg").is_visible()

@@ -669,3 +669,173 @@ def test_finding_the_campaign_to_preselect_is_one_query_however_many_run(app: Fl
     with count_statements() as statements:
         assert campaign_for(prisoner, campaigns) is None  # four chose them: no preselection
     assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1
+
+
+# --- the people picker: a table, a filter, the N who most need letters ------------------------
+
+
+def people_rows(page: str) -> dict[int, str]:
+    """Each row of the people table: the checkbox's prisoner id → the row's visible text."""
+    table = page[page.index('id="people-picker"') :]
+    table = table[: table.index("</table>")]
+    rows = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", table, flags=re.S):
+        value = re.search(r'name="prisoner_ids"[^>]*value="(\d+)"', row) or re.search(
+            r'value="(\d+)"[^>]*name="prisoner_ids"', row
+        )
+        if value:
+            cells = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " | ", row))
+            rows[int(value.group(1))] = html.unescape(cells)
+    return rows
+
+
+def test_the_people_table_shows_country_languages_days_and_recent_letters(
+    client: FlaskClient, auth: AuthActions
+) -> None:
+    auth.create_and_login()
+    german = make_facility(
+        name="JVA Tegel",
+        country_code="DE",
+        street_address="Seidelstraße 39",
+        city="Berlin",
+        postal_code="13507",
+        country_area="",
+    )
+    written = make_prisoner(
+        german,
+        family_name="Becker",
+        given_names="Anna",
+        patronymic="",
+        latin_name="",
+        languages="de en",
+    )
+    never = make_prisoner(family_name="Никто", latin_name="")
+    db.session.add(
+        LetterSent(prisoner_id=written.id, sent_on=date.today() - timedelta(days=3), letters=2)
+    )
+    db.session.add(
+        LetterSent(prisoner_id=written.id, sent_on=date.today() - timedelta(days=90), letters=5)
+    )
+    db.session.commit()
+
+    rows = people_rows(client.get("/manage/campaigns/new").get_data(as_text=True))
+
+    assert list(rows) == [never.id, written.id]  # neediest first
+    cells = [c.strip() for c in rows[written.id].split("|") if c.strip()]
+    assert cells == ["Anna Becker", "Germany", "German, English", "3", "2"]
+    cells = [c.strip() for c in rows[never.id].split("|") if c.strip()]
+    assert cells[1:] == ["Russia", "Russian", "never written to", "0"]
+
+
+def test_the_filter_is_offered_only_to_the_script_and_every_row_shows_without_it(
+    client: FlaskClient, auth: AuthActions
+) -> None:
+    auth.create_and_login()
+    make_people(3)
+    db.session.commit()
+    page = client.get("/manage/campaigns/new").get_data(as_text=True)
+    assert re.search(r'<div class="field" id="people-filter-field" hidden>', page)
+    assert "/static/picker.js" in page
+    assert "<tr hidden" not in page
+    assert len(people_rows(page)) == 3
+
+
+def test_selecting_the_neediest_ticks_them_keeps_what_was_typed_and_saves_nothing(
+    client: FlaskClient, auth: AuthActions
+) -> None:
+    auth.create_and_login()
+    ids = make_people(5)
+    # The neediest by count, but no letter would reach them: skipped.
+    no_address = make_prisoner(family_name="Безадреса", latin_name="")
+    no_address.facility = None
+    checking = make_prisoner(family_name="Проверить", latin_name="", address_needs_checking=True)
+    for n, prisoner_id in enumerate(ids):
+        db.session.add(LetterSent(prisoner_id=prisoner_id, sent_on=date.today(), letters=n + 1))
+    db.session.commit()
+    path = "/manage/campaigns/new"
+
+    response = client.post(
+        path,
+        data=campaign_form(
+            client, path, name="Friday evening", neediest="3", pick="1", prisoner_ids=[ids[4]]
+        ),
+    )
+
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    ticked = {i for i, on in checkboxes(page, "prisoner_ids").items() if on}
+    assert ticked == set(ids[:3])
+    assert no_address.id in checkboxes(page, "prisoner_ids")
+    assert checking.id in checkboxes(page, "prisoner_ids")
+    assert 'value="Friday evening"' in page
+    assert db.session.scalar(select(func.count(Campaign.id))) == 0
+
+
+@pytest.mark.parametrize("count", ["", "0", "5000"])
+def test_selecting_a_bad_number_of_neediest_says_so(
+    client: FlaskClient, auth: AuthActions, count: str
+) -> None:
+    auth.create_and_login()
+    make_people(2)
+    db.session.commit()
+    path = "/manage/campaigns/new"
+    response = client.post(path, data=campaign_form(client, path, neediest=count, pick="1"))
+    assert response.status_code == 400
+    assert "Enter a number from 1 to 1000." in text(response)
+    assert db.session.scalar(select(func.count(Campaign.id))) == 0
+
+
+def test_a_stray_number_of_neediest_never_stops_a_save(
+    client: FlaskClient, auth: AuthActions
+) -> None:
+    auth.create_and_login()
+    ids = make_people(2)
+    db.session.commit()
+    path = "/manage/campaigns/new"
+    response = client.post(
+        path, data=campaign_form(client, path, neediest="0", prisoner_ids=[ids[1]])
+    )
+    assert response.status_code == 302
+    [campaign] = db.session.scalars(select(Campaign))
+    assert [p.id for p in campaign.prisoners] == [ids[1]]
+
+
+def test_selecting_the_neediest_on_the_edit_form_replaces_the_ticks(
+    client: FlaskClient, auth: AuthActions
+) -> None:
+    auth.create_and_login()
+    ids = make_people(3)
+    campaign = make_campaign([ids[2]])
+    services.record_letters(campaign, {ids[2]: 1}, date.today(), user=None)
+    db.session.commit()
+    path = f"/manage/campaigns/{campaign.id}/edit"
+    response = client.post(
+        path, data=campaign_form(client, path, neediest="2", pick="1", prisoner_ids=[ids[2]])
+    )
+    assert response.status_code == 200
+    ticked = {
+        i for i, on in checkboxes(response.get_data(as_text=True), "prisoner_ids").items() if on
+    }
+    assert ticked == {ids[0], ids[1]}
+
+
+def test_the_campaign_form_costs_the_same_queries_for_3_or_60_people(
+    client: FlaskClient, auth: AuthActions
+) -> None:
+    auth.create_and_login()
+    facilities = [make_facility(name=f"ФКУ СИЗО-{n}") for n in range(3)]
+
+    def selects() -> int:
+        with count_statements() as statements:
+            assert client.get("/manage/campaigns/new").status_code == 200
+        return len([s for s in statements if s.lstrip().upper().startswith("SELECT")])
+
+    for n in range(3):
+        make_prisoner(facilities[n], family_name=f"Первый{n}", latin_name="")
+    db.session.commit()
+    few = selects()
+    for n in range(57):
+        prisoner = make_prisoner(facilities[n % 3], family_name=f"Второй{n}", latin_name="")
+        db.session.add(LetterSent(prisoner_id=prisoner.id, sent_on=date.today(), letters=1))
+    db.session.commit()
+    assert selects() == few

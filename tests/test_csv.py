@@ -992,3 +992,44 @@ def test_new_prisoners_are_rows_as_save_prisoner_would_store_them(ctx: None) -> 
     later = make_prisoner(family_name="Сидорова")
     db.session.commit()
     assert later.id > petrova.id
+
+
+# --- an import confirms the addresses it brings -----------------------------------------------
+
+
+def test_imported_prisoners_count_as_confirmed_today_and_are_not_listed_for_checking(
+    ctx: None,
+) -> None:
+    from letters.mail.services import needs_checking
+
+    result = import_csv(SAMPLE.read_bytes(), dry_run=False)
+
+    assert result.errors == []
+    assert result.created > 1
+    assert {p.address_confirmed_on for p in prisoners()} == {date.today()}
+    assert needs_checking(date.today()) == []
+
+
+def test_import_moving_or_changing_the_unit_confirms_the_address_but_unchanged_rows_do_not(
+    ctx: None,
+) -> None:
+    old = date(2020, 1, 1)
+    facility = make_facility()
+    for name in ("Перемещённый", "Отрядный", "Прежний"):
+        make_prisoner(facility, family_name=name, address_confirmed_on=old, unit="отряд 1")
+    db.session.commit()
+    exported = {r["family_name"]: r for r in parse_export(export_csv())}
+    rows = {name: dict(exported[name]) for name in exported}
+    rows["Перемещённый"].update(
+        facility="ФКУ ИК-5 УФСИН России по Пензенской области",
+        street_address="ул. Почтовая, 1",
+        city="п. Лесной",
+        postal_code="442246",
+    )
+    rows["Отрядный"]["unit"] = "отряд 2"
+
+    result = import_csv(csv_bytes(*rows.values()), dry_run=False)
+
+    assert result.errors == []
+    confirmed = {p.family_name: p.address_confirmed_on for p in prisoners()}
+    assert confirmed == {"Перемещённый": date.today(), "Отрядный": date.today(), "Прежний": old}

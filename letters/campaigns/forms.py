@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, RadioField, SelectChoice, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import DateInput, NumberInput
 
 from ..display import display_name
 from ..form_helpers import Checked, MultiCheckboxField, required, strip
+from ..letterlog.need import NeedRow
 from ..letterlog.services import MAX_LETTERS_PER_ENTRY
 from ..models import Campaign, CampaignKind, Prisoner, SentVia
 from ..validation import (
@@ -22,12 +32,15 @@ from ..validation import (
     parse_date,
     parse_day_from_2000,
 )
-from .services import MAX_GOAL, CampaignFields
+from .services import MAX_GOAL, CampaignFields, neediest_ids
 
 KIND_LABELS = {
     CampaignKind.EVENING: _l("A letter-writing evening"),
     CampaignKind.CAMPAIGN: _l("A campaign or solidarity week"),
 }
+
+# More than any evening writes to; the form lists everyone anyway.
+MAX_PICK = 1000
 
 VIA_LABELS = {
     SentVia.WEB: _l("“I sent it” on the site"),
@@ -73,6 +86,15 @@ class CampaignForm(FlaskForm):
         widget=NumberInput(min=1, max=MAX_GOAL),
     )
     prisoner_ids = MultiCheckboxField(_l("Who to write to"), coerce=int, validate_choice=True)
+    # "Select the N who most need letters": a button of its own, so it works without
+    # JavaScript; the view ticks the boxes and shows the form again, saving nothing.
+    neediest = IntegerField(
+        _l("How many people"),
+        [NumberRange(1, MAX_PICK, message=_l("Enter a number from 1 to %(max)d.", max=MAX_PICK))],
+        default=10,
+        widget=NumberInput(min=1, max=MAX_PICK),
+    )
+    pick = SubmitField(_l("Select those who most need letters"))
     report_note = TextAreaField(
         _l("A note for the report-back page"),
         [Length(max=max_length(Campaign.report_note))],
@@ -103,6 +125,20 @@ class CampaignForm(FlaskForm):
             "report_note": campaign.report_note,
             "report_published": campaign.report_published,
         }
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        super().validate(extra_validators)
+        # The count belongs to its own button: a stray value there never stops a save.
+        self.neediest.errors = []
+        return not self.errors
+
+    def pick_neediest(self, rows: Sequence[NeedRow]) -> bool:
+        """Tick the ``neediest`` people with the most need of ``rows`` (ordered by need),
+        replacing the ticks; False, with the error on the field, for a bad number."""
+        if not self.neediest.validate(self):
+            return False
+        self.prisoner_ids.data = neediest_ids(rows, self.neediest.data or 0)
+        return True
 
     def validate_ends_on(self, field: StringField) -> None:
         if self.starts_on.errors or field.errors:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -18,7 +19,7 @@ from sqlalchemy.orm import joinedload
 
 from ..display import display_name
 from ..extensions import db
-from ..letterlog.need import order_by_need
+from ..letterlog.need import NeedRow, need_rows
 from ..letterlog.services import MAX_LETTERS_PER_ENTRY, public_count_day, record_letter_sent
 from ..lookups import prisoners_by_id
 from ..models import NOT_WRITABLE, Campaign, CampaignKind, LetterSent, Prisoner, SentVia, User
@@ -112,10 +113,33 @@ def delete_campaign(campaign: Campaign) -> None:
 def choosable_prisoners(campaign: Campaign | None = None) -> list[Prisoner]:
     """Everyone an evening could write to, neediest first (so the form suggests them first):
     listed or not, but not the released or the dead, unless the campaign already has them."""
+    return [row.prisoner for row in choosable_rows(campaign)]
+
+
+def choosable_rows(campaign: Campaign | None = None) -> list[NeedRow]:
+    """``choosable_prisoners`` with their letters in 60 days and last letter, for the form's
+    table: one query with the facility (for the country), however many prisoners."""
     can_receive = Prisoner.status.not_in(NOT_WRITABLE)
     chosen_ids = [p.id for p in campaign.prisoners] if campaign is not None else []
     condition = can_receive | Prisoner.id.in_(chosen_ids) if chosen_ids else can_receive
-    return list(db.session.scalars(order_by_need(select(Prisoner).where(condition))))
+    query = select(Prisoner).where(condition).options(joinedload(Prisoner.facility))
+    return need_rows(query)
+
+
+def neediest_ids(rows: Sequence[NeedRow], count: int) -> list[int]:
+    """The first ``count`` of ``rows`` (ordered by need) a letter can reach now.
+
+    Skipped, as for the site's own pick: no facility (no address), released or dead, and an
+    address that needs checking (an evening's letters there would likely come back).
+    """
+    reachable = (
+        row.prisoner.id
+        for row in rows
+        if row.prisoner.facility_id is not None
+        and row.prisoner.status not in NOT_WRITABLE
+        and not row.prisoner.address_needs_checking
+    )
+    return list(islice(reachable, max(count, 0)))
 
 
 def campaigns_newest_first() -> list[Campaign]:

@@ -3,6 +3,8 @@ evening's letters are recorded), and the public report-back page."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -12,6 +14,7 @@ from werkzeug.wrappers import Response
 
 from ..display import display_name
 from ..extensions import db
+from ..letterlog.need import NeedRow
 from ..models import Campaign
 from ..validation import FieldError
 from . import services
@@ -31,26 +34,30 @@ def index() -> str:
 @bp.route("/manage/campaigns/new", methods=["GET", "POST"])
 @login_required
 def create() -> ResponseReturnValue:
-    form = CampaignForm(services.choosable_prisoners())
+    rows = services.choosable_rows()
+    form = CampaignForm([row.prisoner for row in rows])
+    if form.is_submitted() and form.pick.data:
+        return _picked(form, rows, None)
     if form.validate_on_submit():
         campaign = _save(None, form)
         if campaign is not None:
             flash(_("“%(name)s” was created.", name=campaign.name), "success")
             return redirect(url_for("campaigns.show", campaign_id=campaign.id))
-    return render_template("campaigns/form.html", form=form, campaign=None)
+    return _form(form, rows, None)
 
 
 @bp.route("/manage/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(campaign_id: int) -> ResponseReturnValue:
     campaign = db.get_or_404(Campaign, campaign_id)
-    form = CampaignForm(
-        services.choosable_prisoners(campaign), data=CampaignForm.initial_data(campaign)
-    )
+    rows = services.choosable_rows(campaign)
+    form = CampaignForm([row.prisoner for row in rows], data=CampaignForm.initial_data(campaign))
+    if form.is_submitted() and form.pick.data:
+        return _picked(form, rows, campaign)
     if form.validate_on_submit() and _save(campaign, form) is not None:
         flash(_("The changes were saved."), "success")
         return redirect(url_for("campaigns.show", campaign_id=campaign.id))
-    return render_template("campaigns/form.html", form=form, campaign=campaign)
+    return _form(form, rows, campaign)
 
 
 @bp.post("/manage/campaigns/<int:campaign_id>/delete")
@@ -138,6 +145,25 @@ def report(campaign_id: int) -> str:
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
+
+def _form(form: CampaignForm, rows: list[NeedRow], campaign: Campaign | None) -> str:
+    return render_template(
+        "campaigns/form.html",
+        form=form,
+        campaign=campaign,
+        need={row.prisoner.id: row for row in rows},
+        today=date.today(),
+    )
+
+
+def _picked(
+    form: CampaignForm, rows: list[NeedRow], campaign: Campaign | None
+) -> ResponseReturnValue:
+    """The form again with the neediest ticked and everything typed kept; nothing saved."""
+    if not form.pick_neediest(rows):
+        return _form(form, rows, campaign), 400
+    return _form(form, rows, campaign)
 
 
 def _save(campaign: Campaign | None, form: CampaignForm) -> Campaign | None:

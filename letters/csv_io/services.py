@@ -20,6 +20,7 @@ import io
 from collections import defaultdict, deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, TextIO
 
 from flask_babel import gettext as _
@@ -819,7 +820,12 @@ def _write(plans: list[_PrisonerPlan], new: list[_NewPrisoner]) -> None:
         if plan.changed & _NAME_FIELDS:
             prisoner.envelope_name_confirmed = False
         if plan.moves and facility is not None:
+            # A move confirms the new address (transfer_prisoner sets the day).
             transfer_prisoner(prisoner, facility, unit=values["unit"], note=note)
+        elif "unit" in plan.changed and facility is not None:
+            # The group's list gives a new unit: an address it just told us, not one to check.
+            prisoner.address_needs_checking = False
+            prisoner.address_confirmed_on = date.today()
         save_prisoner(prisoner)
 
 
@@ -852,6 +858,10 @@ def _prepare_new(plans: list[_PrisonerPlan]) -> list[_NewPrisoner]:
         prisoner = Prisoner(**{k: v for k, v in values.items() if k != "languages"})
         prisoner.language_codes = plan.row.language_codes
         derive_fields(prisoner)
+        if plan.facility is not None:
+            # The file is the group's own list: the address it brings counts as confirmed
+            # today, so the needs-checking list is not buried in "never confirmed" after it.
+            prisoner.address_confirmed_on = date.today()
         new.append(_NewPrisoner(plan, prisoner, _set_columns(prisoner, _PRISONER_COLUMNS)))
     return new
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any, TypeVar
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, Subquery, case, func, select
@@ -60,7 +61,14 @@ def order_by_need(
     letters in the last 60 days; then longest since the last letter, never written first; then
     name, so pages are stable. ``public``: see ``need_scores``.
     """
-    need = need_scores(today, public=public)
+    return _ordered_by(need_scores(today, public=public), query)
+
+
+_AnySelect = TypeVar("_AnySelect", bound=Select[Any])
+
+
+def _ordered_by(need: Subquery, query: _AnySelect) -> _AnySelect:
+    """``query`` joined to ``need`` (from ``need_scores``) and ordered as ``order_by_need``."""
     recent = func.coalesce(need.c.recent, 0)
     # "Never written" sorts before every date. Spelled as a CASE because NULLS FIRST is not
     # supported by every SQLite still in use, and PostgreSQL sorts NULLs last by default.
@@ -113,6 +121,31 @@ def prisoners_by_need(
     if listed_only:
         query = query.where(Prisoner.is_listed.is_(True))
     return order_by_need(query, today, public=listed_only)
+
+
+@dataclass(frozen=True)
+class NeedRow:
+    """A prisoner with the figures a coordinator chooses by."""
+
+    prisoner: Prisoner
+    recent_letters: int  # in the last RECENT_DAYS days
+    last_sent_on: date | None  # None: never written to
+
+    def days_since_last(self, today: date) -> int | None:
+        return None if self.last_sent_on is None else (today - self.last_sent_on).days
+
+
+def need_rows(query: Select[tuple[Prisoner]], today: date | None = None) -> list[NeedRow]:
+    """``query``'s prisoners ordered as ``order_by_need``, each with its recent letters and
+    last letter: one query for all the figures, however many prisoners (the campaign form
+    shows everyone). Counts every letter recorded, as coordinators see the log."""
+    need = need_scores(today)
+    rows = db.session.execute(
+        _ordered_by(need, query.add_columns(need.c.recent, need.c.last_sent_on))
+    )
+    return [
+        NeedRow(prisoner, int(recent or 0), last_sent_on) for prisoner, recent, last_sent_on in rows
+    ]
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ person."""
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,6 +20,15 @@ from letters.extensions import db
 pytestmark = pytest.mark.commits
 
 __all__ = ["live_server", "page"]
+
+
+def wait_for_letter(page: Any, needle: str, timeout: float = 10.0) -> None:
+    """Until the letter holds ``needle`` (the page's policy refuses wait_for_function)."""
+    deadline = time.monotonic() + timeout
+    while needle not in page.input_value("#letter-text"):
+        assert time.monotonic() < deadline, f"the letter never held {needle!r}"
+        page.wait_for_timeout(50)
+
 
 ENGLISH = "Dear Maria, I hope you are well. I think of you often and wish you strength."
 
@@ -46,6 +56,15 @@ def test_an_english_readers_page_shows_english_aids_first_and_no_russian_suggest
     assert page.locator("#use-bilingual").count() == 0
     assert page.locator("text=Use the Russian first letter").count() == 0
     screenshot(page, "aids-01-english-reader")
+
+    # A template from the other languages fills the letter in place, with the writer's name.
+    page.on("dialog", lambda dialog: dialog.accept())  # "replace what you have written?"
+    page.fill("#writer-name", "Анна")
+    page.select_option("#other-template-id", label="First letter — Russian")
+    page.click("#other-template-form button[type=submit]")
+    wait_for_letter(page, "Анна")
+    assert "Здравствуйте" in page.input_value("#letter-text")
+    assert urlsplit(page.url).path == f"/prisoners/{prisoner_id}/write"
 
 
 def test_someone_else_on_write_next_gives_another_person(app: Flask, page: Any) -> None:

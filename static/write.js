@@ -22,6 +22,9 @@
   var letterForm = document.getElementById("letter-form");
   var templateForm = document.getElementById("template-form");
   var templateSelect = document.getElementById("template-id");
+  // Templates in languages the prisoner does not read, behind "Show other languages".
+  var otherTemplateForm = document.getElementById("other-template-form");
+  var otherTemplateSelect = document.getElementById("other-template-id");
   var templateSize = document.getElementById("template-size");
   var templateStatus = document.getElementById("template-status");
   var translationBox = document.getElementById("translation");
@@ -626,18 +629,20 @@
   // on the template form is simply submitted, and the server fills it in the reloaded page.
   var fetchRefused = false;
 
-  function submitTemplateForm() {
+  function submitTemplateForm(form) {
     saveWriter();
-    HTMLFormElement.prototype.submit.call(templateForm); // no submit event: no loop
+    HTMLFormElement.prototype.submit.call(form || templateForm); // no submit event: no loop
   }
 
-  function fillTemplate(templateId) {
-    if (templateSelect) {
+  // fallbackForm: the form that carries templateId when the page must reload (the main
+  // template form unless the template was chosen among the other languages).
+  function fillTemplate(templateId, fallbackForm) {
+    if (templateSelect && !fallbackForm) {
       templateSelect.value = String(templateId);
     }
     if (fetchRefused) {
       if (mayReplaceDraft()) {
-        submitTemplateForm();
+        submitTemplateForm(fallbackForm);
       }
       return;
     }
@@ -676,7 +681,7 @@
         return;
       }
       if (data === null) {
-        submitTemplateForm();
+        submitTemplateForm(fallbackForm);
         return;
       }
       textarea.value = data.text;
@@ -757,6 +762,12 @@
       templateForm.addEventListener("submit", function (event) {
         event.preventDefault();
         fillTemplate(templateSelect.value);
+      });
+    }
+    if (otherTemplateForm && otherTemplateSelect && templateForm) {
+      otherTemplateForm.addEventListener("submit", function (event) {
+        event.preventDefault();
+        fillTemplate(otherTemplateSelect.value, otherTemplateForm);
       });
     }
     if (bilingualButton && templateForm) {

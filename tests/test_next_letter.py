@@ -240,7 +240,7 @@ def test_write_next_redirects_to_a_writing_page(client: FlaskClient, app: Flask)
     db.session.commit()
     response = client.get("/write-next")
     assert response.status_code == 302
-    assert response.headers["Location"] == f"/prisoners/{prisoner_id}/write"
+    assert response.headers["Location"] == f"/prisoners/{prisoner_id}/write?suggested=1"
     assert client.get(response.headers["Location"]).status_code == 200
 
 

@@ -207,20 +207,29 @@ def pick_candidates(today: date | None = None) -> list[Candidate]:
 
 
 def pick_prisoner_to_write(
-    rng: random.Random | None = None, today: date | None = None
+    rng: random.Random | None = None, today: date | None = None, *, exclude: int | None = None
 ) -> Prisoner | None:
     """A weighted random choice of someone to write to (see ``pick_weight``), or None.
 
     Random rather than simply the neediest: many visitors press the button at once (an
     evening, a shared link), and the top of the list alone would get every letter.
+    ``exclude``: the person just suggested, when the visitor asked for someone else (the same
+    face again would read as a broken button).
     """
-    candidates = pick_candidates(today)
+    candidates = [c for c in pick_candidates(today) if c.prisoner.id != exclude]
     if not candidates:
         return None
     # Not for security: spreading letters only needs a fair spread, not unpredictability.
     chooser = rng or random.Random()  # noqa: S311
     chosen = chooser.choices(candidates, weights=[c.weight for c in candidates], k=1)[0]
     return chosen.prisoner
+
+
+def last_letter_day(prisoner_id: int, today: date | None = None) -> date | None:
+    """The day of the last letter to ``prisoner_id`` as the public sees it (recorded before
+    today, like the pick), or None if they have never had one."""
+    need = need_scores(today, public=True)
+    return db.session.scalar(select(need.c.last_sent_on).where(need.c.prisoner_id == prisoner_id))
 
 
 # --- birthdays --------------------------------------------------------------------------------

@@ -7,10 +7,12 @@ to fill it) but never the draft.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from typing import Any
 
 from flask_babel import format_decimal
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -66,6 +68,33 @@ def sheet_size_field(id_: str) -> SelectField:
     )
 
 
+def template_label(template: LetterTemplate, shared: bool) -> str:
+    """ "First letter — Russian": the occasion and the language, in the visitor's language.
+
+    The coordinators' own title is added only where two templates share both (then it tells
+    them apart): "Holiday card — Russian (New Year card)".
+    """
+    occasion = drafting.OCCASION_LABELS.get(template.occasion, template.occasion)
+    label = _(
+        "%(occasion)s — %(language)s",
+        occasion=str(occasion),
+        language=language_name(template.language),
+    )
+    return f"{label} ({template.title})" if shared else label
+
+
+def template_choices(templates: list[LetterTemplate]) -> dict[str, list[SelectChoice]]:
+    """One option group per language, in the order given (the prisoner's languages first)."""
+    counts = Counter((t.occasion, t.language) for t in templates)
+    groups: dict[str, list[SelectChoice]] = {}
+    for template in templates:
+        shared = counts[(template.occasion, template.language)] > 1
+        groups.setdefault(language_name(template.language), []).append(
+            SelectChoice(template.id, template_label(template, shared))
+        )
+    return groups
+
+
 class TemplateForm(FlaskForm):
     """Choose a template and fill it for yourself. The name, city and gender fill the template
     and are gone with the request: the site never keeps them."""
@@ -106,23 +135,18 @@ class TemplateForm(FlaskForm):
     # The paper chosen below the letter: kept across the page's reload (no JavaScript).
     size = HiddenField(default="A4", id="template-size")
 
-    def __init__(self, templates: list[LetterTemplate], *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        templates: list[LetterTemplate],
+        *args: Any,
+        shown: list[LetterTemplate] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``templates``: every template that may be chosen; ``shown``: those the select
+        offers (the reader's languages; the rest are offered behind "show other languages")."""
         super().__init__(*args, **kwargs)
         self.templates = {t.id: t for t in templates}
-        groups: dict[str, list[SelectChoice]] = {}
-        for template in templates:
-            occasion = str(drafting.OCCASION_LABELS.get(template.occasion, template.occasion))
-            # "Birthday card" says its occasion; "Warm words" needs it said.
-            label = (
-                template.title
-                if occasion.casefold() in template.title.casefold()
-                else f"{occasion}: {template.title}"
-            )
-            groups.setdefault(template.language, []).append(SelectChoice(template.id, label))
-        # One group per language, in the order given (the prisoner's languages first).
-        self.template_id.choices = {
-            language_name(language): choices for language, choices in groups.items()
-        }
+        self.template_id.choices = template_choices(templates if shown is None else shown)
 
     def validate_template_id(self, field: SelectField) -> None:
         if field.data not in self.templates:

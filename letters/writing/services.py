@@ -7,11 +7,13 @@ Letter text never reaches this module except to be printed: nothing here stores 
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from reportlab.pdfbase import pdfmetrics
 from sqlalchemy import or_, select
 
@@ -161,22 +163,66 @@ class WritingAids:
     templates: list[LetterTemplate]  # the languages the prisoner reads first
     phrases: list[Phrase]
     avoid_rules: list[dict[str, Any]]  # {"words": [...], "reason": "..."}
-    # Offered when the draft is not in a script the prisoner reads.
+    # Offered when the draft is not in a script the prisoner reads; None for a reader who does
+    # not read Russian (a Russian letter is no help to them).
     bilingual_template: LetterTemplate | None
+    # Templates in languages the prisoner reads (shown first) and the rest (behind "show other
+    # languages"). When nothing is known of their languages, or none of the templates is in
+    # one they read, every template is in ``own`` rather than leave the picker empty.
+    own_templates: list[LetterTemplate] = field(default_factory=list)
+    other_templates: list[LetterTemplate] = field(default_factory=list)
+    # The Russian phrasebook is open for readers of Russian (or of nobody knows what), and
+    # folded away behind "show other languages" for everyone else.
+    phrasebook_first: bool = True
 
 
 def templates_for_prisoner(prisoner: Prisoner) -> list[LetterTemplate]:
-    """Every template, those in the languages the prisoner reads first."""
-    return languages_first(drafting.templates_for(), prisoner.language_codes)
+    """Every template, those in the languages the prisoner reads first (Russian first when
+    nobody recorded what they read: the safe choice for prisons in Russia and Belarus)."""
+    return languages_first(drafting.templates_for(), prisoner.language_codes or ["ru"])
+
+
+def reads_russian(prisoner: Prisoner) -> bool:
+    """Whether Russian aids suit this reader: they read it, or nobody recorded what they read
+    (Russian is then the safe choice for prisons in Russia and Belarus)."""
+    reads = prisoner.language_codes
+    return not reads or "ru" in reads
+
+
+def split_by_reader(
+    templates: list[LetterTemplate], reads: list[str]
+) -> tuple[list[LetterTemplate], list[LetterTemplate]]:
+    """(templates in a language the reader reads, the rest), each in the order given. When none
+    is in their languages (or none are known), all are the reader's: an empty first list would
+    hide every template behind a disclosure."""
+    own = [t for t in templates if t.language in reads]
+    if not own:
+        return templates, []
+    return own, [t for t in templates if t.language not in reads]
 
 
 def writing_aids(prisoner: Prisoner) -> WritingAids:
+    templates = templates_for_prisoner(prisoner)
+    own, other = split_by_reader(templates, prisoner.language_codes)
+    russian = reads_russian(prisoner)
     return WritingAids(
-        templates=templates_for_prisoner(prisoner),
+        templates=templates,
         phrases=drafting.phrasebook(),
         avoid_rules=drafting.avoid_rules(),
-        bilingual_template=drafting.bilingual_template(),
+        bilingual_template=drafting.bilingual_template() if russian else None,
+        own_templates=own,
+        other_templates=other,
+        phrasebook_first=russian,
     )
+
+
+def template_for_occasion(templates: list[LetterTemplate], occasion: str) -> int | None:
+    """The id of the first of ``templates`` (already in the reader's order) for ``occasion``
+    (``?occasion=birthday`` from a birthday link), or None for an unknown occasion."""
+    for template in templates:
+        if str(template.occasion) == occasion:
+            return template.id
+    return None
 
 
 def languages_first(templates: list[LetterTemplate], reads: list[str]) -> list[LetterTemplate]:
@@ -191,6 +237,20 @@ def languages_first(templates: list[LetterTemplate], reads: list[str]) -> list[L
         return rank, language, occasion, template.position, template.id
 
     return sorted(templates, key=key)
+
+
+def why_suggested(name: str, last_letter: date | None, today: date | None = None) -> str:
+    """ "Anna Petrova has had no letter for 94 days", or "… has never had a letter from this
+    group": the reason /write-next chose them, in the visitor's language."""
+    if last_letter is None:
+        return _("%(name)s has never had a letter from this group.", name=name)
+    days = max(((today or date.today()) - last_letter).days, 0)
+    return ngettext(
+        "%(name)s has had no letter for %(num)d day.",
+        "%(name)s has had no letter for %(num)d days.",
+        days,
+        name=name,
+    )
 
 
 # --- what the browser needs to count pages ----------------------------------------------------

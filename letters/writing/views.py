@@ -32,14 +32,20 @@ from ..downloads import pdf_download
 from ..extensions import db, limiter
 from ..form_helpers import flash_errors
 from ..guidelines.services import before_you_write
-from ..letterlog.need import pick_prisoner_to_write
+from ..letterlog.need import last_letter_day, pick_prisoner_to_write
 from ..letterlog.services import letters_sent_count, public_letters_sent_count, record_letter_sent
 from ..lookups import listed_prisoner_or_404
 from ..models import Prisoner, SentVia
 from ..printing import services as printing
 from ..printing.sheets import render_letter_sheets
 from . import checks, services
-from .forms import CoordinatorLettersForm, LetterForm, SentForm, TemplateForm
+from .forms import (
+    CoordinatorLettersForm,
+    LetterForm,
+    SentForm,
+    TemplateForm,
+    template_choices,
+)
 from .script import script_config
 
 bp = Blueprint("writing", __name__)
@@ -61,8 +67,11 @@ def write(prisoner_id: int) -> ResponseReturnValue:
     prisoner = listed_prisoner_or_404(prisoner_id)
     aids = services.writing_aids(prisoner)
     if request.method == "GET":
-        return _page(prisoner, aids, TemplateForm(aids.templates), LetterForm.blank())
-    form = TemplateForm(aids.templates)
+        # ?occasion=birthday (from the birthdays page) preselects that template.
+        chosen = services.template_for_occasion(aids.templates, request.args.get("occasion", ""))
+        form = TemplateForm(aids.templates, shown=aids.own_templates, data={"template_id": chosen})
+        return _page(prisoner, aids, form, LetterForm.blank())
+    form = TemplateForm(aids.templates, shown=aids.own_templates)
     if not form.validate_on_submit():
         return _page(prisoner, aids, form, LetterForm.blank(form.size.data or "A4")), 422
     filled = _filled(form, prisoner)
@@ -110,7 +119,9 @@ def letter_pdf(prisoner_id: int) -> ResponseReturnValue:
     if not form.validate():
         # Back to the page with the text as sent, so nothing typed is lost.
         aids = services.writing_aids(prisoner)
-        template_form = TemplateForm(aids.templates, formdata=None, data={"size": form.size.data})
+        template_form = TemplateForm(
+            aids.templates, formdata=None, data={"size": form.size.data}, shown=aids.own_templates
+        )
         return _page(prisoner, aids, template_form, form), 422
     if not form.print_anyway.data:
         # Without JavaScript the checks run here: the page comes back with what they found and
@@ -275,6 +286,8 @@ def _page(
         allows_paper=allows_paper,
         before_you_write=before_you_write(str(get_locale() or "en")),
         script_config=script_config(prisoner, aids, allows_paper),
+        other_template_choices=template_choices(aids.other_templates),
+        suggestion=_suggestion(prisoner),
         # In the page rather than fetched: one request fewer before the count shows
         # (/writing/metrics.json serves the same document to anyone who wants it).
         layout_metrics=services.layout_metrics(),
@@ -282,11 +295,23 @@ def _page(
     )
 
 
+def _suggestion(prisoner: Prisoner) -> str | None:
+    """Why /write-next chose this person, when the page was reached from it (``?suggested=1``):
+    a stranger's page with no reason reads as an accident."""
+    if request.args.get("suggested") != "1":
+        return None
+    return services.why_suggested(display_name(prisoner), last_letter_day(prisoner.id))
+
+
 @bp.route("/write-next")
 def write_next() -> Response:
-    """Send the visitor to the writing page of someone who needs a letter (a weighted pick)."""
-    prisoner = pick_prisoner_to_write()
+    """Send the visitor to the writing page of someone who needs a letter (a weighted pick).
+
+    ``?previous=<id>``: "someone else" on that page; the person just shown is not picked again.
+    """
+    previous = request.args.get("previous", type=int)
+    prisoner = pick_prisoner_to_write(exclude=previous)
     if prisoner is None:
         flash(_("Nobody can be suggested right now. Please choose someone from the list."))
         return redirect(url_for("prisoners.public_list"))
-    return redirect(url_for("writing.write", prisoner_id=prisoner.id))
+    return redirect(url_for("writing.write", prisoner_id=prisoner.id, suggested=1))

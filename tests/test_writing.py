@@ -259,6 +259,30 @@ def test_page_and_messages_follow_the_readers_language(
     assert "20\xa0000" in messages["too_long"]  # Russian groups digits with a space, not ","
 
 
+def test_each_insert_button_is_named_by_its_phrase_for_screen_readers(
+    client: FlaskClient, prisoner_id: int, aids: dict[str, Any]
+) -> None:
+    html = client.get(f"/prisoners/{prisoner_id}/write").get_data(as_text=True)
+    labels = re.findall(
+        r'<button [^>]*class="secondary insert-phrase"[^>]*aria-label="([^"]*)"', html
+    )
+    assert sorted(html_module.unescape(label) for label in labels) == [
+        "Insert «Вы не один.»",
+        "Insert «Желаю вам здоровья и сил.»",
+    ]
+
+
+def test_without_javascript_a_chosen_template_opens_the_page_at_the_letter(
+    client: FlaskClient, prisoner_id: int, aids: dict[str, Any]
+) -> None:
+    html = client.get(f"/prisoners/{prisoner_id}/write").get_data(as_text=True)
+    for form_id in ("template-form", "other-template-form"):
+        match = re.search(rf'<form method="post" action="([^"]*)" id="{form_id}">', html)
+        assert match is not None, form_id
+        assert match.group(1) == f"/prisoners/{prisoner_id}/write#letter"
+    assert '<section id="letter">' in html
+
+
 def test_choosing_a_template_without_javascript_fills_the_letter_for_the_writer(
     client: FlaskClient, prisoner_id: int, aids: dict[str, Any]
 ) -> None:

@@ -242,6 +242,17 @@ def test_the_page_works_without_any_section(client: FlaskClient, no_sections: No
     assert "have not been written yet" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("sections", ["seeded", "no_sections"])
+def test_the_page_ends_by_offering_someone_to_write_to(
+    request: pytest.FixtureRequest, client: FlaskClient, sections: str
+) -> None:
+    request.getfixturevalue(sections)
+    html = client.get("/guidelines").get_data(as_text=True)
+    content = html[html.index('<main id="content"') : html.index("</main>")]
+    links = re.findall(r'<a [^>]*href="([^"]*)"[^>]*>([^<]*)</a>', content)
+    assert links[-1] == ("/prisoners", "Choose someone to write to")
+
+
 @pytest.mark.parametrize(
     ("requested", "locale", "expected"),
     [

@@ -13,7 +13,7 @@ from typing import Any
 from babel import Locale
 from babel.dates import format_skeleton
 from flask import Flask
-from flask_babel import get_locale
+from flask_babel import get_locale, lazy_pgettext
 from flask_babel import lazy_gettext as _l
 
 from .addressing import is_known_country
@@ -27,6 +27,25 @@ STATUS_LABELS = {
     Status.RELEASED: _l("Released"),
     Status.DECEASED: _l("Died in custody"),
 }
+
+
+# Where a language marks gender in a status ("Осуждён" / "Осуждена"), the prisoner's own form
+# rather than the "Осуждён(а)" of STATUS_LABELS. A context per gender, as English needs none.
+GENDERED_STATUS_LABELS = {
+    (Status.SENTENCED, Gender.MALE): lazy_pgettext("of a man", "Sentenced"),
+    (Status.SENTENCED, Gender.FEMALE): lazy_pgettext("of a woman", "Sentenced"),
+    (Status.DECEASED, Gender.MALE): lazy_pgettext("of a man", "Died in custody"),
+    (Status.DECEASED, Gender.FEMALE): lazy_pgettext("of a woman", "Died in custody"),
+}
+
+
+def status_label(status: Status | str, gender: Gender | None = None) -> str:
+    """A status as a reader sees it, in the prisoner's gender where that is known."""
+    if not isinstance(status, Status):
+        return status
+    if gender is not None and (status, gender) in GENDERED_STATUS_LABELS:
+        return str(GENDERED_STATUS_LABELS[status, gender])
+    return str(STATUS_LABELS.get(status, status))
 
 
 GENDER_LABELS = {Gender.MALE: _l("Male"), Gender.FEMALE: _l("Female")}
@@ -135,7 +154,7 @@ def init_app(app: Flask) -> None:
     def display_helpers() -> dict[str, Any]:
         return {
             "display_name": display_name,
-            "status_label": lambda status: STATUS_LABELS.get(status, status),
+            "status_label": status_label,
             "country_label": country_label,
             "language_name": language_name,
         }

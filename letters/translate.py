@@ -20,8 +20,9 @@ from . import ROOT
 
 # Where the catalogues live, relative to the checkout: Flask-Babel reads them from the package.
 TRANSLATIONS = Path("letters") / "translations"
-# Lazily translated strings are marked with ``_l`` besides Babel's default keywords.
-KEYWORDS = ("_l",)
+# Lazily translated strings are marked with ``_l`` (and ``lazy_pgettext``, context first)
+# besides Babel's default keywords.
+KEYWORDS = ("_l", "lazy_pgettext:1c,2")
 # The catalogues were written 100 columns wide, like the code; another width would rewrap
 # every long entry and bury the real changes in the diff.
 WIDTH = 100

@@ -62,10 +62,11 @@ def strings_of(message: Message) -> tuple[str, ...]:
 
 
 def extracted_msgids() -> Iterator[tuple[str | tuple[str, ...], str | None, str]]:
-    """What ``pybabel extract -F babel.cfg -k _l`` finds in the code: (msgid, context, where)."""
+    """What ``pybabel extract -F babel.cfg -k _l -k lazy_pgettext:1c,2`` finds in the code:
+    (msgid, context, where)."""
     with (ROOT / "babel.cfg").open() as file:
         method_map, options_map = parse_mapping_cfg(file)
-    keywords = {**DEFAULT_KEYWORDS, "_l": None}
+    keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_pgettext": DEFAULT_KEYWORDS["pgettext"]}
     for filename, lineno, message, _comments, context in extract_from_dir(
         str(ROOT), method_map, options_map, keywords=keywords
     ):

@@ -429,6 +429,9 @@ def test_every_field_a_spec_records_has_a_translatable_label(app: Flask) -> None
     assert field_label("address history: unit") == "Address history: Unit"
     with force_locale("ru"):
         assert field_label("street_address") != "Street address"
+        assert app.jinja_env.globals["audit_who"](AuditEntry(actor="command line")) != (
+            "command line"
+        )
     # Yes/no tokens are shown as words; what someone typed is shown as typed.
     assert value_label("is_listed", "false") == "no"
     assert value_label("address history: note", "false") == "false"

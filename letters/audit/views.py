@@ -18,6 +18,7 @@ from ..roles import admin_required
 from . import services
 from .fields import field_label, value_label
 from .forms import AuditFilterForm
+from .recording import COMMAND_LINE
 
 bp = Blueprint("audit", __name__)
 
@@ -61,7 +62,11 @@ CONTEXT_LABELS = {
 # dashboard): template globals, so the shared macro in templates/audit/_entries.html sees them.
 _HELPERS: dict[str, Callable[..., Any]] = {
     "audit_changes": services.changes_of,
-    "audit_who": services.who,
+    "audit_who": lambda entry: (
+        # The stored token stays English (it is data, and the CSV keeps it); the page says it
+        # in the reader's language.
+        str(_l("command line")) if entry.actor == COMMAND_LINE else services.who(entry)
+    ),
     "audit_minute": services.minute,
     "audit_entity": lambda name: ENTITY_LABELS.get(name, name),
     "audit_action": lambda name: ACTION_LABELS.get(name, name),

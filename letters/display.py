@@ -6,18 +6,18 @@ country reads the same on every page.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
 from babel import Locale
-from babel.dates import format_skeleton
+from babel.dates import format_interval, format_skeleton, format_time, get_datetime_format
 from flask import Flask
-from flask_babel import get_locale, lazy_pgettext
+from flask_babel import format_date, format_decimal, get_locale, lazy_pgettext
 from flask_babel import lazy_gettext as _l
 
 from .addressing import is_known_country
-from .models import Facility, Gender, Prisoner, Status
+from .models import Campaign, CampaignKind, Facility, Gender, Prisoner, Status
 from .validation import iso_639_1_codes
 
 STATUS_LABELS = {
@@ -147,6 +147,52 @@ def weekday_day_month(day: date) -> str:
     return format_skeleton("MMMMEEEEd", day, locale=str(get_locale() or "en"))
 
 
+def day(value: date) -> str:
+    """A date as the reader writes it ("Nov 29, 2026", "29 нояб. 2026 г."): pages show dates
+    this way; forms, CSV files and the API keep ISO dates, which are data."""
+    return format_date(value, "medium")
+
+
+def day_range(first: date, last: date) -> str:
+    """Two dates as one span ("Feb 5 – 12, 2026", "5—12 февр. 2026 г."); one date when they
+    are the same day, so a one-day evening reads as that day."""
+    return format_interval(first, last, "yMMMd", locale=_reader_locale())
+
+
+def minute(at: datetime) -> str:
+    """A moment to the minute, in UTC, in the reader's way of writing it."""
+    at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+    locale = _reader_locale()
+    # The locale's own way of joining a date and a time ("{1}, {0}"), with a 24-hour time
+    # because the column says UTC and the audit trail is read across time zones.
+    joined = str(get_datetime_format("medium", locale=locale))
+    return joined.replace("{1}", format_date(at.date(), "medium")).replace(
+        "{0}", format_time(at.time(), "HH:mm", locale=locale)
+    )
+
+
+def number(value: int | float) -> str:
+    """A count as the reader groups digits ("10,000", "10 000")."""
+    return str(format_decimal(value))
+
+
+def campaign_dates(campaign: Campaign) -> str | None:
+    """When an evening or a campaign runs, or None when no date was given.
+
+    An evening given only its first day is that one day, not "from" it: evenings are
+    held on one day unless a coordinator says otherwise."""
+    first, last = campaign.starts_on, campaign.ends_on
+    if first is not None and last is None and campaign.kind is CampaignKind.EVENING:
+        last = first
+    if first is not None and last is not None:
+        return day_range(first, last)
+    if first is not None:
+        return str(_l("from %(first)s", first=day(first)))
+    if last is not None:
+        return str(_l("until %(last)s", last=day(last)))
+    return None
+
+
 def init_app(app: Flask) -> None:
     """Every template can show a name, status, country and language, and a birthday's day."""
 
@@ -157,7 +203,12 @@ def init_app(app: Flask) -> None:
             "status_label": status_label,
             "country_label": country_label,
             "language_name": language_name,
+            "campaign_dates": campaign_dates,
         }
 
     app.add_template_filter(day_month, "day_month")
     app.add_template_filter(weekday_day_month, "weekday_day_month")
+    app.add_template_filter(day, "day")
+    app.add_template_filter(day_range, "day_range")
+    app.add_template_filter(minute, "minute")
+    app.add_template_filter(number, "number")

@@ -10,6 +10,7 @@ from functools import cache
 from typing import Any
 
 from babel import Locale
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import QueryableAttribute
 
@@ -101,9 +102,11 @@ def check_day_between(day: date, first: date, last: date) -> date:
     if day > last:
         if last == date.today():
             raise FieldError(_l("The date cannot be after today."))
-        raise FieldError(_l("The date cannot be after %(last)s.", last=last.isoformat()))
+        raise FieldError(_l("The date cannot be after %(last)s.", last=format_date(last, "medium")))
     if day < first:
-        raise FieldError(_l("The date cannot be before %(first)s.", first=first.isoformat()))
+        raise FieldError(
+            _l("The date cannot be before %(first)s.", first=format_date(first, "medium"))
+        )
     return day
 
 

@@ -223,7 +223,7 @@ def test_a_plural_follows_russian_rules(app: Flask) -> None:
     from flask_babel import ngettext
 
     with app.test_request_context(headers={"Accept-Language": "ru"}):
-        said = [ngettext("%(num)d prisoner", "%(num)d prisoners", n) for n in (1, 3, 5, 21)]
+        said = [ngettext("%(num)s prisoner", "%(num)s prisoners", n) for n in (1, 3, 5, 21)]
 
     assert said == [
         "1 заключённый",

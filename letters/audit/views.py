@@ -67,7 +67,6 @@ _HELPERS: dict[str, Callable[..., Any]] = {
         # in the reader's language.
         str(_l("command line")) if entry.actor == COMMAND_LINE else services.who(entry)
     ),
-    "audit_minute": services.minute,
     "audit_entity": lambda name: ENTITY_LABELS.get(name, name),
     "audit_action": lambda name: ACTION_LABELS.get(name, name),
     "audit_context": lambda name: CONTEXT_LABELS.get(name, name),

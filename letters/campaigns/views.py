@@ -7,8 +7,8 @@ from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -100,9 +100,10 @@ def record(campaign_id: int) -> ResponseReturnValue:
             db.session.commit()
             flash(
                 ngettext(
-                    "%(num)d letter was recorded for “%(name)s”.",
-                    "%(num)d letters were recorded for “%(name)s”.",
+                    "%(count)s letter was recorded for “%(name)s”.",
+                    "%(count)s letters were recorded for “%(name)s”.",
                     total,
+                    count=format_decimal(total),
                     name=campaign.name,
                 ),
                 "success",
@@ -122,9 +123,10 @@ def remove_entry(campaign_id: int, entry_id: int) -> Response:
         abort(404)
     # Worded before the commit: the deleted row is detached from the session after it.
     message = ngettext(
-        "The entry of %(num)d letter to %(name)s was removed.",
-        "The entry of %(num)d letters to %(name)s was removed.",
+        "The entry of %(count)s letter to %(name)s was removed.",
+        "The entry of %(count)s letters to %(name)s was removed.",
         entry.letters,
+        count=format_decimal(entry.letters),
         name=display_name(entry.prisoner),
     )
     db.session.commit()

@@ -110,9 +110,10 @@ def weekly_chart(weeks: Sequence[tuple[date, int]]) -> Markup:
     for index, (week, letters) in enumerate(weeks):
         height = round(letters / top * plot_height, 2)
         tooltip = ngettext(
-            "week of %(day)s: %(num)d letter",
-            "week of %(day)s: %(num)d letters",
+            "week of %(day)s: %(count)s letter",
+            "week of %(day)s: %(count)s letters",
             letters,
+            count=format_decimal(letters, locale=locale),
             day=format_skeleton("MMMd", week, locale=locale),
         )
         parts.append(

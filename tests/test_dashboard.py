@@ -32,6 +32,7 @@ from letters.mail import services as mail
 from letters.models import (
     Campaign,
     CampaignKind,
+    Gender,
     LetterSent,
     Prisoner,
     ReturnReason,
@@ -460,3 +461,22 @@ def test_the_letter_log_is_ordered_by_what_it_says_not_by_when_rows_were_added(
     inserted = [second.id, first.id, second.id]
     rows = list(csv.reader(io.StringIO(letter_log_csv(), newline="")))[1:]
     assert [int(row[1]) for row in rows] == sorted(inserted)
+
+
+@pytest.mark.parametrize(
+    ("gender", "said", "not_said"),
+    [
+        (Gender.FEMALE, "Умерла в заключении", "Умер(ла)"),
+        (Gender.MALE, "Умер в заключении", "Умер(ла)"),
+        (None, "Умер(ла) в заключении", "Умерла"),
+    ],
+)
+def test_the_dashboard_says_a_status_in_the_prisoners_gender(
+    app: Flask, client: FlaskClient, auth: Any, gender: Gender | None, said: str, not_said: str
+) -> None:
+    auth.create_and_login()
+    make_person("Remembered", status=Status.DECEASED, gender=gender)
+    db.session.commit()
+    html = client.get("/manage/dashboard", headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    assert said in html
+    assert not_said not in html

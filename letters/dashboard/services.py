@@ -22,6 +22,7 @@ from ..extensions import db
 from ..letterlog.need import need_scores
 from ..models import (
     NOT_WRITABLE,
+    Gender,
     LetterSent,
     MailEvent,
     MailEventKind,
@@ -82,6 +83,7 @@ class PrisonerActivity:
     name: str
     is_listed: bool
     status: Status
+    gender: Gender | None  # the status reads in it ("Осуждена")
     address_needs_checking: bool
     total_letters: int
     recent_letters: int
@@ -141,6 +143,7 @@ def prisoner_activity(today: date) -> list[PrisonerActivity]:
                 name=display_name(prisoner),
                 is_listed=prisoner.is_listed,
                 status=prisoner.status,
+                gender=prisoner.gender,
                 address_needs_checking=prisoner.address_needs_checking,
                 total_letters=int(total or 0),
                 recent_letters=int(recent or 0),

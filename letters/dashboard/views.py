@@ -9,7 +9,6 @@ from flask_login import login_required
 
 from ..audit.services import RECENT_ADDRESS_DAYS, recent_address_changes
 from ..campaigns.forms import KIND_LABELS
-from ..display import STATUS_LABELS
 from ..letterlog.need import RECENT_DAYS
 from ..mail.forms import RETURN_REASON_LABELS
 from . import services
@@ -29,7 +28,6 @@ def overview() -> str:
         recent_days=RECENT_DAYS,
         recent_events=services.RECENT_MAIL_EVENTS,
         return_reasons=RETURN_REASON_LABELS,
-        status_labels=STATUS_LABELS,
         kinds=KIND_LABELS,
         address_changes=recent_address_changes(),
         address_change_days=RECENT_ADDRESS_DAYS,

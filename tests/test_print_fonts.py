@@ -22,7 +22,7 @@ from letters.printing.data import Envelope, EveningPack, LetterSheet, PrisonerCa
 from letters.printing.envelopes import render_envelopes
 from letters.printing.formats import ENVELOPES, LABEL_SHEETS, SHEETS
 from letters.printing.labels import render_labels
-from letters.printing.pack import render_evening_pack
+from letters.printing.pack import paper_runs
 from letters.printing.sheets import render_letter_sheets
 
 RUSSIAN_ADDRESS = (
@@ -104,9 +104,12 @@ def test_the_evening_pack_embeds_every_font() -> None:
         start_at_label=2,
         card_sheet="LETTER",
     )
-    out = io.BytesIO()
-    render_evening_pack(pack, out)
-    assert_every_font_embedded(out.getvalue())
+    runs = paper_runs(pack)
+    assert [run.kind for run in runs] == ["cards", "envelopes", "labels"]
+    for run in runs:
+        out = io.BytesIO()
+        run.render(out)
+        assert_every_font_embedded(out.getvalue())
 
 
 def test_the_letter_from_the_writing_page_embeds_every_font(

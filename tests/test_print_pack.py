@@ -1,12 +1,12 @@
-"""The letter-writing evening pack: cards, envelopes and labels, in one PDF to look through
-and in paper runs (a zip of one PDF per paper) to print."""
+"""The letter-writing evening pack: cards, envelopes and labels in paper runs (one PDF per
+paper, in a zip) to print."""
 
 from __future__ import annotations
 
 import io
 import zipfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from letters.printing import pack as pack_module
 from letters.printing.data import Envelope, EveningPack, Handout, PrisonerCard
 from letters.printing.formats import ENVELOPES, LABEL_SHEETS
-from letters.printing.pack import RUNS, pack_run, render_evening_pack, render_pack_zip
+from letters.printing.pack import RUNS, pack_run, paper_runs, render_pack_zip
 
 MM = 72 / 25.4
 TOLERANCE_MM = 0.5
@@ -83,11 +83,16 @@ def evening(**changes: Any) -> EveningPack:
 
 @contextmanager
 def rendered(pack: EveningPack) -> Iterator[list[Page]]:
-    out = io.BytesIO()
-    count = render_evening_pack(pack, out)
-    with pdfplumber.open(io.BytesIO(out.getvalue())) as pdf:
-        assert len(pdf.pages) == count
-        yield list(pdf.pages)
+    """Every page of the pack's paper runs, in printing order (cards, envelopes, labels)."""
+    with ExitStack() as stack:
+        pages: list[Page] = []
+        for run in paper_runs(pack):
+            out = io.BytesIO()
+            count = run.render(out)
+            pdf = stack.enter_context(pdfplumber.open(io.BytesIO(out.getvalue())))
+            assert len(pdf.pages) == count
+            pages.extend(pdf.pages)
+        yield pages
 
 
 def size_mm(page: Page) -> tuple[float, float]:
@@ -234,9 +239,8 @@ def test_empty_sections_are_left_out() -> None:
 def test_bad_choices_are_refused_before_anything_is_written(
     changes: dict[str, Any], canvases: list[object]
 ) -> None:
-    out = io.BytesIO()
     with pytest.raises(ValueError):  # noqa: PT011 - the message varies with the choice
-        render_evening_pack(evening(**changes), out)
+        paper_runs(evening(**changes))  # what the page and the CLI call before rendering
     # Refused before a canvas exists, so not one page was started (ReportLab writes no
     # bytes before save(), so an empty output would prove nothing).
     assert canvases == []

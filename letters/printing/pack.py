@@ -22,11 +22,11 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from .data import EveningPack, PrisonerCard
-from .envelopes import draw_envelope, envelope_format, render_envelopes
+from .envelopes import envelope_format, render_envelopes
 from .fonts import BOLD, REGULAR
 from .formats import SheetFormat
 from .handout import render_handouts
-from .labels import check_start_at, draw_labels, label_sheet, render_labels
+from .labels import check_start_at, label_sheet, render_labels
 from .layout import FittedText, draw_lines, fit_lines
 from .pdf import new_canvas
 from .sheets import sheet_format
@@ -182,37 +182,6 @@ def render_cards(pack: EveningPack, out: BinaryIO) -> int:
         canvas.showPage()
     canvas.save()
     return len(pack.cards)
-
-
-def render_evening_pack(pack: EveningPack, out: BinaryIO) -> int:
-    """Write the whole evening pack to ``out`` as ONE PDF; returns the number of pages.
-
-    Not what a coordinator prints (its paper changes mid-job: that is what ``paper_runs`` is
-    for), but one file to look through, and what the layout tests read. Pages in order: a card
-    per prisoner (``pack.card_sheet``), the envelopes (``pack.envelope_size``), then the labels
-    (``pack.label_sheet`` from ``pack.start_at_label``). Every choice is checked before anything
-    is written. An empty pack returns 0 and holds one blank page.
-    """
-    card_format = sheet_format(pack.card_sheet)
-    envelope_fmt = envelope_format(pack.envelope_size)
-    labels = label_sheet(pack.label_sheet)
-    check_start_at(labels, pack.start_at_label)
-
-    canvas = new_canvas(out, _("Letter-writing evening"), card_format.size)
-    pages = 0
-    for card in pack.cards:
-        draw_card(canvas, card, card_format)
-        pages += 1
-    for envelope in pack.envelopes:
-        draw_envelope(canvas, envelope, envelope_fmt)
-        pages += 1
-    pages += draw_labels(
-        canvas, pack.labels, labels.code, pack.start_at_label, outlines=pack.label_outlines
-    )
-    if not pages:
-        canvas.showPage()  # an empty pack: one blank page, as PDF readers expect a page
-    canvas.save()
-    return pages
 
 
 def draw_card(canvas: Canvas, card: PrisonerCard, fmt: SheetFormat) -> None:

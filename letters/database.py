@@ -145,8 +145,40 @@ def checkpoint_wal(engine: Engine) -> bool:
 
 
 def upgrade_to_latest(app: Flask) -> None:
-    """Bring the database to the newest migration (``LETTERS_AUTO_MIGRATE=0`` turns this off)."""
+    """Bring the database to the newest migration (``LETTERS_AUTO_MIGRATE=0`` turns this off).
+
+    Every worker of a server runs this as it starts; ``migration_lock`` lets one migrate while
+    the others wait, then find the schema at its head and do nothing.
+    """
     from flask_migrate import upgrade
 
-    with app.app_context():
+    with app.app_context(), migration_lock(db.engine):
         upgrade()
+
+
+#: The key of the PostgreSQL advisory lock held while migrating: any fixed number no other
+#: program on the same database uses ("letters" in ASCII).
+MIGRATION_LOCK_KEY = 0x6C657474657273
+
+
+@contextmanager
+def migration_lock(engine: Engine) -> Iterator[None]:
+    """Only one process migrates the database at a time; the others wait here.
+
+    Four workers starting at once on an empty PostgreSQL database would otherwise all create
+    the same tables, and all but one fail. A session advisory lock, on a connection of its own,
+    released when the block ends or the process dies. SQLite needs none: the upgrade runs in
+    one ``BEGIN IMMEDIATE`` transaction (``_configure_sqlite``), so the other workers wait for
+    the write lock and then find the schema at its head.
+    """
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as connection:
+        connection.exec_driver_sql(f"SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})")
+        connection.commit()  # the lock outlives the transaction; nothing is left open
+        try:
+            yield
+        finally:
+            connection.exec_driver_sql(f"SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})")
+            connection.commit()

@@ -4,7 +4,11 @@ suite's kind (an empty one of their own: ``bare_app``)."""
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -97,3 +101,49 @@ def test_the_day_grain_migration_truncates_timestamps_and_leaves_none_behind(
             raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         stored = b"".join(p.read_bytes() for p in Path(sqlite_file).parent.glob("*.db*"))
         assert b"13:47:" not in stored
+
+
+# Each worker imports the app, says it is ready, waits for the starting gun (a file), then
+# creates the app, which migrates: so the four migrations overlap, as a server's workers' do.
+WORKER = """
+import os, sys, time
+from letters import create_app
+open(sys.argv[2], "w").close()
+while not os.path.exists(sys.argv[1]):
+    time.sleep(0.002)
+create_app()
+"""
+
+
+def test_four_workers_starting_at_once_on_an_empty_database_migrate_it_once(
+    bare_app: Flask, tmp_path: Path
+) -> None:
+    """A server's workers all start at once, and each runs the migrations: without a lock all
+    but one failed ("duplicate key value violates unique constraint" on PostgreSQL)."""
+    url = bare_app.config["SQLALCHEMY_DATABASE_URI"]
+    gun = tmp_path / "go"
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "LETTERS_SECRET_KEY": "test-only-secret-key-0123456789abcdef0123",
+        "LETTERS_AUTO_MIGRATE": "true",
+    }
+    workers = [
+        subprocess.Popen(  # noqa: S603 - our own interpreter and script
+            [sys.executable, "-c", WORKER, str(gun), str(tmp_path / f"ready-{n}")],
+            env=env,
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        for n in range(4)
+    ]
+    deadline = time.monotonic() + 60
+    while len(list(tmp_path.glob("ready-*"))) < 4 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    gun.touch()
+    outputs = [worker.communicate(timeout=120)[0].decode() for worker in workers]
+    assert [worker.returncode for worker in workers] == [0, 0, 0, 0], outputs
+    with bare_app.app_context(), db.engine.connect() as connection:
+        versions = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    assert [row[0] for row in versions] == [_revisions()[-1]]

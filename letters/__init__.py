@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Flask
 from flask_babel import get_locale
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import (
     config,
@@ -30,6 +31,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(resources.directory("static")),
     )
     config.load(app, test_config)
+    if hops := config.proxy_hops(app):
+        # The client's address and scheme as the trusted proxies saw them: rate limits count
+        # per visitor, not per proxy.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops
+        )
     # JSON (the API) carries Cyrillic names and addresses: send them readable, not \uXXXX.
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     # Private: it holds the development key and, by default, the SQLite database.
@@ -81,6 +88,7 @@ def blueprints() -> list[Blueprint]:
     from .drafting.views import bp as drafting
     from .facilities.views import bp as facilities
     from .guidelines.views import bp as guidelines
+    from .health import bp as health
     from .letterlog.views import bp as letterlog
     from .mail.views import bp as mail
     from .printing.views import bp as printing
@@ -106,4 +114,5 @@ def blueprints() -> list[Blueprint]:
         campaigns,
         api,
         audit,
+        health,
     ]

@@ -71,6 +71,10 @@ DEFAULTS: dict[str, Any] = {
     # and from everyone together so that a burst cannot take the CPU from visitors' pages.
     "LOGIN_RATE_LIMIT": "20 per minute",
     "LOGIN_GLOBAL_RATE_LIMIT": "120 per minute",
+    # Reverse proxies in front of the app that add X-Forwarded-For/-Proto/-Host (0: none, so
+    # those headers, which any client can send, are ignored). Behind one nginx or Caddy: 1.
+    # Without it every visitor shares the proxy's address, and so one rate limit.
+    "PROXY_FIX": 0,
     # Password hashes computed at once per process; the others wait their turn, so a burst of
     # logins leaves CPU for visitors' pages.
     "PASSWORD_HASH_CONCURRENCY": 1,
@@ -104,7 +108,19 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config["SESSION_COOKIE_SECURE"] = app.config["ENV"] == "production"
     if app.config["ENV"] == "production":
         _refuse_development_modes(app)
+    proxy_hops(app)
     _ensure_secret_key(app)
+
+
+def proxy_hops(app: Flask) -> int:
+    """How many proxies' forwarded headers to trust (``LETTERS_PROXY_FIX``), checked."""
+    hops = app.config["PROXY_FIX"]
+    if isinstance(hops, bool) or not isinstance(hops, int) or not 0 <= hops <= 5:
+        raise ConfigError(
+            f"LETTERS_PROXY_FIX is {hops!r}; it must be the number of trusted reverse proxies "
+            "in front of the app, from 0 to 5 (usually 1)."
+        )
+    return hops
 
 
 def _normalise_database_url(url: str) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, request
 from sqlalchemy import text
 
 from letters import create_app
@@ -209,3 +209,49 @@ def test_a_relative_sqlite_path_is_created_private_under_the_instance_folder(
     app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///relative.db"
     protect_database_file(app)
     assert _mode(tmp_path / "relative.db") == 0o600
+
+
+# --- behind a reverse proxy (LETTERS_PROXY_FIX) -------------------------------------------------
+
+
+def seen_by(app: Flask, headers: dict[str, str]) -> str:
+    """The client address and scheme the app sees for a request from the proxy at 10.0.0.1."""
+
+    @app.get("/_seen")
+    def seen() -> str:
+        return f"{request.remote_addr} {request.scheme}"
+
+    client = app.test_client()
+    response = client.get("/_seen", headers=headers, environ_base={"REMOTE_ADDR": "10.0.0.1"})
+    return response.get_data(as_text=True)
+
+
+FORWARDED = {"X-Forwarded-For": "198.51.100.7", "X-Forwarded-Proto": "https"}
+
+
+def test_behind_one_proxy_the_visitor_is_the_forwarded_address(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LETTERS_PROXY_FIX", "1")
+    assert seen_by(production(tmp_path), FORWARDED) == "198.51.100.7 https"
+
+
+def test_with_no_proxy_configured_forwarded_headers_are_ignored(tmp_path: Path) -> None:
+    # Any client can send X-Forwarded-For: trusted only when a proxy is said to add it.
+    assert seen_by(production(tmp_path), FORWARDED) == "10.0.0.1 http"
+
+
+def test_two_proxies_trust_the_second_address_from_the_right(tmp_path: Path) -> None:
+    app = production(tmp_path, PROXY_FIX=2)
+    # A client-forged first entry is left alone; the two proxies' own entries are used.
+    headers = {"X-Forwarded-For": "203.0.113.9, 198.51.100.7, 10.0.0.2"}
+    assert seen_by(app, headers).split()[0] == "198.51.100.7"
+
+
+@pytest.mark.parametrize("hops", ["-1", "yes", "9", "1.5"])
+def test_a_proxy_count_that_is_not_a_small_number_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hops: str
+) -> None:
+    monkeypatch.setenv("LETTERS_PROXY_FIX", hops)
+    with pytest.raises(ConfigError, match="LETTERS_PROXY_FIX"):
+        production(tmp_path)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from io import BytesIO
 from typing import BinaryIO
 
-from flask import Response, send_file
+from flask import Response, current_app, send_file
 
 PDF = "application/pdf"
 CSV = "text/csv"
@@ -32,3 +32,27 @@ def pdf_download(render: Callable[[BinaryIO], object], filename: str) -> Respons
     buffer = BytesIO()
     render(buffer)
     return private_download(buffer.getvalue(), filename, PDF)
+
+
+def streamed_download(
+    make_chunks: Callable[[], Iterable[str]], filename: str, mimetype: str
+) -> Response:
+    """The text ``make_chunks()`` yields, sent as UTF-8 as it is made, as an attachment no cache
+    may keep (see ``private_download``): the first bytes leave before the last row is read,
+    and memory stays flat however long the file.
+
+    The server reads the body after the view has returned and its request context is gone, so
+    the chunks are made in an app context (and database session) of their own, opened when the
+    first chunk is asked for and closed after the last, or when the client goes away.
+    """
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def body() -> Iterator[bytes]:
+        with app.app_context():
+            for chunk in make_chunks():
+                yield chunk.encode("utf-8")
+
+    response = Response(body(), mimetype=mimetype)
+    response.headers.set("Content-Disposition", "attachment", filename=filename)
+    response.headers["Cache-Control"] = "no-store"
+    return response

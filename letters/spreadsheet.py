@@ -4,7 +4,8 @@ written. Shared by every CSV export (the prisoner list, the letter log) and the 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Sequence
+import io
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TextIO
 
 # Spreadsheets run a cell starting with one of these as a formula (OWASP "CSV injection").
@@ -31,21 +32,48 @@ def unprotect_cell(value: str) -> str:
     return value
 
 
+def csv_chunks(
+    header: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    *,
+    bom: bool = False,
+    rows_per_chunk: int = 1000,
+) -> Iterator[str]:
+    """``header`` and ``rows`` as CSV text, a chunk of ``rows_per_chunk`` rows at a time, every
+    cell through ``protect_cell`` (a name starting with ``=`` must not run as a formula in a
+    spreadsheet).
+
+    A download streams these as the rows come from the database, so a letter log of a million
+    rows never sits whole in memory. Rows end in CRLF (RFC 4180) and cells keep their own line
+    breaks. ``bom`` starts the text with a byte-order mark, which Excel needs to read UTF-8.
+    """
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    if bom:
+        buffer.write("\ufeff")
+    writer.writerow(header)
+    for count, cells in enumerate(rows, start=1):
+        writer.writerow([protect_cell(cell) for cell in cells])
+        if count % rows_per_chunk == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
 def write_protected(
     stream: TextIO, header: Sequence[str], rows: Iterable[Sequence[str]], *, bom: bool = False
 ) -> int:
-    """Write ``header`` and ``rows`` as CSV to ``stream``, every cell through ``protect_cell``
-    (a name starting with ``=`` must not run as a formula in a spreadsheet); returns the rows.
+    """Write ``csv_chunks`` of ``header`` and ``rows`` to ``stream`` (a file opened with
+    ``newline=""``); returns the number of rows."""
+    counted = 0
 
-    Open a file with ``newline=""``: rows end in CRLF (RFC 4180) and cells keep their own line
-    breaks. ``bom`` starts the file with a byte-order mark, which Excel needs to read UTF-8.
-    """
-    if bom:
-        stream.write("\ufeff")
-    writer = csv.writer(stream)
-    writer.writerow(header)
-    count = 0
-    for cells in rows:
-        writer.writerow([protect_cell(cell) for cell in cells])
-        count += 1
-    return count
+    def counting() -> Iterator[Sequence[str]]:
+        nonlocal counted
+        for cells in rows:
+            counted += 1
+            yield cells
+
+    for chunk in csv_chunks(header, counting(), bom=bom):
+        stream.write(chunk)
+    return counted

@@ -171,6 +171,10 @@ class Client(FlaskClient):
         if self.preserve_context:  # ``with client:`` keeps the request's context on purpose
             return super().open(*args, **kwargs)
         _end_test_transaction()
+        # Buffered: a streamed body (the CSV downloads) is read whole inside the request's own
+        # context, as a server reads it in the request's thread; read later, in the test's
+        # context, it would open and close its app context in two different ones.
+        kwargs.setdefault("buffered", True)
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 

@@ -47,6 +47,8 @@ PUBLIC_ENDPOINTS = {
     "campaigns.report",
     # Someone invited by an admin sets their password (the signed link is the credential).
     "accounts.accept_invitation",
+    # For load balancers: "ok" or what is wrong in general words, never any data.
+    "health.healthz",
 }
 
 # Pages for admins only: accounts, the group's settings. A coordinator gets 403.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from werkzeug.test import encode_multipart
 from letters.csv_io.services import HEADER, export_csv, import_csv
 from letters.extensions import db
 from letters.models import AddressHistoryEntry, Facility, Gender, Prisoner, Status
+from letters.spreadsheet import csv_chunks, write_protected
 
 DATA = Path(__file__).parent / "data"
 SAMPLE = DATA / "five_countries.csv"
@@ -825,6 +827,41 @@ def test_export_response_is_a_private_csv_attachment(
     )
     assert response.headers["Cache-Control"] == "no-store"
     assert response.get_data() == SAMPLE.read_bytes()
+    # Streamed as it is read: no length is known up front, as none is for a built file.
+    assert "Content-Length" not in response.headers
+
+
+def test_csv_chunks_leave_before_the_rows_are_all_read() -> None:
+    """A million-row export streams: each chunk is written once its rows are read, so the
+    rows in memory are at most one chunk's, and the first bytes leave at once."""
+    pulled = 0
+
+    def rows() -> Iterator[list[str]]:
+        nonlocal pulled
+        for n in range(2500):
+            pulled += 1
+            yield [str(n), "=1+1"]
+
+    chunks = csv_chunks(("n", "formula"), rows(), bom=True, rows_per_chunk=1000)
+    first = next(chunks)
+    assert pulled == 1000
+    assert first.startswith("\ufeffn,formula\r\n0,'=1+1\r\n")
+    rest = list(chunks)
+    assert pulled == 2500
+    assert len(rest) == 2  # 1,000 more, then the last 500
+    text = first + "".join(rest)
+    assert text.count("\r\n") == 2501
+    assert text == export_like(rows_written=2500)
+
+
+def export_like(rows_written: int) -> str:
+    """The same rows written whole, the old way, for comparison."""
+    buffer = io.StringIO(newline="")
+    count = write_protected(
+        buffer, ("n", "formula"), ([str(n), "=1+1"] for n in range(rows_written)), bom=True
+    )
+    assert count == rows_written
+    return buffer.getvalue()
 
 
 def test_sample_download(client: FlaskClient, auth: AuthActions) -> None:

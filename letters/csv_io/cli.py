@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 
 from .services import (
-    export_csv,
+    export_chunks,
     import_csv,
     summary,
     write_csv,
@@ -45,7 +45,8 @@ def import_command(file: Path, dry_run: bool) -> None:
 def export_command(out: Path | None, bom: bool) -> None:
     """Export every prisoner, listed or not, as CSV."""
     if out is None:
-        click.echo(export_csv(bom=bom), nl=False)
+        for chunk in export_chunks(bom=bom):
+            click.echo(chunk, nl=False)
         return
     # newline="": rows end in CRLF as the CSV standard says, cells keep their own line breaks.
     with out.open("w", encoding="utf-8", newline="") as stream:

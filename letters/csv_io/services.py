@@ -38,7 +38,7 @@ from ..extensions import db
 from ..facilities.services import find_facility
 from ..models import AddressHistoryEntry, Facility, Prisoner
 from ..prisoners.services import derive_fields, first_stay, save_prisoner, transfer_prisoner
-from ..spreadsheet import unprotect_cell, write_protected
+from ..spreadsheet import csv_chunks, unprotect_cell, write_protected
 from ..validation import (
     FieldError,
     check_length,
@@ -180,6 +180,10 @@ class _Refused(Exception):
         self.errors = errors
 
 
+#: Prisoners read from the database at a time while exporting.
+EXPORT_BATCH = 500
+
+
 # --- export -----------------------------------------------------------------------------------
 
 
@@ -212,12 +216,27 @@ def prisoner_cells(prisoner: Prisoner) -> list[str]:
     return [values[name] for name in HEADER]
 
 
+def _all_prisoner_cells() -> Iterator[list[str]]:
+    """Every prisoner, listed or not, by id, as cells; read in batches (a server-side cursor on
+    PostgreSQL), each batch's facilities in one more query."""
+    prisoners = db.session.scalars(
+        select(Prisoner)
+        .options(selectinload(Prisoner.facility))
+        .order_by(Prisoner.id)
+        .execution_options(yield_per=EXPORT_BATCH)
+    )
+    for prisoner in prisoners:
+        yield prisoner_cells(prisoner)
+
+
+def export_chunks(*, bom: bool = False) -> Iterator[str]:
+    """The whole prisoner list as CSV text in chunks, for a streamed download."""
+    return csv_chunks(HEADER, _all_prisoner_cells(), bom=bom)
+
+
 def write_csv(stream: TextIO, *, bom: bool = False) -> int:
     """Write every prisoner, listed or not, by id, to ``stream``; returns how many."""
-    prisoners = db.session.scalars(
-        select(Prisoner).options(selectinload(Prisoner.facility)).order_by(Prisoner.id)
-    )
-    return write_protected(stream, HEADER, (prisoner_cells(p) for p in prisoners), bom=bom)
+    return write_protected(stream, HEADER, _all_prisoner_cells(), bom=bom)
 
 
 def export_csv(*, bom: bool = False) -> str:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from flask import Blueprint, Response, render_template
 from flask_login import login_required
 
-from ..downloads import CSV, private_download
+from ..downloads import CSV, private_download, streamed_download
 from .forms import ImportForm
-from .services import COLUMNS, COUNT_LABELS, export_csv, import_csv
+from .services import COLUMNS, COUNT_LABELS, export_chunks, import_csv
 
 bp = Blueprint("csv_io", __name__, url_prefix="/manage/prisoners")
 
@@ -42,8 +43,9 @@ def import_form() -> tuple[str, int]:
 @login_required
 def export() -> Response:
     # A byte-order mark, so Excel reads the Cyrillic as UTF-8; the import accepts it.
-    body = export_csv(bom=True).encode("utf-8")
-    return private_download(body, f"prisoners-{date.today().isoformat()}.csv", CSV)
+    return streamed_download(
+        partial(export_chunks, bom=True), f"prisoners-{date.today().isoformat()}.csv", CSV
+    )
 
 
 @bp.route("/sample.csv")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from flask import Blueprint
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
-from ..downloads import CSV, private_download
-from .export import letter_log_csv
+from ..downloads import CSV, streamed_download
+from .export import letter_log_chunks
 
 bp = Blueprint("letterlog", __name__)
 
@@ -18,5 +19,6 @@ bp = Blueprint("letterlog", __name__)
 @login_required
 def letters_csv() -> ResponseReturnValue:
     # A byte-order mark, as in the prisoner export: Excel then reads the Cyrillic as UTF-8.
-    body = letter_log_csv(bom=True).encode("utf-8")
-    return private_download(body, f"letters-{date.today().isoformat()}.csv", CSV)
+    return streamed_download(
+        partial(letter_log_chunks, bom=True), f"letters-{date.today().isoformat()}.csv", CSV
+    )

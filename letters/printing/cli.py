@@ -7,7 +7,7 @@ named by id is printed even when unlisted: whoever runs these commands has the s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO, TypeVar
 
@@ -25,7 +25,7 @@ from ..settings.services import (
 )
 from ..validation import FieldError
 from . import services
-from .envelopes import render_envelopes
+from .envelopes import Envelope, render_envelopes
 from .formats import ENVELOPES, LABEL_SHEETS, SHEETS
 from .pack import PaperRun, paper_runs, render_pack_zip
 from .sheets import render_letter_sheets
@@ -88,14 +88,21 @@ def envelopes_command(
     _require_addresses(prisoners)
     country = _country(posted_from)
     lines, home = _group_return(no_return)
-    envelopes = [services.envelope_for(p, country, lines, home) for p in prisoners]
-    _require_fit(lambda: services.check_envelopes_fit(zip(prisoners, envelopes, strict=True), size))
-    pages = _write(out, lambda stream: render_envelopes(envelopes, size.upper(), stream))
+
+    def envelopes() -> Iterator[Envelope]:
+        # Made as they are checked or drawn, never held in a list: 10,000 envelopes' worth of
+        # blocks would add megabytes to what ReportLab already keeps per page.
+        return (services.envelope_for(p, country, lines, home) for p in prisoners)
+
+    _require_fit(
+        lambda: services.check_envelopes_fit(zip(prisoners, envelopes(), strict=True), size)
+    )
+    pages = _write(out, lambda stream: render_envelopes(envelopes(), size.upper(), stream))
     click.echo(
         _(
             "%(count)s envelope(s) (%(size)s) for %(prisoners)s prisoner(s) written to "
             "%(file)s: %(pages)s page(s).",
-            count=len(envelopes),
+            count=len(prisoners),
             size=size.upper(),
             prisoners=len(prisoners),
             file=str(out),

@@ -13,6 +13,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from .accounts import cli as accounts_cli  # noqa: F401  (adds its commands to `users`)
     from .auth.cli import users
+    from .backup.cli import backup_command, restore_command
     from .csv_io.cli import prisoners
     from .printing.cli import printing
     from .translate import translate
@@ -21,3 +22,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(prisoners)
     app.cli.add_command(printing)
     app.cli.add_command(translate)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

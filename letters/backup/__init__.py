@@ -1,0 +1,2 @@
+"""Encrypted backups of the whole database and their restore (``flask --app app backup`` /
+``restore``)."""

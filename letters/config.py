@@ -18,6 +18,8 @@ from flask import Flask
 from sqlalchemy.engine import make_url
 from zxcvbn import zxcvbn
 
+from .rate_limits import LOCKED_MEMORY_URI
+
 #: A key shorter than this is refused outside development: it could be guessed offline from a
 #: captured session cookie.
 MIN_SECRET_KEY_LENGTH = 32
@@ -54,6 +56,9 @@ DEFAULTS: dict[str, Any] = {
     # The country a visitor is assumed to post from on public pages; empty means "abroad",
     # so the destination country is always printed.
     "POSTED_FROM": "",
+    # Where rate limits are counted: this process's memory (letters.rate_limits). With several
+    # worker processes, a store they share, e.g. "redis://127.0.0.1:6379/0".
+    "RATELIMIT_STORAGE_URI": LOCKED_MEMORY_URI,
     # "I sent it" per network address (counted in memory only). Generous: a whole
     # letter-writing evening on one café network stays under it; a script recording hundreds
     # is stopped.

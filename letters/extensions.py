@@ -12,6 +12,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import DateTime, MetaData
 from sqlalchemy.orm import DeclarativeBase, registry
 
+from .rate_limits import LOCKED_MEMORY_URI
+
 # Named constraints, so migrations can drop and alter them on every database.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -35,6 +37,7 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
-# Limits are counted in memory only (per process): a network address is never written to the
-# database or a file. Routes opt in with @limiter.limit; there is no global limit.
-limiter = Limiter(key_func=get_remote_address, storage_uri="memory://")
+# Limits are counted in memory (per process) unless LETTERS_RATELIMIT_STORAGE_URI names a shared
+# store such as Redis, which keeps its counters for the window only: a network address is never
+# written to the database or a file. Routes opt in with @limiter.limit; no global limit.
+limiter = Limiter(key_func=get_remote_address, storage_uri=LOCKED_MEMORY_URI)

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
 
+from ..countries import country_list
 from ..downloads import ZIP, pdf_download, private_download
 from ..extensions import db
 from ..hostile_input import database_id
@@ -63,8 +64,9 @@ def print_options(prisoner: Prisoner) -> PrintOptions:
 @bp.app_context_processor
 def print_helpers() -> dict[str, Any]:
     # The profile belongs to the prisoners blueprint; it asks for its print forms by name, so
-    # they are built only on the page that shows them.
-    return {"print_options": print_options}
+    # they are built only on the page that shows them. Likewise the page's one country list
+    # (templates/_country_list.html), for the pages with a country text box.
+    return {"print_options": print_options, "country_list": country_list}
 
 
 # --- public: one envelope, one letter sheet ---------------------------------------------------

@@ -99,7 +99,7 @@ def visitor_countries() -> list[str]:
     facilities = db.session.scalars(select(Facility.country_code).distinct()).all()
     names = dict(country_choices())
     facility_codes = sorted(
-        {code.upper() for code in facilities}, key=lambda c: names.get(c, c).casefold()
+        {code.upper() for code in facilities}, key=lambda c: (names.get(c) or c).casefold()
     )
     return [*regions, *([home] if home else []), *facility_codes]
 

@@ -49,11 +49,15 @@ class PrintOptions:
     allows_paper: bool
 
 
-def print_options(prisoner: Prisoner) -> PrintOptions:
+def print_options(prisoner: Prisoner, posted_from: str | None = None) -> PrintOptions:
+    """``posted_from``: the country the visitor just chose on the page (a code, ``""`` for
+    abroad); ``None``: not chosen, the group's home country."""
     settings = group_settings()
     sheet = SheetForm(formdata=None, data={"fold": services.DEFAULT_FOLD["A4"]})
+    if posted_from is None:
+        posted_from = settings.home_country
     return PrintOptions(
-        envelope=EnvelopeForm(formdata=None, data={"posted_from": settings.home_country}),
+        envelope=EnvelopeForm(formdata=None, data={"posted_from": posted_from}),
         sheet=sheet,
         group_return_lines=group_return_lines(settings),
         can_print_envelope=prisoner.facility is not None,

@@ -63,11 +63,15 @@ def public_profile(prisoner_id: int) -> str:
     # Both ways the address prints, the one for this choice shown: posted_from.js shows the
     # other when the visitor's remembered choice (kept in their browser only) says so.
     destination = prisoner.facility.country_code.upper() if prisoner.facility else ""
+    # A choice sent with the page goes to its envelope form too (as posted_from.js does).
+    sent = form.posted_from.from_request and not form.posted_from.errors
+    chosen = (form.posted_from.data or "") if sent else None
     return render_template(
         "prisoners/public_profile.html",
         prisoner=prisoner,
         form=form,
         destination=destination,
+        chosen_country=chosen,
         domestic=address_block(prisoner, destination) if destination else None,
         abroad=address_block(prisoner, None),
         shows_domestic=bool(destination) and not is_international(posted_from, destination),

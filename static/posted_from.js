@@ -37,24 +37,26 @@
     }
   }
 
-  // code → the list's text for it, from the page's one country list.
-  function labels(input) {
-    var found = {};
+  // The page's one country list: code → its text ("Germany (DE)"), and name → code.
+  function countries(input) {
+    var found = { labels: {}, names: {} };
     var list = input.list;
     if (!list) {
       return found;
     }
     for (var i = 0; i < list.options.length; i += 1) {
-      var match = CODE.exec(list.options[i].value);
+      var text = list.options[i].value;
+      var match = CODE.exec(text);
       if (match) {
-        found[match[1]] = list.options[i].value;
+        found.labels[match[1]] = text;
+        found.names[text.slice(0, match.index).trim().toLowerCase()] = match[1];
       }
     }
     return found;
   }
 
   // What a box says, as a code: "" when empty (from abroad), null when the page cannot tell
-  // (a name typed by hand: the server resolves it when the form is sent).
+  // (a name in another language: the server resolves it when the form is sent).
   function codeOf(input, known) {
     var text = input.value.trim();
     if (!text) {
@@ -62,7 +64,14 @@
     }
     var match = CODE.exec(text);
     var code = match ? match[1] : text.toUpperCase();
-    return Object.prototype.hasOwnProperty.call(known, code) ? code : null;
+    if (has(known.labels, code)) {
+      return code;
+    }
+    return has(known.names, text.toLowerCase()) ? known.names[text.toLowerCase()] : null;
+  }
+
+  function has(object, key) {
+    return Object.prototype.hasOwnProperty.call(object, key);
   }
 
   // On the profile, show the address as it prints when posted from ``code``.
@@ -82,12 +91,12 @@
     if (!inputs.length) {
       return;
     }
-    var known = labels(inputs[0]);
+    var known = countries(inputs[0]);
 
     function apply(code, except) {
       inputs.forEach(function (input) {
         if (input !== except) {
-          input.value = code ? known[code] : "";
+          input.value = code ? known.labels[code] : "";
           input.removeAttribute("aria-invalid");
         }
       });
@@ -105,7 +114,7 @@
       }
     } else {
       var saved = read();
-      if (saved !== null && (saved === "" || Object.prototype.hasOwnProperty.call(known, saved))) {
+      if (saved !== null && (saved === "" || has(known.labels, saved))) {
         apply(saved, null);
       }
     }
@@ -117,7 +126,7 @@
           return;
         }
         write(code);
-        apply(code, input);
+        apply(code, null); // the box itself shows the list's text: the country was understood
       });
     });
   }

@@ -87,6 +87,14 @@ def test_one_choice_carries_from_a_profile_to_another_write_page_and_its_envelop
     assert page.input_value("#from") == "Russia (RU)"
     assert not shown_address(page).endswith("RUSSIA")
 
+    # A name typed by hand is understood, and shown as the list writes it.
+    page.fill("#from", "germany")
+    page.press("#from", "Tab")
+    assert page.input_value("#from") == "Germany (DE)"
+    assert shown_address(page).endswith("RUSSIA")
+    page.fill("#from", "Russia (RU)")
+    page.press("#from", "Tab")
+
     # Kept in this browser's storage, never in a cookie: the only cookie is the session's,
     # and it holds nothing about the country.
     stored = page.evaluate("() => window.localStorage.getItem('letters.posted-from')")

@@ -1,6 +1,6 @@
-// Remembers the print choices (envelope size, paper, the country a letter is posted from) in
-// this browser only, so a returning writer finds them chosen. Nothing leaves the browser: no
-// request is made, and the page works the same without this script.
+// Remembers the print choices (envelope size, paper) in this browser only, so a returning writer
+// finds them chosen (the country a letter is posted from: posted_from.js). Nothing leaves the
+// browser: no request is made, and the page works the same without this script.
 (function () {
   "use strict";
 

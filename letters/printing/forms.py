@@ -15,7 +15,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, ValidationError
 
-from ..display import country_choices, display_name
+from ..countries import CountryField
+from ..display import display_name
 from ..form_helpers import Checked, MultiCheckboxField, strip
 from ..models import Prisoner
 from ..settings.services import (
@@ -70,24 +71,19 @@ def envelope_size_field(id_: str) -> SelectField:
     )
 
 
-def posted_from_field(id_: str) -> SelectField:
-    # The choices are filled per instance: country names follow the reader's language.
-    return SelectField(
+def posted_from_field(id_: str, *, remember: bool = True) -> CountryField:
+    # A text box on the page's one country list. ``remember``: the visitor's own choice, which
+    # posted_from.js keeps in the browser and carries to the profile and the write page.
+    return CountryField(
         _l("Posted from"),
-        [Checked(services.posted_from_code)],
         name="from",
-        filters=[upper],
-        validate_choice=False,
         id=id_,
-        render_kw={"data-remember": "posted-from"},
-        description=_l("The destination country is printed only on mail from another country."),
+        remember=remember,
+        description=_l(
+            "Type or pick the country you post it in. The destination country is printed only "
+            "on mail from another country, or when this is left empty."
+        ),
     )
-
-
-def posted_from_choices() -> list[SelectChoice]:
-    return [SelectChoice("", _l("Another country (abroad)"))] + [
-        SelectChoice(code, label) for code, label in country_choices()
-    ]
 
 
 class EnvelopeForm(FlaskForm):
@@ -111,10 +107,6 @@ class EnvelopeForm(FlaskForm):
         validate_choice=False,
         id="envelope-return",
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.posted_from.choices = posted_from_choices()
 
     def country(self) -> str | None:
         """The validated "posted from" country; ``None`` for abroad."""
@@ -152,11 +144,8 @@ class OwnReturnAddressForm(FlaskForm):
             "maxlength": RETURN_ADDRESS_MAX_LINES * (RETURN_ADDRESS_MAX_LINE_LENGTH + 2),
         },
     )
-    return_country = SelectField(
+    return_country = CountryField(
         _l("Country of your return address"),
-        [Checked(services.return_country_code)],
-        filters=[upper],
-        validate_choice=False,
         id="own-return-country",
         description=_l(
             "Printed under your address on a letter that goes abroad: an undeliverable letter "
@@ -168,13 +157,6 @@ class OwnReturnAddressForm(FlaskForm):
         [InputRequired(message=_l("Confirm that you have read the warning."))],
         id="own-confirm",
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.posted_from.choices = posted_from_choices()
-        self.return_country.choices = [SelectChoice("", _l("Choose a country"))] + [
-            SelectChoice(code, label) for code, label in country_choices()
-        ]
 
     def country(self) -> str | None:
         return services.posted_from_code(self.posted_from.data)
@@ -288,7 +270,8 @@ class PackForm(FlaskForm):
         default=1,
     )
     size = envelope_size_field("pack-size")
-    posted_from = posted_from_field("pack-from")
+    # The group's evening posts from where the group is, not from where one coordinator is.
+    posted_from = posted_from_field("pack-from", remember=False)
     return_choice = SelectField(
         _l("Return address"),
         choices=[
@@ -327,7 +310,6 @@ class PackForm(FlaskForm):
 
     def __init__(self, prisoners: list[Prisoner], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.posted_from.choices = posted_from_choices()
         self.prisoner_ids.choices = [SelectChoice(p.id, display_name(p)) for p in prisoners]
 
     def validate_prisoner_ids(self, field: MultiCheckboxField) -> None:

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
 
+from ..countries import country_list
 from ..downloads import ZIP, pdf_download, private_download
 from ..extensions import db
 from ..hostile_input import database_id
@@ -48,11 +49,15 @@ class PrintOptions:
     allows_paper: bool
 
 
-def print_options(prisoner: Prisoner) -> PrintOptions:
+def print_options(prisoner: Prisoner, posted_from: str | None = None) -> PrintOptions:
+    """``posted_from``: the country the visitor just chose on the page (a code, ``""`` for
+    abroad); ``None``: not chosen, the group's home country."""
     settings = group_settings()
     sheet = SheetForm(formdata=None, data={"fold": services.DEFAULT_FOLD["A4"]})
+    if posted_from is None:
+        posted_from = settings.home_country
     return PrintOptions(
-        envelope=EnvelopeForm(formdata=None, data={"posted_from": settings.home_country}),
+        envelope=EnvelopeForm(formdata=None, data={"posted_from": posted_from}),
         sheet=sheet,
         group_return_lines=group_return_lines(settings),
         can_print_envelope=prisoner.facility is not None,
@@ -63,8 +68,9 @@ def print_options(prisoner: Prisoner) -> PrintOptions:
 @bp.app_context_processor
 def print_helpers() -> dict[str, Any]:
     # The profile belongs to the prisoners blueprint; it asks for its print forms by name, so
-    # they are built only on the page that shows them.
-    return {"print_options": print_options}
+    # they are built only on the page that shows them. Likewise the page's one country list
+    # (templates/_country_list.html), for the pages with a country text box.
+    return {"print_options": print_options, "country_list": country_list}
 
 
 # --- public: one envelope, one letter sheet ---------------------------------------------------

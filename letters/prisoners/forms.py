@@ -11,11 +11,11 @@ from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAr
 from wtforms.validators import ValidationError
 from wtforms.widgets import DateInput
 
+from ..countries import CountryField
 from ..display import (
     GENDER_LABELS,
     STATUS_LABELS,
     birth_text,
-    country_choices,
     country_label,
     language_name,
     languages_text,
@@ -282,18 +282,11 @@ class PostedFromForm(FlaskForm):
         csrf = False
 
     # The query parameter is "from" (?from=DE), a Python keyword, hence the explicit name.
-    posted_from = SelectField(_l("I am posting from"), name="from")
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.posted_from.choices = [SelectChoice("", _l("Another country (abroad)"))] + [
-            SelectChoice(code, label) for code, label in country_choices()
-        ]
+    posted_from = CountryField(_l("I am posting from"), name="from", id="from", remember=True)
 
     def country(self, default: str) -> str | None:
-        """The chosen country, ``default`` when the choice is not a country, ``None`` for
-        "abroad" (then the destination country is printed last)."""
-        self.posted_from.data = (self.posted_from.data or "").upper()
-        if offered(self.posted_from) is None:
-            self.posted_from.data = default.upper()
-        return (self.posted_from.data or "").upper() or None
+        """The chosen country, ``None`` when left empty ("abroad": the destination country is
+        printed last), ``default`` while the text names no country (the field says why)."""
+        if not self.validate():
+            return default.upper() or None
+        return self.posted_from.data or None

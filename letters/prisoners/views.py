@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
+from ..addressing import is_international
 from ..audit.services import prisoner_entries
 from ..display import display_name, facility_allowances
 from ..extensions import db
@@ -58,12 +59,22 @@ def public_profile(prisoner_id: int) -> str:
         formdata=request.args if "from" in request.args else None,
         data={"posted_from": default.upper()},
     )
-    block = address_block(prisoner, form.country(default))
+    posted_from = form.country(default)
+    # Both ways the address prints, the one for this choice shown: posted_from.js shows the
+    # other when the visitor's remembered choice (kept in their browser only) says so.
+    destination = prisoner.facility.country_code.upper() if prisoner.facility else ""
+    # A choice sent with the page goes to its envelope form too (as posted_from.js does).
+    sent = form.posted_from.from_request and not form.posted_from.errors
+    chosen = (form.posted_from.data or "") if sent else None
     return render_template(
         "prisoners/public_profile.html",
         prisoner=prisoner,
         form=form,
-        block=block,
+        destination=destination,
+        chosen_country=chosen,
+        domestic=address_block(prisoner, destination) if destination else None,
+        abroad=address_block(prisoner, None),
+        shows_domestic=bool(destination) and not is_international(posted_from, destination),
         allowances=facility_allowances(prisoner.facility),
         report_form=AddressReportForm(formdata=None),
     )

@@ -12,7 +12,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import DateTime, MetaData
 from sqlalchemy.orm import DeclarativeBase, registry
 
-from .rate_limits import LOCKED_MEMORY_URI
+# Registers the default store's scheme (letters-memory://) with limits.
+from . import rate_limits  # noqa: F401
 
 # Named constraints, so migrations can drop and alter them on every database.
 NAMING_CONVENTION = {
@@ -39,5 +40,7 @@ login_manager = LoginManager()
 babel = Babel()
 # Limits are counted in memory (per process) unless LETTERS_RATELIMIT_STORAGE_URI names a shared
 # store such as Redis, which keeps its counters for the window only: a network address is never
-# written to the database or a file. Routes opt in with @limiter.limit; no global limit.
-limiter = Limiter(key_func=get_remote_address, storage_uri=LOCKED_MEMORY_URI)
+# written to the database or a file. Routes opt in with @limiter.limit; no global limit. The
+# store is named by RATELIMIT_STORAGE_URI (config.DEFAULTS): a storage_uri given here would
+# override the configuration, so it is not.
+limiter = Limiter(key_func=get_remote_address)

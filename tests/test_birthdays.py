@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -220,6 +220,39 @@ def test_ics_feed(client: FlaskClient, app: Flask) -> None:
     assert sorted(str(e["UID"]) for e in second.walk("VEVENT")) == sorted(
         str(e["UID"]) for e in events
     )
+
+
+def test_the_feed_is_the_same_all_day_and_answers_304_to_its_etag(
+    client: FlaskClient, app: Flask
+) -> None:
+    """A calendar app polls the feed every few hours: the same feed all day (stamped with the
+    day, not the second), made once, and a 304 to a poll that already has it."""
+    prisoner_id = _seed_soon(app)
+    db.session.commit()
+    first = client.get("/birthdays.ics")
+    tag = first.headers["ETag"]
+    assert first.headers["Cache-Control"] == "public, no-cache"
+    assert "Accept-Language" in first.headers["Vary"]
+    again = client.get("/birthdays.ics")
+    assert again.data == first.data
+    stamps = {e.decoded("DTSTAMP") for e in Calendar.from_ical(first.data).walk("VEVENT")}
+    today = date.today()
+    assert stamps == {datetime(today.year, today.month, today.day, tzinfo=UTC)}
+
+    unchanged = client.get("/birthdays.ics", headers={"If-None-Match": tag})
+    assert unchanged.status_code == 304
+    assert unchanged.data == b""
+
+    # A name corrected: a new feed, under a new tag.
+    db.session.get_one(Prisoner, prisoner_id).family_name = "Soonova-Petrova"
+    db.session.commit()
+    changed = client.get("/birthdays.ics", headers={"If-None-Match": tag})
+    assert changed.status_code == 200
+    assert changed.headers["ETag"] != tag
+    assert "Soonova-Petrova" in changed.get_data(as_text=True)
+    # Another language is another feed.
+    russian = client.get("/birthdays.ics", headers={"Accept-Language": "ru"})
+    assert russian.headers["ETag"] not in (tag, changed.headers["ETag"])
 
 
 FORGED_HOST = "letters.attacker.example"

@@ -9,10 +9,14 @@ events instead of duplicating them. No birth year appears: a feed is as public a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
@@ -65,15 +69,19 @@ def _all_day(
     return event
 
 
-def birthdays_calendar(birthdays: Iterable[Birthday]) -> bytes:
-    """The feed for ``birthdays``; links as :func:`write_page_link` builds them."""
+def birthdays_calendar(birthdays: Iterable[Birthday], today: date | None = None) -> bytes:
+    """The feed for ``birthdays``; links as :func:`write_page_link` builds them.
+
+    The same birthdays on the same day give the same bytes: ``DTSTAMP`` is the day the feed
+    was made (midnight UTC), never a time of day, so a feed can be cached for the day and
+    recognised by its ETag (``feed_tag``)."""
     cal = Calendar()
     cal.add("prodid", "-//letters//birthdays//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", _("Prisoners' birthdays"))
-    # Whole seconds: DTSTAMP is when the feed was made; events stay the same apart from it.
-    stamp = datetime.now(UTC).replace(microsecond=0)
+    day = today or date.today()
+    stamp = datetime(day.year, day.month, day.day, tzinfo=UTC)
     for birthday in birthdays:
         name = display_name(birthday.prisoner)
         url = write_page_link(birthday.prisoner.id)
@@ -101,3 +109,42 @@ def birthdays_calendar(birthdays: Iterable[Birthday]) -> bytes:
             )
         )
     return cal.to_ical()
+
+
+def feed_tag(birthdays: Sequence[Birthday], today: date) -> str:
+    """An ETag for the feed of ``birthdays`` made on ``today``: it changes when anything the
+    feed shows changes (a name, a date, a facility's transit days, the language, the links)."""
+    digest = hashlib.sha256()
+    parts = [today.isoformat(), str(get_locale()), write_page_link(0) or ""]
+    for birthday in birthdays:
+        parts += [
+            str(birthday.prisoner.id),
+            display_name(birthday.prisoner),
+            birthday.birthday.isoformat(),
+            birthday.post_by.isoformat(),
+            str(birthday.transit_days),
+        ]
+    digest.update("\x1f".join(parts).encode("utf-8"))
+    return digest.hexdigest()[:32]
+
+
+#: Feeds made today, by tag, in this process: a calendar app polls the feed every few hours,
+#: and each subscriber's poll would otherwise build thousands of events anew.
+_FEEDS: OrderedDict[str, bytes] = OrderedDict()
+_FEEDS_KEPT = 4  # a day's feed in each language, and yesterday's while the day turns
+_FEEDS_LOCK = threading.Lock()
+
+
+def cached_calendar(tag: str, birthdays: Sequence[Birthday], today: date) -> bytes:
+    """``birthdays_calendar``, made once per tag in this process."""
+    with _FEEDS_LOCK:
+        body = _FEEDS.get(tag)
+        if body is not None:
+            _FEEDS.move_to_end(tag)
+            return body
+    body = birthdays_calendar(birthdays, today)
+    with _FEEDS_LOCK:
+        _FEEDS[tag] = body
+        while len(_FEEDS) > _FEEDS_KEPT:
+            _FEEDS.popitem(last=False)
+    return body

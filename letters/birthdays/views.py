@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, render_template, request
 
 from . import calendar, services
 
@@ -24,9 +24,23 @@ def upcoming() -> str:
 
 @bp.route("/birthdays.ics")
 def calendar_feed() -> Response:
-    """Birthdays for a year ahead as an iCalendar feed to subscribe to."""
+    """Birthdays for a year ahead as an iCalendar feed to subscribe to.
+
+    Made once a day per language in each process and sent with an ETag: a calendar app that
+    asks again with ``If-None-Match`` gets a 304 while nothing changed."""
     today = date.today()
-    body = calendar.birthdays_calendar(services.upcoming_birthdays(today, days=services.FEED_DAYS))
-    response = Response(body, content_type="text/calendar; charset=utf-8")
-    response.headers["Content-Disposition"] = 'inline; filename="birthdays.ics"'
+    birthdays = services.upcoming_birthdays(today, days=services.FEED_DAYS)
+    tag = calendar.feed_tag(birthdays, today)
+    if request.if_none_match.contains(tag):
+        response = Response(status=304)
+    else:
+        response = Response(
+            calendar.cached_calendar(tag, birthdays, today),
+            content_type="text/calendar; charset=utf-8",
+        )
+        response.headers["Content-Disposition"] = 'inline; filename="birthdays.ics"'
+    response.set_etag(tag)
+    # Feeds are public; "no-cache" lets caches keep it but ask first (the ETag answers).
+    response.headers["Cache-Control"] = "public, no-cache"
+    response.vary.add("Accept-Language")
     return response

@@ -58,8 +58,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from . import cli
     from .audit import recording
     from .auth import sessions
+    from .letterlog import summary
 
     recording.init_app(app)
+    summary.listen()
     sessions.init_app(app)
     for blueprint in blueprints():
         app.register_blueprint(blueprint)

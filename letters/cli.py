@@ -15,11 +15,13 @@ def init_app(app: Flask) -> None:
     from .auth.cli import users
     from .backup.cli import backup_command, restore_command
     from .csv_io.cli import prisoners
+    from .letterlog.cli import letters
     from .printing.cli import printing
     from .translate import translate
 
     app.cli.add_command(users)
     app.cli.add_command(prisoners)
+    app.cli.add_command(letters)
     app.cli.add_command(printing)
     app.cli.add_command(translate)
     app.cli.add_command(backup_command)

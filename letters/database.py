@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 # Set by read_transaction(): transactions begun now only read, whatever the request's method.
 _reading: ContextVar[bool] = ContextVar("letters_read_transaction", default=False)
+# Set by write_transaction(): transactions begun now write, whatever the request's method.
+_writing: ContextVar[bool] = ContextVar("letters_write_transaction", default=False)
 
 
 def init_app(app: Flask) -> None:
@@ -78,6 +80,8 @@ def _may_write() -> bool:
     (commands, scripts, the tests' own sessions) always, as before; never inside
     ``read_transaction()``.
     """
+    if _writing.get():
+        return True
     if _reading.get():
         return False
     if has_request_context():
@@ -102,6 +106,18 @@ def read_transaction() -> Iterator[None]:
         yield
     finally:
         _reading.reset(token)
+
+
+@contextmanager
+def write_transaction() -> Iterator[None]:
+    """Transactions that begin inside the block may write: on SQLite ``BEGIN IMMEDIATE`` even
+    in a GET request (for a page that stores something computed once for everyone, on a
+    connection of its own); elsewhere nothing changes."""
+    token = _writing.set(True)
+    try:
+        yield
+    finally:
+        _writing.reset(token)
 
 
 @contextmanager

@@ -498,12 +498,15 @@ class LetterSent(db.Model):  # type: ignore[name-defined]
     """
 
     __tablename__ = "letters_sent"
-    __table_args__ = (CheckConstraint("letters > 0", name="letters_positive"),)
+    __table_args__ = (
+        CheckConstraint("letters > 0", name="letters_positive"),
+        # One prisoner's letters by day: their count, their last letter, without the rest.
+        Index("ix_letters_sent_prisoner_day", "prisoner_id", "sent_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    prisoner_id: Mapped[int] = mapped_column(
-        ForeignKey("prisoners.id", ondelete="CASCADE"), index=True
-    )
+    # Indexed with sent_on (ix_letters_sent_prisoner_day), which serves lookups by prisoner too.
+    prisoner_id: Mapped[int] = mapped_column(ForeignKey("prisoners.id", ondelete="CASCADE"))
     sent_on: Mapped[date] = mapped_column(index=True)
     letters: Mapped[int] = mapped_column(default=1)
     campaign_id: Mapped[int | None] = mapped_column(
@@ -516,10 +519,41 @@ class LetterSent(db.Model):  # type: ignore[name-defined]
     # The day the row was recorded, never a time of day: a timestamp beside an ISP's connection
     # log would say who pressed "I sent it" (docs/security.md#time-of-day). Public counts take
     # only rows recorded before today, so polling them cannot time a click either.
-    recorded_on: Mapped[date] = mapped_column(default=date.today)
+    # Indexed: what was recorded today is added to the day's summed figures (NeedSummary).
+    recorded_on: Mapped[date] = mapped_column(default=date.today, index=True)
 
     prisoner: Mapped[Prisoner] = relationship()
     campaign: Mapped[Campaign | None] = relationship()
+
+
+class NeedSummaryDay(db.Model):  # type: ignore[name-defined]
+    """A day for which ``NeedSummary`` holds every prisoner's figures (see there)."""
+
+    __tablename__ = "need_summary_days"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+
+
+class NeedSummary(db.Model):  # type: ignore[name-defined]
+    """Per prisoner, the letter log's figures over the rows recorded before ``day``: letters in
+    the 60 days before ``day``, letters ever, the last day one was sent.
+
+    Public figures count only rows recorded before today, and those rows are never added to
+    (a row is always recorded today), so a day's figures can be summed once, the first time
+    they are asked for, instead of regrouping the whole log on every page
+    (``letterlog.summary``). Deleting or changing a logged row drops the days it was summed
+    into, in the same transaction. A prisoner with no letter has no row.
+    """
+
+    __tablename__ = "need_summaries"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    prisoner_id: Mapped[int] = mapped_column(
+        ForeignKey("prisoners.id", ondelete="CASCADE"), primary_key=True
+    )
+    recent: Mapped[int]
+    total: Mapped[int]
+    last_sent_on: Mapped[date]
 
 
 # --- replies, returned mail and stale addresses ------------------------------------------------

@@ -9,7 +9,7 @@ from flask_login import login_required
 
 from ..audit.services import RECENT_ADDRESS_DAYS, recent_address_changes
 from ..campaigns.forms import KIND_LABELS
-from ..letterlog.need import RECENT_DAYS
+from ..letterlog.summary import RECENT_DAYS
 from ..mail.forms import RETURN_REASON_LABELS
 from . import services
 from .chart import weekly_chart

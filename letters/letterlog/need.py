@@ -9,18 +9,23 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, TypeVar
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, Subquery, case, func, select
 
 from ..extensions import db
-from ..models import NOT_WRITABLE, LetterSent, Prisoner
+from ..models import NOT_WRITABLE, Prisoner
 from .services import public_count_day
+from .summary import (
+    logged_figures,
+    make_summary,
+    may_make_summary,
+    summary_figures,
+    summed,
+)
 
-# "Recent" letters: a prisoner who got a dozen letters two months ago may be alone again now.
-RECENT_DAYS = 60
 # Beyond a year, longer silence adds no more weight: everyone unwritten for a year (or never)
 # is equally forgotten, and an uncapped count would let one person swamp the random pick.
 DAYS_SINCE_CAP = 365
@@ -33,23 +38,23 @@ def need_scores(today: date | None = None, *, public: bool = False) -> Subquery:
     """Per prisoner: letters in the last ``RECENT_DAYS`` days, letters ever and the date of the
     last letter.
 
-    One grouped query over the letter log, as a subquery to outer-join to prisoners; a prisoner
-    with no row has never been written to. Columns: ``prisoner_id``, ``recent``, ``total``,
-    ``last_sent_on``. ``public``: only rows recorded before today, so what anyone can watch
-    (the list's order, the pick) changes once a day and never times a click.
+    A subquery to outer-join to prisoners; a prisoner with no row has never been written to.
+    Columns: ``prisoner_id``, ``recent``, ``total``, ``last_sent_on``. ``public``: only rows
+    recorded before today, so what anyone can watch (the list's order, the pick) changes once
+    a day and never times a click. Read from the day's summary (``summary``) when it exists,
+    with today's rows added for coordinators; else grouped from the whole log, and the summary
+    is made for the next page.
     """
     today = today or date.today()
-    since = today - timedelta(days=RECENT_DAYS)
-    recent = func.sum(case((LetterSent.sent_on >= since, LetterSent.letters), else_=0))
-    query = select(
-        LetterSent.prisoner_id.label("prisoner_id"),
-        recent.label("recent"),
-        func.sum(LetterSent.letters).label("total"),
-        func.max(LetterSent.sent_on).label("last_sent_on"),
-    ).group_by(LetterSent.prisoner_id)
-    if public:
-        query = query.where(LetterSent.recorded_on < public_count_day(today))
-    return query.subquery("need")
+    day = public_count_day(today)
+    if summed(day):
+        return summary_figures(day, with_today=not public)
+    if may_make_summary():
+        # Made on a connection of its own; this request's transaction may have begun before
+        # it (on SQLite it then cannot see it), so this page still groups the log.
+        make_summary(day)
+    recorded_before = day if public else None
+    return logged_figures(today, recorded_before=recorded_before).subquery("need")
 
 
 def order_by_need(
@@ -150,9 +155,10 @@ def need_rows(query: Select[tuple[Prisoner]], today: date | None = None) -> list
 
 @dataclass(frozen=True)
 class Candidate:
-    """A prisoner who may be picked, with what the weight is computed from."""
+    """A prisoner who may be picked, with what the weight is computed from: plain numbers, so
+    weighing ten thousand people loads none of them (only the one picked is)."""
 
-    prisoner: Prisoner
+    prisoner_id: int
     recent_letters: int
     days_since_last: int  # capped at DAYS_SINCE_CAP; never written counts as the cap
 
@@ -184,7 +190,7 @@ def pick_candidates(today: date | None = None) -> list[Candidate]:
     today = today or date.today()
     need = need_scores(today, public=True)
     rows = db.session.execute(
-        select(Prisoner, need.c.recent, need.c.last_sent_on)
+        select(Prisoner.id, need.c.recent, need.c.last_sent_on)
         .outerjoin(need, need.c.prisoner_id == Prisoner.id)
         .where(
             Prisoner.is_listed.is_(True),
@@ -196,13 +202,13 @@ def pick_candidates(today: date | None = None) -> list[Candidate]:
     ).all()
     return [
         Candidate(
-            prisoner=prisoner,
+            prisoner_id=prisoner_id,
             recent_letters=int(recent or 0),
             days_since_last=(
                 DAYS_SINCE_CAP if last is None else min((today - last).days, DAYS_SINCE_CAP)
             ),
         )
-        for prisoner, recent, last in rows
+        for prisoner_id, recent, last in rows
     ]
 
 
@@ -216,13 +222,13 @@ def pick_prisoner_to_write(
     ``exclude``: the person just suggested, when the visitor asked for someone else (the same
     face again would read as a broken button).
     """
-    candidates = [c for c in pick_candidates(today) if c.prisoner.id != exclude]
+    candidates = [c for c in pick_candidates(today) if c.prisoner_id != exclude]
     if not candidates:
         return None
     # Not for security: spreading letters only needs a fair spread, not unpredictability.
     chooser = rng or random.Random()  # noqa: S311
     chosen = chooser.choices(candidates, weights=[c.weight for c in candidates], k=1)[0]
-    return chosen.prisoner
+    return db.session.get(Prisoner, chosen.prisoner_id)
 
 
 def last_letter_day(prisoner_id: int, today: date | None = None) -> date | None:

@@ -1,0 +1,187 @@
+"""Each day's letter figures per prisoner, summed once (``NeedSummary``).
+
+Why: ordering by need groups the whole letter log. At a million rows that is most of every
+list page, write-next pick and dashboard (issue 14). But the figures the public sees count only
+rows recorded before today (``public_count_day``), and a row is always recorded on the day it
+is inserted, so those figures cannot change during the day except when a logged row is deleted
+or edited. They are summed the first time a page asks for them on a given day, into a table
+of one row per prisoner, and every later page reads that instead.
+
+Why a daily summary rather than counters kept on each prisoner (``greatest()`` on insert):
+"letters in the last 60 days" falls as days pass without any insert, so a counter would need a
+daily job anyway; and a counter updated by every "I sent it" is a row that concurrent presses
+fight over, where the log is insert-only. The summary keeps the log insert-only and has no job
+to forget: the first page of the day makes it (``flask --app app letters summarize`` from
+cron makes it before anyone asks).
+
+Kept true: deleting or changing a logged row (a coordinator correcting an evening, a test
+moving days) drops the summaries it was counted in, in the same transaction
+(``_drop_summaries_touched_by``); a prisoner deleted takes their rows with them (``ON DELETE
+CASCADE``). Where no summary exists, or it is being made, figures are grouped from the log as
+before: the summary is only ever a shortcut to the same numbers.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+from typing import Any
+
+from flask import has_request_context, request
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import ColumnElement, Subquery, case, delete, event, func, insert, literal, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from ..database import READ_METHODS, write_transaction
+from ..extensions import db
+from ..models import LetterSent, NeedSummary, NeedSummaryDay
+
+log = logging.getLogger(__name__)
+
+# "Recent" letters: a prisoner who got a dozen letters two months ago may be alone again now.
+RECENT_DAYS = 60
+
+
+def recent_since(day: date) -> date:
+    return day - timedelta(days=RECENT_DAYS)
+
+
+def _recent(since: date) -> ColumnElement[Any]:
+    return case((LetterSent.sent_on >= since, LetterSent.letters), else_=0)
+
+
+def logged_figures(day: date, *, recorded_before: date | None = None) -> Any:
+    """Per prisoner, grouped from the log: ``prisoner_id``, ``recent`` (letters in the 60 days
+    before ``day``), ``total``, ``last_sent_on``; only rows recorded before
+    ``recorded_before`` if given."""
+    query = select(
+        LetterSent.prisoner_id.label("prisoner_id"),
+        func.sum(_recent(recent_since(day))).label("recent"),
+        func.sum(LetterSent.letters).label("total"),
+        func.max(LetterSent.sent_on).label("last_sent_on"),
+    ).group_by(LetterSent.prisoner_id)
+    if recorded_before is not None:
+        query = query.where(LetterSent.recorded_on < recorded_before)
+    return query
+
+
+def summed(day: date) -> bool:
+    """Whether ``day``'s summary exists, as the request's own transaction sees it."""
+    return db.session.get(NeedSummaryDay, day) is not None
+
+
+def summary_figures(day: date, *, with_today: bool) -> Subquery:
+    """``day``'s summary as a subquery with ``logged_figures``' columns; ``with_today`` adds
+    the rows recorded on or after ``day`` from the log (a coordinator's figures count them)."""
+    stored = select(
+        NeedSummary.prisoner_id.label("prisoner_id"),
+        NeedSummary.recent.label("recent"),
+        NeedSummary.total.label("total"),
+        NeedSummary.last_sent_on.label("last_sent_on"),
+    ).where(NeedSummary.day == day)
+    if not with_today:
+        return stored.subquery("need")
+    fresh = select(
+        LetterSent.prisoner_id.label("prisoner_id"),
+        _recent(recent_since(day)).label("recent"),
+        LetterSent.letters.label("total"),
+        LetterSent.sent_on.label("last_sent_on"),
+    ).where(LetterSent.recorded_on >= day)
+    both = stored.union_all(fresh).subquery("logged")
+    return (
+        select(
+            both.c.prisoner_id.label("prisoner_id"),
+            func.sum(both.c.recent).label("recent"),
+            func.sum(both.c.total).label("total"),
+            func.max(both.c.last_sent_on).label("last_sent_on"),
+        )
+        .group_by(both.c.prisoner_id)
+        .subquery("need")
+    )
+
+
+def sum_day(session: Session, day: date) -> None:
+    """Write ``day``'s summary in ``session``'s transaction (the caller commits), and drop
+    earlier days', which no page asks for once the day has turned."""
+    figures = logged_figures(day, recorded_before=day).subquery()
+    session.execute(delete(NeedSummary).where(NeedSummary.day <= day))
+    session.execute(delete(NeedSummaryDay).where(NeedSummaryDay.day <= day))
+    session.execute(
+        insert(NeedSummary).from_select(
+            ["day", "prisoner_id", "recent", "total", "last_sent_on"],
+            select(
+                literal(day).label("day"),
+                figures.c.prisoner_id,
+                figures.c.recent,
+                figures.c.total,
+                figures.c.last_sent_on,
+            ),
+        )
+    )
+    session.add(NeedSummaryDay(day=day))
+
+
+def make_summary(day: date) -> bool:
+    """Make ``day``'s summary on a connection and transaction of its own (on SQLite it waits
+    its turn for the write lock, as any write does): returns whether it exists now. Never
+    raises for a lost race or a busy database: the page then groups the log itself."""
+    with write_transaction():
+        session: Session = db.session.session_factory()
+        try:
+            if session.get(NeedSummaryDay, day) is None:
+                sum_day(session, day)
+                session.commit()
+            return True
+        except (IntegrityError, OperationalError) as error:  # another worker, or a writer
+            session.rollback()
+            log.info("need summary for %s not made now: %s", day, error.__class__.__name__)
+            return False
+        finally:
+            session.close()
+
+
+def may_make_summary() -> bool:
+    """A summary is made from read-only requests only: a request that writes already holds
+    SQLite's write lock, for which the summary's own connection would wait in vain."""
+    return has_request_context() and request.method in READ_METHODS
+
+
+# --- keeping it true --------------------------------------------------------------------------
+
+
+def _drop_summaries_touched_by(session: Session, _context: Any) -> None:
+    """After a flush that deleted or changed logged rows, or added one recorded before today
+    (the app never does; a script or a test may): drop the summaries they were in."""
+    today = date.today()
+    touched = [
+        row
+        for row in (*session.deleted, *session.dirty, *session.new)
+        if isinstance(row, LetterSent)
+        and (
+            row in session.deleted
+            or (row in session.new and row.recorded_on is not None and row.recorded_on < today)
+            or (row not in session.new and session.is_modified(row))
+        )
+    ]
+    if touched:
+        session.execute(delete(NeedSummary))
+        session.execute(delete(NeedSummaryDay))
+
+
+def _drop_summaries_on_bulk_change(state: ORMExecuteState) -> None:
+    """``UPDATE``/``DELETE`` statements on the log (not row by row): drop every summary."""
+    mapper = state.bind_mapper
+    if (state.is_update or state.is_delete) and mapper is not None and mapper.class_ is LetterSent:
+        state.session.execute(delete(NeedSummary))
+        state.session.execute(delete(NeedSummaryDay))
+
+
+def listen() -> None:
+    """Register the hooks once per process, on the session class every app's sessions use."""
+    for name, hook in (
+        ("after_flush", _drop_summaries_touched_by),
+        ("do_orm_execute", _drop_summaries_on_bulk_change),
+    ):
+        if not event.contains(FlaskSession, name, hook):
+            event.listen(FlaskSession, name, hook)

@@ -1,0 +1,169 @@
+"""The day's summed letter figures (``letterlog.summary``): made once by the first read-only
+page of the day, then read instead of regrouping the log, and always the same numbers as the
+log grouped anew: after a letter today, a deleted entry, a moved day, a deleted prisoner."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from conftest import count_statements, make_facility, make_person
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import delete, func, select, update
+
+from letters.campaigns import services as campaigns
+from letters.extensions import db
+from letters.letterlog.need import need_scores
+from letters.letterlog.services import record_letter_sent
+from letters.letterlog.summary import logged_figures, make_summary, summed
+from letters.models import Campaign, CampaignKind, LetterSent, NeedSummary, Prisoner
+
+TODAY = date.today()
+
+
+def fill() -> list[Prisoner]:
+    """Five people with letters over four months, recorded on the days they were sent."""
+    facility = make_facility()
+    people = [make_person(f"Person{n}", facility=facility) for n in range(5)]
+    db.session.flush()
+    for n, person in enumerate(people):
+        for days_ago in range(0, 120, 7 + 5 * n):
+            day = TODAY - timedelta(days=days_ago + 1)
+            db.session.add(
+                LetterSent(prisoner_id=person.id, sent_on=day, recorded_on=day, letters=1 + n)
+            )
+    db.session.commit()
+    return people
+
+
+def figures(*, public: bool) -> dict[int, tuple[int, int, date]]:
+    need = need_scores(TODAY, public=public)
+    rows = db.session.execute(
+        select(need.c.prisoner_id, need.c.recent, need.c.total, need.c.last_sent_on)
+    )
+    return {row[0]: (int(row[1]), int(row[2]), row[3]) for row in rows}
+
+
+def grouped_anew(*, public: bool) -> dict[int, tuple[int, int, date]]:
+    query = logged_figures(TODAY, recorded_before=TODAY if public else None).subquery()
+    rows = db.session.execute(select(query))
+    return {row[0]: (int(row[1]), int(row[2]), row[3]) for row in rows}
+
+
+@pytest.mark.commits  # the summary is made on a connection of its own, as on a server
+def test_the_first_read_only_page_of_the_day_sums_it_and_the_figures_stay_the_same(
+    app: Flask, client: FlaskClient
+) -> None:
+    with app.app_context():
+        fill()
+        before = {public: grouped_anew(public=public) for public in (True, False)}
+        assert not summed(TODAY)
+    first = client.get("/prisoners")
+    assert first.status_code == 200
+    with app.app_context():
+        assert summed(TODAY)
+        assert db.session.scalar(select(func.count()).select_from(NeedSummary)) == 5
+        for public in (True, False):
+            assert figures(public=public) == before[public]
+    # The next page reads the summary and orders the list the same way.
+    assert client.get("/prisoners").data == first.data
+
+
+def test_with_the_summary_a_page_no_longer_groups_the_log(app: Flask) -> None:
+    fill()
+    with app.test_request_context():
+        make_summary(TODAY)
+    with count_statements() as statements:
+        figures(public=True)
+    grouped = [sql for sql in statements if "GROUP BY letters_sent.prisoner_id" in sql]
+    assert grouped == []
+    assert any("FROM need_summaries" in sql for sql in statements)
+
+
+def test_a_letter_today_counts_for_coordinators_at_once_and_for_the_public_tomorrow(
+    app: Flask,
+) -> None:
+    people = fill()
+    with app.test_request_context():
+        make_summary(TODAY)
+    record_letter_sent(people[0], letters=3)
+    db.session.commit()
+    assert summed(TODAY)  # a letter recorded today changes no summed figure
+    coordinators = figures(public=False)
+    assert coordinators == grouped_anew(public=False)
+    assert coordinators[people[0].id][0] == figures(public=True)[people[0].id][0] + 3
+    assert coordinators[people[0].id][2] == TODAY
+
+
+def test_a_deleted_entry_drops_the_summary_and_the_figures_follow(app: Flask) -> None:
+    people = fill()
+    evening = Campaign(kind=CampaignKind.EVENING, name="Evening")
+    db.session.add(evening)
+    db.session.flush()
+    entry = LetterSent(
+        prisoner_id=people[1].id,
+        sent_on=TODAY - timedelta(days=3),
+        recorded_on=TODAY - timedelta(days=3),
+        letters=40,
+        campaign_id=evening.id,
+    )
+    db.session.add(entry)
+    db.session.commit()
+    with app.test_request_context():
+        make_summary(TODAY)
+    assert figures(public=True)[people[1].id][0] >= 40
+    campaigns.remove_entry(evening, entry.id)  # a mistyped 40, corrected
+    db.session.commit()
+    assert not summed(TODAY)
+    assert figures(public=True) == grouped_anew(public=True)
+
+
+def test_moving_logged_days_in_bulk_drops_the_summary(app: Flask) -> None:
+    fill()
+    with app.test_request_context():
+        make_summary(TODAY)
+    db.session.execute(update(LetterSent).values(recorded_on=TODAY - timedelta(days=200)))
+    db.session.commit()
+    assert not summed(TODAY)
+
+
+def test_a_row_added_as_recorded_earlier_drops_the_summary(app: Flask) -> None:
+    people = fill()
+    with app.test_request_context():
+        make_summary(TODAY)
+    yesterday = TODAY - timedelta(days=1)
+    db.session.add(
+        LetterSent(prisoner_id=people[2].id, sent_on=yesterday, recorded_on=yesterday, letters=9)
+    )
+    db.session.commit()
+    assert not summed(TODAY)
+    assert figures(public=True) == grouped_anew(public=True)
+
+
+def test_a_deleted_prisoner_takes_their_summed_row_along(app: Flask) -> None:
+    people = fill()
+    with app.test_request_context():
+        make_summary(TODAY)
+    gone = people[4].id
+    db.session.execute(delete(LetterSent).where(LetterSent.prisoner_id == gone))
+    db.session.execute(delete(Prisoner).where(Prisoner.id == gone))
+    db.session.commit()
+    assert gone not in figures(public=True)
+
+
+def test_a_request_that_writes_never_makes_the_summary(app: Flask) -> None:
+    fill()
+    with app.test_request_context(method="POST"):
+        need_scores(TODAY, public=True)
+    assert not summed(TODAY)
+    with app.test_request_context(method="GET"):
+        need_scores(TODAY, public=True)
+    assert summed(TODAY)
+
+
+def test_the_command_sums_the_day_for_cron(app: Flask, runner: FlaskCliRunner) -> None:
+    fill()
+    result = runner.invoke(args=["letters", "summarize"])
+    assert result.exit_code == 0, result.output
+    assert summed(TODAY)

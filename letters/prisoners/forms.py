@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
@@ -149,7 +150,7 @@ class PrisonerForm(FlaskForm):
                     "%(field)s: no language is called %(words)s. Type its name in English or "
                     "in the language of this page, or its two-letter code, such as ka.",
                     field=field.label.text,
-                    words=", ".join(f"“{word}”" for word in exc.words),
+                    words=", ".join(_("“%(word)s”", word=word) for word in exc.words),
                 )
             ) from None
         try:

@@ -145,12 +145,14 @@ class PrisonerForm(FlaskForm):
         try:
             codes = parse_language_names(field.data or "", reading_locales())
         except UnknownLanguages as exc:
+            # Quoted the way the page's language quotes («…» in Russian).
+            words = ", ".join(_("“%(word)s”", word=word) for word in exc.words)
             raise ValidationError(
-                _l(
+                _(
                     "%(field)s: no language is called %(words)s. Type its name in English or "
                     "in the language of this page, or its two-letter code, such as ka.",
                     field=field.label.text,
-                    words=", ".join(_("“%(word)s”", word=word) for word in exc.words),
+                    words=words,
                 )
             ) from None
         try:

@@ -136,9 +136,11 @@ class PrisonerForm(FlaskForm):
     def __init__(self, *args: Any, reads: Sequence[str] = (), **kwargs: Any) -> None:
         """``reads``: the prisoner's languages, offered first in their order (editing)."""
         super().__init__(*args, **kwargs)
+        names = {code: capitalized(language_name(code)) for code in services.languages_in_use()}
+        in_use = sorted(names, key=lambda code: names[code].casefold())
         self.languages.choices = [
             SelectChoice(code, capitalized(language_name(code)))
-            for code in offered_languages(reads, services.languages_in_use())
+            for code in offered_languages(reads, in_use)
         ]
 
     def validate_other_languages(self, field: StringField) -> None:
@@ -217,7 +219,8 @@ COMMON_LANGUAGES = ("ru", "be", "uk", "en", "de", "fr", "es", "it", "pl")
 
 def offered_languages(reads: Sequence[str], in_use: Sequence[str]) -> list[str]:
     """The languages offered as checkboxes: the prisoner's own first, in their order (so an
-    unchanged form keeps it), then the common ones, then any other the registry uses."""
+    unchanged form keeps it), then the common ones, then any other the registry uses (in the
+    order given)."""
     return list(dict.fromkeys([*reads, *COMMON_LANGUAGES, *in_use]))
 
 

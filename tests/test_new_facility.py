@@ -13,8 +13,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, func, select
 
 from letters.extensions import db
+from letters.language_names import UnknownLanguages, parse_language_names
 from letters.models import AuditEntry, Facility, Prisoner
-from letters.validation import UnknownLanguages, parse_language_names
 
 NEW = "/manage/prisoners/new"
 

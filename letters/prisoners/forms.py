@@ -27,17 +27,16 @@ from ..extensions import db
 from ..facilities.forms import NewFacilityForm
 from ..facilities.services import all_facilities
 from ..form_helpers import Checked, MultiCheckboxField, offered, required, strip
+from ..language_names import UnknownLanguages, parse_language_names
 from ..models import Facility, Prisoner
 from ..validation import (
     FieldError,
-    UnknownLanguages,
     check_length,
     check_single_line,
     parse_birth,
     parse_date,
     parse_day_from_2000,
     parse_gender,
-    parse_language_names,
     parse_release_date,
     parse_status,
 )

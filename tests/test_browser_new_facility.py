@@ -34,6 +34,8 @@ def log_in(page: Any, email: str) -> None:
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", PASSWORD)
     page.click("main button[type=submit]")
+    # The click returns once the next page is on its way; the header is read from it next.
+    page.wait_for_load_state("load")
     assert urlsplit(page.url).path.startswith("/manage")
 
 

@@ -68,11 +68,6 @@ def birth_text(prisoner: Prisoner) -> str:
     return str(prisoner.birth_year) if prisoner.birth_year else ""
 
 
-def languages_text(prisoner: Prisoner) -> str:
-    """``"ru en"`` as stored → ``"ru; en"`` as typed in forms and CSV."""
-    return "; ".join(prisoner.language_codes)
-
-
 def language_name(code: str) -> str:
     """A language's name in the reader's language (``ru`` → "Russian" / "русский")."""
     names = Locale.parse(str(get_locale() or "en")).languages

@@ -59,8 +59,9 @@ def test_first_coordinator_adds_a_prisoner_and_the_public_profile_prints_the_add
     page.fill("input[name=patronymic]", "Дмитриевич")
     page.fill("input[name=latin_name]", "Dmitry Pchelintsev")
     page.fill("input[name=birth]", "1992")
-    page.fill("input[name=languages]", "ru")
-    page.select_option("select[name=facility_id]", index=1)
+    page.get_by_label("Russian", exact=True).check()
+    # After "not known yet" and "a new facility": the prison added above.
+    page.select_option("select[name=facility_id]", index=2)
     screenshot(page, "registry-03-new-prisoner")
     page.click("main button[type=submit]")
     assert "Пчелинцеву Дмитрию Дмитриевичу, 1992 г.р." in page.inner_text("main")

@@ -32,7 +32,8 @@ def prisoner_form(**overrides: Any) -> dict[str, Any]:
         "unit": "",
         "status": "sentenced",
         "release_date": "",
-        "languages": "ru; EN",
+        "languages": ["ru"],
+        "other_languages": "EN",
         "language_notes": "Reads English slowly.",
         "interests": "Chess, history",
         "bio": "An anarchist from Penza.",
@@ -120,7 +121,7 @@ def test_invalid_prisoner_form_names_each_problem_and_stores_nothing(
             facility_id="",
             family_name="  ",
             birth="14.03.1992",
-            languages="ru; xx",
+            other_languages="ru; xx",
             release_date="soon",
             bio="x" * 5001,
         ),
@@ -130,7 +131,7 @@ def test_invalid_prisoner_form_names_each_problem_and_stores_nothing(
     assert response.status_code == 200
     assert "Family name is required." in html
     assert "is not a date: use YYYY-MM-DD or just the year" in html
-    assert "Unknown language code(s): xx" in html
+    assert "Other languages: no language is called “xx”." in html
     assert "“soon” is not a date" in html
     assert "Too long: 5001 characters, at most 5000." in html
     assert count(app, Prisoner) == 0
@@ -159,6 +160,7 @@ def test_editing_a_prisoner_saves_every_field(
             status="released",
             release_date="2030-01-02",
             languages="ru",
+            other_languages="",
             language_notes="Only Russian.",
             interests="Poetry",
             bio="Biography",
@@ -202,7 +204,8 @@ def test_edit_form_shows_the_stored_values(
     html = page(client, f"/manage/prisoners/{prisoner_id}/edit")
 
     assert 'value="1992"' in html
-    assert 'value="ru; en"' in html
+    assert '<input checked id="languages-0" name="languages" type="checkbox" value="ru">' in html
+    assert '<input checked id="languages-1" name="languages" type="checkbox" value="en">' in html
     assert '<option selected value="male">' in html
 
 

@@ -14,7 +14,7 @@ from ..display import country_choices
 from ..form_helpers import Checked, required, strip
 from ..models import Facility
 from ..validation import check_length, check_name_line_format, check_single_line
-from .services import EDITABLE_FIELDS, MAX_TRANSIT_DAYS
+from .services import EDITABLE_FIELDS, MAX_TRANSIT_DAYS, save_facility
 
 # Tri-state answers travel as "", "yes", "no": a select cannot carry None, True and False.
 TRI_STATE = {"": None, "yes": True, "no": False}
@@ -180,3 +180,30 @@ class FacilityForm(FlaskForm):
                 field.errors = [*field.errors, message]
             else:
                 self.form_errors.append(message)
+
+
+class NewFacilityForm(FacilityForm):
+    """A facility added from inside another form (a new prisoner, a transfer).
+
+    Its fields carry a prefix so they cannot clash with the outer form's; the outer form holds
+    the CSRF token, so this one has none.
+    """
+
+    class Meta:
+        csrf = False
+
+    # What shows that a coordinator began describing a facility (the selects have defaults).
+    TYPED_FIELDS = ("name", "label_name", "street_address", "city", "postal_code")
+
+    def is_filled_in(self) -> bool:
+        return any(getattr(self, name).data for name in self.TYPED_FIELDS)
+
+    def create(self) -> Facility | None:
+        """The facility described, added to the session (not committed), or ``None`` with the
+        address errors on their fields. Call after ``validate()`` passed."""
+        facility = Facility()
+        errors = save_facility(facility, self.values())
+        if errors:
+            self.add_errors(errors)
+            return None
+        return facility

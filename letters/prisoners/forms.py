@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from flask import current_app
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
@@ -18,11 +22,12 @@ from ..display import (
     birth_text,
     country_label,
     language_name,
-    languages_text,
 )
 from ..extensions import db
+from ..facilities.forms import NewFacilityForm
 from ..facilities.services import all_facilities
-from ..form_helpers import Checked, offered, required, strip
+from ..form_helpers import Checked, MultiCheckboxField, offered, required, strip
+from ..language_names import UnknownLanguages, parse_language_names
 from ..models import Facility, Prisoner
 from ..validation import (
     FieldError,
@@ -32,7 +37,6 @@ from ..validation import (
     parse_date,
     parse_day_from_2000,
     parse_gender,
-    parse_languages,
     parse_release_date,
     parse_status,
 )
@@ -95,11 +99,21 @@ class PrisonerForm(FlaskForm):
     release_date = StringField(
         _l("Release date"), [Checked(parse_release_date)], filters=[strip], widget=DateInput()
     )
-    languages = StringField(
+    languages = MultiCheckboxField(
         _l("Languages they can read"),
-        [Checked(check_length, "short"), Checked(parse_languages)],
+        description=_l(
+            "The first is the one the writing aids offer first: ticked languages count in the "
+            "order shown, then the ones typed below."
+        ),
+    )
+    other_languages = StringField(
+        _l("Other languages"),
+        [Checked(check_length, "short")],
         filters=[strip],
-        description=_l("Two-letter codes separated by “;”, for example: ru; en"),
+        description=_l(
+            "Names in English or in the language of this page, or two-letter codes, separated "
+            "by “;”, for example: Georgian; Armenian"
+        ),
     )
     language_notes = TextAreaField(
         _l("Notes on languages"), [Checked(check_length, "note")], filters=[strip]
@@ -118,6 +132,41 @@ class PrisonerForm(FlaskForm):
     )
     envelope_name_confirmed = BooleanField(_l("I checked the name as it prints: confirmed"))
 
+    def __init__(self, *args: Any, reads: Sequence[str] = (), **kwargs: Any) -> None:
+        """``reads``: the prisoner's languages, offered first in their order (editing)."""
+        super().__init__(*args, **kwargs)
+        names = {code: capitalized(language_name(code)) for code in services.languages_in_use()}
+        in_use = sorted(names, key=lambda code: names[code].casefold())
+        self.languages.choices = [
+            SelectChoice(code, capitalized(language_name(code)))
+            for code in offered_languages(reads, in_use)
+        ]
+
+    def validate_other_languages(self, field: StringField) -> None:
+        try:
+            codes = parse_language_names(field.data or "", reading_locales())
+        except UnknownLanguages as exc:
+            # Quoted the way the page's language quotes («…» in Russian).
+            words = ", ".join(_("“%(word)s”", word=word) for word in exc.words)
+            raise ValidationError(
+                _(
+                    "%(field)s: no language is called %(words)s. Type its name in English or "
+                    "in the language of this page, or its two-letter code, such as ka.",
+                    field=field.label.text,
+                    words=words,
+                )
+            ) from None
+        try:
+            check_length(" ".join(self.language_codes(codes)), "short")
+        except FieldError as exc:
+            raise ValidationError(str(exc)) from None
+
+    def language_codes(self, typed: list[str] | None = None) -> list[str]:
+        """The ticked languages in the order shown, then the typed ones in the order typed."""
+        if typed is None:
+            typed = parse_language_names(self.other_languages.data or "", reading_locales())
+        return list(dict.fromkeys([*(self.languages.data or []), *typed]))
+
     @staticmethod
     def initial_data(prisoner: Prisoner) -> dict[str, Any]:
         """The stored prisoner as the form shows it."""
@@ -132,7 +181,7 @@ class PrisonerForm(FlaskForm):
             "unit": prisoner.unit,
             "status": prisoner.status.value,
             "release_date": prisoner.release_date.isoformat() if prisoner.release_date else "",
-            "languages": languages_text(prisoner),
+            "languages": prisoner.language_codes,
             "language_notes": prisoner.language_notes,
             "interests": prisoner.interests,
             "bio": prisoner.bio,
@@ -153,7 +202,7 @@ class PrisonerForm(FlaskForm):
         prisoner.unit = self.unit.data or ""
         prisoner.status = parse_status(self.status.data or "")
         prisoner.release_date = parse_date(self.release_date.data or "")
-        prisoner.language_codes = parse_languages(self.languages.data or "")
+        prisoner.language_codes = self.language_codes()
         prisoner.language_notes = self.language_notes.data or ""
         prisoner.interests = self.interests.data or ""
         prisoner.bio = self.bio.data or ""
@@ -162,12 +211,92 @@ class PrisonerForm(FlaskForm):
         prisoner.envelope_name_confirmed = bool(self.envelope_name_confirmed.data)
 
 
+# Offered as checkboxes on every prisoner form, with the languages anyone in the registry reads:
+# the languages political prisoners in the region read most, then the groups' own.
+COMMON_LANGUAGES = ("ru", "be", "uk", "en", "de", "fr", "es", "it", "pl")
+
+
+def offered_languages(reads: Sequence[str], in_use: Sequence[str]) -> list[str]:
+    """The languages offered as checkboxes: the prisoner's own first, in their order (so an
+    unchanged form keeps it), then the common ones, then any other the registry uses (in the
+    order given)."""
+    return list(dict.fromkeys([*reads, *COMMON_LANGUAGES, *in_use]))
+
+
+def reading_locales() -> tuple[str, ...]:
+    """The languages a typed language name may be in: this page's, then every UI language."""
+    return (str(get_locale() or "en"), *current_app.config["LANGUAGES"], "en")
+
+
+def capitalized(name: str) -> str:
+    # CLDR writes Russian language names in lower case ("русский"); a label starts a line.
+    return name[:1].upper() + name[1:]
+
+
 def facility_label(facility: Facility) -> str:
     place = ", ".join(p for p in (facility.city, country_label(facility.country_code)) if p)
     return f"{facility.name} — {place}"
 
 
-class NewPrisonerForm(PrisonerForm):
+# The facility select's value for "a new facility, described in the sub-form".
+NEW_FACILITY = "new"
+
+
+class FacilityChoice:
+    """A facility select that also offers a new facility, described in a sub-form on the same
+    page, so a coordinator need not leave (and lose) what they typed to add one.
+
+    Both parts are validated together; the new facility is created only when everything is
+    right, in the session the caller commits, so the facility and what needs it are stored in
+    one transaction or not at all.
+    """
+
+    facility_id: SelectField
+    new_facility: NewFacilityForm
+    created_facility: Facility | None
+
+    def offer_facilities(self, first: SelectChoice, facilities: list[Facility]) -> None:
+        self.new_facility = NewFacilityForm(prefix="facility")
+        self.created_facility = None
+        self.facility_id.choices = [
+            first,
+            SelectChoice(NEW_FACILITY, _l("A new facility (fill in below)")),
+            *(SelectChoice(str(f.id), facility_label(f)) for f in facilities),
+        ]
+
+    def wants_new_facility(self) -> bool:
+        return self.facility_id.data == NEW_FACILITY
+
+    def validate_new_facility(self, valid: bool) -> bool:
+        """``valid`` (the outer form's own verdict) and, when a new facility is chosen, the
+        sub-form's; on success ``created_facility`` is the new facility, added to the session."""
+        if not self.wants_new_facility():
+            if self.new_facility.is_filled_in():
+                # Typed but not chosen: silently dropping the typed address would lose work.
+                self.facility_id.errors = [
+                    *self.facility_id.errors,
+                    _l(
+                        "A new facility is filled in below: choose “A new facility (fill in "
+                        "below)” here, or empty its fields."
+                    ),
+                ]
+                return False
+            return valid
+        if not self.new_facility.validate():
+            return False
+        # The address is checked against the country's rules even while the outer form has
+        # errors, so one submit shows every problem.
+        facility = self.new_facility.create()
+        if facility is None:
+            return False
+        if not valid:
+            db.session.expunge(facility)  # nothing is stored until every part is right
+            return False
+        self.created_facility = facility
+        return True
+
+
+class NewPrisonerForm(FacilityChoice, PrisonerForm):
     """A new prisoner is placed at a facility once; later moves are transfers."""
 
     facility_id = SelectField(
@@ -177,17 +306,20 @@ class NewPrisonerForm(PrisonerForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.facility_id.choices = [SelectChoice("", _l("Not known yet"))] + [
-            SelectChoice(str(f.id), facility_label(f)) for f in all_facilities()
-        ]
+        self.offer_facilities(SelectChoice("", _l("Not known yet")), all_facilities())
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        return self.validate_new_facility(super().validate(extra_validators))
 
     def chosen_facility(self) -> Facility | None:
+        if self.wants_new_facility():
+            return self.created_facility
         if not self.facility_id.data:
             return None
         return db.session.get(Facility, int(self.facility_id.data))
 
 
-class TransferForm(FlaskForm):
+class TransferForm(FacilityChoice, FlaskForm):
     """Move a prisoner to another facility; the old address stays in the history."""
 
     facility_id = SelectField(_l("New facility"), [required(_l("New facility"))])
@@ -210,11 +342,19 @@ class TransferForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.prisoner = prisoner
         current = prisoner.facility_id
-        self.facility_id.choices = [SelectChoice("", _l("Choose a facility"))] + [
-            SelectChoice(str(f.id), facility_label(f)) for f in all_facilities() if f.id != current
-        ]
+        self.offer_facilities(
+            SelectChoice("", _l("Choose a facility")),
+            [f for f in all_facilities() if f.id != current],
+        )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        return self.validate_new_facility(super().validate(extra_validators))
 
     def chosen_facility(self) -> Facility:
+        if self.wants_new_facility():
+            if self.created_facility is None:
+                raise RuntimeError("chosen_facility() is for a form that passed validate()")
+            return self.created_facility
         # The select offers existing facilities only, so the row is there.
         return db.session.get_one(Facility, int(self.facility_id.data))
 
@@ -224,8 +364,10 @@ class TransferForm(FlaskForm):
         on = parse_date(field.data or "")
         if on is None:
             return
+        # A new facility is not created yet: the date rules do not depend on which one it is.
+        target = Facility() if self.wants_new_facility() else self.chosen_facility()
         try:
-            services.check_transfer(self.prisoner, self.chosen_facility(), on)
+            services.check_transfer(self.prisoner, target, on)
         except FieldError as exc:
             raise ValidationError(str(exc)) from None
 

@@ -118,7 +118,7 @@ def create() -> ResponseReturnValue:
 @login_required
 def edit(prisoner_id: int) -> ResponseReturnValue:
     prisoner = db.get_or_404(Prisoner, prisoner_id)
-    form = PrisonerForm(data=PrisonerForm.initial_data(prisoner))
+    form = PrisonerForm(data=PrisonerForm.initial_data(prisoner), reads=prisoner.language_codes)
     if form.validate_on_submit():
         form.populate(prisoner)
         services.save_prisoner(prisoner)

@@ -1,0 +1,278 @@
+"""axe-core finds nothing, of any impact, on every public page and the main coordinator pages:
+in English and Russian, on a desktop (1280×800) and a phone (390 px wide).
+
+axe-core comes with ``axe-playwright-python`` (its bundled ``axe.min.js``; nothing is fetched).
+One live server and one browser serve the whole module, over data seeded once so tables and
+lists have rows; each language × width gets one visitor's context and one coordinator's.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser import CHROMIUM, CHROMIUM_ARGS
+from conftest import PASSWORD, TEST_CONFIG, Snapshot, _restore, make_facility, make_prisoner
+from flask import Flask
+from werkzeug.serving import make_server
+
+from letters import create_app
+from letters.accounts.services import invite
+from letters.auth.services import create_user
+from letters.campaigns.services import CampaignFields, record_letters, save_campaign
+from letters.extensions import db
+from letters.mail.services import record_return, report_address
+from letters.models import CampaignKind, Gender, ReturnReason, Role
+
+pytestmark = pytest.mark.commits
+
+ADMIN = "admin@abc.example"
+LANGUAGES = {"en": "en-GB", "ru": "ru-RU"}
+WIDTHS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+
+
+@dataclass
+class Seeded:
+    """The ids the pages' addresses need."""
+
+    prisoner: int
+    facility: int
+    campaign: int
+    template: int
+    phrase: int
+
+
+def seed() -> Seeded:
+    """A small registry with something in every list a page shows."""
+    from letters.models import LetterTemplate, Phrase
+
+    with db.session.no_autoflush:
+        admin = create_user(ADMIN, PASSWORD, Role.ADMIN)
+    create_user("coordinator@abc.example", PASSWORD, Role.COORDINATOR)
+    invite("new@abc.example", Role.COORDINATOR, admin)
+    penza = make_facility()
+    today = date.today()
+    pchelintsev = make_prisoner(
+        penza, gender=Gender.MALE, birth_date=today + timedelta(days=20), birth_year=1992
+    )
+    shakursky = make_prisoner(
+        penza,
+        family_name="Шакурский",
+        given_names="Илья",
+        latin_name="Ilya Shakursky",
+        gender=Gender.MALE,
+        birth_date=today + timedelta(days=40),
+    )
+    rivera = make_prisoner(
+        make_facility(
+            name="Federal Correctional Institution",
+            street_address="PO Box 1000",
+            city="Otisville",
+            country_area="NY",
+            postal_code="10963",
+            country_code="US",
+        ),
+        family_name="Rivera",
+        given_names="Maria",
+        patronymic="",
+        latin_name="",
+        languages="en",
+        gender=Gender.FEMALE,
+    )
+    record_return(rivera, today, ReturnReason.MOVED, "Stamped 'moved'")
+    report_address(shakursky, "He was moved to a colony last month.")
+    campaign = save_campaign(
+        None,
+        CampaignFields(
+            kind=CampaignKind.EVENING,
+            name="Letters for the Penza case",
+            starts_on=today,
+            ends_on=today,
+            goal=20,
+            report_note="Thank you all.",
+            report_published=True,
+            prisoner_ids=[pchelintsev.id, shakursky.id, rivera.id],
+        ),
+    )
+    db.session.flush()
+    record_letters(campaign, {pchelintsev.id: 5, shakursky.id: 3}, today, admin)
+    db.session.flush()
+    template = db.session.scalars(db.select(LetterTemplate)).first()
+    phrase = db.session.scalars(db.select(Phrase)).first()
+    assert template is not None
+    assert phrase is not None
+    return Seeded(pchelintsev.id, penza.id, campaign.id, template.id, phrase.id)
+
+
+@dataclass
+class Site:
+    url: str
+    ids: Seeded
+
+
+@pytest.fixture(scope="module")
+def site(database_url: str, new_install: Snapshot) -> Iterator[Site]:
+    """The app with the seeded data on a live server, for the module; the database is put back
+    as the migrations left it afterwards (as for any ``commits`` test)."""
+    app: Flask = create_app(
+        {**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url, "AUTO_MIGRATE": False}
+    )
+    try:
+        with app.app_context():
+            ids = seed()
+            db.session.commit()
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield Site(f"http://127.0.0.1:{server.server_port}", ids)
+        finally:
+            server.shutdown()
+            thread.join(timeout=5)
+    finally:
+        with app.app_context():
+            _restore(new_install)
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.skip(
+            f"no browser: Debian's Chromium is not installed at {CHROMIUM} "
+            "(apt-get install chromium)"
+        )
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def tabs(browser: Any, site: Site) -> Iterator[Callable[[str, str, bool], Any]]:
+    """One browser tab per language × width × (visitor or coordinator), each in a context of
+    its own, made when first asked for and kept for the module (each page is loaded afresh):
+    a coordinator's logs in once."""
+    made: dict[tuple[str, str, bool], Any] = {}
+
+    def tab(language: str, width: str, logged_in: bool) -> Any:
+        key = (language, width, logged_in)
+        if key not in made:
+            made[key] = browser.new_context(
+                base_url=site.url, locale=LANGUAGES[language], viewport=WIDTHS[width]
+            )
+            page = made[key].new_page()
+            if logged_in:
+                page.goto("/login")
+                page.fill("input[name=email]", ADMIN)
+                page.fill("input[name=password]", PASSWORD)
+                page.click("main button[type=submit]")
+                page.wait_for_url("**/manage/**")
+        return made[key].pages[0]
+
+    yield tab
+    for context in made.values():
+        context.close()
+
+
+def open_details(selector: str) -> Callable[[Any], None]:
+    """Open the ``<details>`` matched, so axe checks what they hold."""
+
+    def action(page: Any) -> None:
+        for summary in page.locator(f"{selector} > summary").all():
+            summary.click()
+
+    return action
+
+
+def open_menu(number: int) -> Callable[[Any], None]:
+    """Open the coordinators' navigation group ``number`` (from 1): one at a time, because on a
+    phone an open group covers the ones beside it, and axe cannot judge text it cannot see."""
+
+    def action(page: Any) -> None:
+        page.locator("header nav details.menu > summary").nth(number - 1).click()
+        page.wait_for_selector(f"header nav details.menu:nth-of-type({number})[open] li")
+
+    return action
+
+
+def send_an_empty_report(page: Any) -> None:
+    """The report-an-address page: what a visitor sees after sending the form empty."""
+    page.click("#report-address button[type=submit]")
+    page.wait_for_selector("#report-address .error, #report-address [aria-invalid=true]")
+
+
+@dataclass
+class Page:
+    name: str
+    path: str
+    logged_in: bool = False
+    action: Callable[[Any], None] | None = None
+
+
+PAGES = [
+    Page("home", "/"),
+    Page("prisoners", "/prisoners"),
+    Page("profile", "/prisoners/{prisoner}"),
+    Page("write", "/prisoners/{prisoner}/write", action=open_details("#phrasebook:not([open])")),
+    Page(
+        "write-other-languages",
+        "/prisoners/{prisoner}/write",
+        action=open_details("#other-templates, #phrasebook:not([open])"),
+    ),
+    Page("write-next", "/write-next"),
+    Page("guidelines", "/guidelines"),
+    Page("birthdays", "/birthdays"),
+    Page("campaign-report", "/campaigns/{campaign}"),
+    Page("report-address", "/prisoners/{prisoner}", action=send_an_empty_report),
+    Page("login", "/login"),
+    Page("not-found", "/no-such-page"),
+    Page("dashboard", "/manage/dashboard", logged_in=True),
+    *(Page(f"menu-{n}", "/manage/dashboard", True, open_menu(n)) for n in range(1, 6)),
+    Page("manage-prisoners", "/manage/prisoners", logged_in=True),
+    Page("add-prisoner", "/manage/prisoners/new", logged_in=True),
+    Page("edit-prisoner", "/manage/prisoners/{prisoner}/edit", logged_in=True),
+    Page("transfer", "/manage/prisoners/{prisoner}/transfer", logged_in=True),
+    Page("facilities", "/manage/facilities/", logged_in=True),
+    Page("add-facility", "/manage/facilities/new", logged_in=True),
+    Page("edit-facility", "/manage/facilities/{facility}/edit", logged_in=True),
+    Page("campaigns", "/manage/campaigns", logged_in=True),
+    Page("new-campaign", "/manage/campaigns/new", logged_in=True),
+    Page("campaign", "/manage/campaigns/{campaign}", logged_in=True),
+    Page("edit-campaign", "/manage/campaigns/{campaign}/edit", logged_in=True),
+    Page("import", "/manage/prisoners/import", logged_in=True),
+    Page("needs-checking", "/manage/needs-checking", logged_in=True),
+    Page("templates", "/manage/templates", logged_in=True),
+    Page("edit-template", "/manage/templates/{template}/edit", logged_in=True),
+    Page("phrases", "/manage/phrases", logged_in=True),
+    Page("avoid", "/manage/avoid", logged_in=True),
+    Page("guidelines-manage", "/manage/guidelines", logged_in=True),
+    Page("settings", "/manage/settings", logged_in=True),
+    Page("accounts", "/manage/accounts", logged_in=True),
+    Page("audit", "/manage/audit", logged_in=True),
+    Page("print-pack", "/manage/print/pack", logged_in=True),
+    Page("account", "/account", logged_in=True),
+]
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+@pytest.mark.parametrize("language", list(LANGUAGES))
+@pytest.mark.parametrize("target", PAGES, ids=[p.name for p in PAGES])
+def test_axe_finds_no_violations(
+    tabs: Callable[[str, str, bool], Any], site: Site, target: Page, language: str, width: str
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = tabs(language, width, target.logged_in)
+    page.goto(target.path.format(**vars(site.ids)))
+    if target.action:
+        target.action(page)
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()

@@ -42,6 +42,7 @@ class Seeded:
     """The ids the pages' addresses need."""
 
     prisoner: int
+    reader_of_english: int
     facility: int
     campaign: int
     template: int
@@ -107,7 +108,7 @@ def seed() -> Seeded:
     phrase = db.session.scalars(db.select(Phrase)).first()
     assert template is not None
     assert phrase is not None
-    return Seeded(pchelintsev.id, penza.id, campaign.id, template.id, phrase.id)
+    return Seeded(pchelintsev.id, rivera.id, penza.id, campaign.id, template.id, phrase.id)
 
 
 @dataclass
@@ -215,11 +216,13 @@ class Page:
     path: str
     logged_in: bool = False
     action: Callable[[Any], None] | None = None
+    # Text the page must show, so a list is checked with rows in it, not empty.
+    shows: str = ""
 
 
 PAGES = [
     Page("home", "/"),
-    Page("prisoners", "/prisoners"),
+    Page("prisoners", "/prisoners", shows="Rivera"),
     Page("profile", "/prisoners/{prisoner}"),
     Page("write", "/prisoners/{prisoner}/write", action=open_details("#phrasebook:not([open])")),
     Page(
@@ -227,37 +230,43 @@ PAGES = [
         "/prisoners/{prisoner}/write",
         action=open_details("#other-templates, #phrasebook:not([open])"),
     ),
+    Page(
+        "write-english-reader",
+        "/prisoners/{reader_of_english}/write",
+        action=open_details("#other-templates, #phrasebook"),
+    ),
     Page("write-next", "/write-next"),
     Page("guidelines", "/guidelines"),
-    Page("birthdays", "/birthdays"),
-    Page("campaign-report", "/campaigns/{campaign}"),
+    Page("birthdays", "/birthdays", shows="Шакурский"),
+    Page("campaign-report", "/campaigns/{campaign}", shows="Penza"),
     Page("report-address", "/prisoners/{prisoner}", action=send_an_empty_report),
     Page("login", "/login"),
     Page("not-found", "/no-such-page"),
-    Page("dashboard", "/manage/dashboard", logged_in=True),
+    Page("dashboard", "/manage/dashboard", True, shows="Penza"),
     *(Page(f"menu-{n}", "/manage/dashboard", True, open_menu(n)) for n in range(1, 6)),
-    Page("manage-prisoners", "/manage/prisoners", logged_in=True),
+    Page("manage-prisoners", "/manage/prisoners", True, shows="Шакурский"),
     Page("add-prisoner", "/manage/prisoners/new", logged_in=True),
     Page("edit-prisoner", "/manage/prisoners/{prisoner}/edit", logged_in=True),
     Page("transfer", "/manage/prisoners/{prisoner}/transfer", logged_in=True),
-    Page("facilities", "/manage/facilities/", logged_in=True),
+    Page("facilities", "/manage/facilities/", True, shows="Otisville"),
     Page("add-facility", "/manage/facilities/new", logged_in=True),
     Page("edit-facility", "/manage/facilities/{facility}/edit", logged_in=True),
-    Page("campaigns", "/manage/campaigns", logged_in=True),
-    Page("new-campaign", "/manage/campaigns/new", logged_in=True),
-    Page("campaign", "/manage/campaigns/{campaign}", logged_in=True),
+    Page("campaigns", "/manage/campaigns", True, shows="Penza"),
+    Page("new-campaign", "/manage/campaigns/new", True, shows="Rivera"),
+    Page("campaign", "/manage/campaigns/{campaign}", True, shows="Шакурский"),
     Page("edit-campaign", "/manage/campaigns/{campaign}/edit", logged_in=True),
     Page("import", "/manage/prisoners/import", logged_in=True),
-    Page("needs-checking", "/manage/needs-checking", logged_in=True),
+    Page("needs-checking", "/manage/needs-checking", True, shows="colony"),
     Page("templates", "/manage/templates", logged_in=True),
     Page("edit-template", "/manage/templates/{template}/edit", logged_in=True),
     Page("phrases", "/manage/phrases", logged_in=True),
     Page("avoid", "/manage/avoid", logged_in=True),
     Page("guidelines-manage", "/manage/guidelines", logged_in=True),
     Page("settings", "/manage/settings", logged_in=True),
-    Page("accounts", "/manage/accounts", logged_in=True),
-    Page("audit", "/manage/audit", logged_in=True),
+    Page("accounts", "/manage/accounts", True, shows="new@abc.example"),
+    Page("audit", "/manage/audit", True, shows="Шакурский"),
     Page("print-pack", "/manage/print/pack", logged_in=True),
+    Page("evening-pack", "/manage/print/pack?campaign={campaign}", True, shows="Шакурский"),
     Page("account", "/account", logged_in=True),
 ]
 
@@ -274,5 +283,51 @@ def test_axe_finds_no_violations(
     page.goto(target.path.format(**vars(site.ids)))
     if target.action:
         target.action(page)
+    assert target.shows in page.inner_text("main")
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+# --- layout on a phone (issue 13, item 6) ------------------------------------------------------
+
+
+def overflow(page: Any) -> tuple[int, int]:
+    """How wide the page is, and how wide the window: a page wider than its window scrolls
+    sideways."""
+    return tuple(page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]"))
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_the_write_page_fits_a_phone_with_the_phrasebook_open(
+    tabs: Callable[[str, str, bool], Any], site: Site, language: str
+) -> None:
+    page = tabs(language, "phone", False)
+    page.goto(f"/prisoners/{site.ids.prisoner}/write")
+    open_details("#phrasebook:not([open])")(page)
+    page.wait_for_selector("#phrasebook .insert-phrase:not([hidden])")  # write.js shows them
+    width, window = overflow(page)
+    assert width <= window, f"the page is {width} px wide in a {window} px window"
+    buttons = page.locator("#phrasebook .insert-phrase").all()
+    assert len(buttons) > 10
+    for button in buttons:
+        box = button.bounding_box()
+        assert box is not None
+        assert box["x"] >= 0
+        assert box["x"] + box["width"] <= window, button.get_attribute("aria-label")
+
+
+def test_a_row_of_buttons_wraps_on_a_phone_with_space_between_them(
+    tabs: Callable[[str, str, bool], Any],
+) -> None:
+    page = tabs("en", "phone", True)
+    page.goto("/manage/print/pack")
+    boxes = [b.bounding_box() for b in page.locator("p.actions button").all()]
+    assert len(boxes) >= 4
+    assert len({round(b["y"]) for b in boxes}) > 1, "on a phone the row wraps"
+    for n, a in enumerate(boxes):
+        for b in boxes[n + 1 :]:
+            apart_x = max(b["x"] - (a["x"] + a["width"]), a["x"] - (b["x"] + b["width"]))
+            apart_y = max(b["y"] - (a["y"] + a["height"]), a["y"] - (b["y"] + b["height"]))
+            assert max(apart_x, apart_y) >= 6, f"buttons {a} and {b} touch"
+    width, window = overflow(page)
+    assert width <= window

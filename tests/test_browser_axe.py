@@ -33,6 +33,7 @@ from letters.models import CampaignKind, Gender, ReturnReason, Role
 pytestmark = pytest.mark.commits
 
 ADMIN = "admin@abc.example"
+NOT_FOR_REVIEW = {"duplicate-id-aria", "form-field-multiple-labels"}
 LANGUAGES = {"en": "en-GB", "ru": "ru-RU"}
 WIDTHS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 
@@ -47,6 +48,7 @@ class Seeded:
     campaign: int
     template: int
     phrase: int
+    invitation: str
 
 
 def seed() -> Seeded:
@@ -56,7 +58,7 @@ def seed() -> Seeded:
     with db.session.no_autoflush:
         admin = create_user(ADMIN, PASSWORD, Role.ADMIN)
     create_user("coordinator@abc.example", PASSWORD, Role.COORDINATOR)
-    invite("new@abc.example", Role.COORDINATOR, admin)
+    _, invitation = invite("new@abc.example", Role.COORDINATOR, admin)
     penza = make_facility()
     today = date.today()
     pchelintsev = make_prisoner(
@@ -108,7 +110,9 @@ def seed() -> Seeded:
     phrase = db.session.scalars(db.select(Phrase)).first()
     assert template is not None
     assert phrase is not None
-    return Seeded(pchelintsev.id, rivera.id, penza.id, campaign.id, template.id, phrase.id)
+    return Seeded(
+        pchelintsev.id, rivera.id, penza.id, campaign.id, template.id, phrase.id, invitation
+    )
 
 
 @dataclass
@@ -210,6 +214,24 @@ def send_an_empty_report(page: Any) -> None:
     page.wait_for_selector("#report-address .error, #report-address [aria-invalid=true]")
 
 
+def press_i_sent_it(page: Any) -> None:
+    page.click("#i-sent-it")
+    page.wait_for_selector("#sent-answer:not([hidden])")
+
+
+def send_empty(page: Any) -> None:
+    """The form sent back with every required field named as missing."""
+    page.click("main form:not([role=search]) button[type=submit] >> nth=-1")
+    page.wait_for_selector("main .error")
+
+
+def log_in_wrongly(page: Any) -> None:
+    page.fill("input[name=email]", ADMIN)
+    page.fill("input[name=password]", "not the password")
+    page.click("main button[type=submit]")
+    page.wait_for_selector("main .error, main .flash.error")
+
+
 @dataclass
 class Page:
     name: str
@@ -240,16 +262,21 @@ PAGES = [
     Page("birthdays", "/birthdays", shows="Шакурский"),
     Page("campaign-report", "/campaigns/{campaign}", shows="Penza"),
     Page("report-address", "/prisoners/{prisoner}", action=send_an_empty_report),
+    Page("sent", "/prisoners/{prisoner}/write", action=press_i_sent_it),
     Page("login", "/login"),
+    Page("login-refused", "/login", action=log_in_wrongly),
+    Page("accept-invitation", "/invite/{invitation}"),
     Page("not-found", "/no-such-page"),
     Page("dashboard", "/manage/dashboard", True, shows="Penza"),
     *(Page(f"menu-{n}", "/manage/dashboard", True, open_menu(n)) for n in range(1, 6)),
     Page("manage-prisoners", "/manage/prisoners", True, shows="Шакурский"),
     Page("add-prisoner", "/manage/prisoners/new", logged_in=True),
+    Page("add-prisoner-refused", "/manage/prisoners/new", True, send_empty),
     Page("edit-prisoner", "/manage/prisoners/{prisoner}/edit", logged_in=True),
     Page("transfer", "/manage/prisoners/{prisoner}/transfer", logged_in=True),
     Page("facilities", "/manage/facilities/", True, shows="Otisville"),
     Page("add-facility", "/manage/facilities/new", logged_in=True),
+    Page("add-facility-refused", "/manage/facilities/new", True, send_empty),
     Page("edit-facility", "/manage/facilities/{facility}/edit", logged_in=True),
     Page("campaigns", "/manage/campaigns", True, shows="Penza"),
     Page("new-campaign", "/manage/campaigns/new", True, shows="Rivera"),
@@ -258,16 +285,21 @@ PAGES = [
     Page("import", "/manage/prisoners/import", logged_in=True),
     Page("needs-checking", "/manage/needs-checking", True, shows="colony"),
     Page("templates", "/manage/templates", logged_in=True),
+    Page("new-template", "/manage/templates/new", logged_in=True),
     Page("edit-template", "/manage/templates/{template}/edit", logged_in=True),
     Page("phrases", "/manage/phrases", logged_in=True),
+    Page("edit-phrase", "/manage/phrases/{phrase}/edit", logged_in=True),
     Page("avoid", "/manage/avoid", logged_in=True),
     Page("guidelines-manage", "/manage/guidelines", logged_in=True),
+    Page("new-guideline", "/manage/guidelines/new", logged_in=True),
     Page("settings", "/manage/settings", logged_in=True),
     Page("accounts", "/manage/accounts", True, shows="new@abc.example"),
     Page("audit", "/manage/audit", True, shows="Шакурский"),
     Page("print-pack", "/manage/print/pack", logged_in=True),
     Page("evening-pack", "/manage/print/pack?campaign={campaign}", True, shows="Шакурский"),
     Page("account", "/account", logged_in=True),
+    Page("change-password", "/account/password", logged_in=True),
+    Page("second-factor", "/account/second-factor", logged_in=True),
 ]
 
 
@@ -286,6 +318,15 @@ def test_axe_finds_no_violations(
     assert target.shows in page.inner_text("main")
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+    # axe leaves these to a person ("needs review"): it cannot tell whether a repeated id
+    # matters. Here it always does: a label would name another form's field.
+    review = [
+        f"{found['id']}: {node['html']}"
+        for found in results.response["incomplete"]
+        if found["id"] in NOT_FOR_REVIEW
+        for node in found["nodes"]
+    ]
+    assert review == []
 
 
 # --- layout on a phone (issue 13, item 6) ------------------------------------------------------

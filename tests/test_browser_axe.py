@@ -126,7 +126,13 @@ def site(database_url: str, new_install: Snapshot) -> Iterator[Site]:
     """The app with the seeded data on a live server, for the module; the database is put back
     as the migrations left it afterwards (as for any ``commits`` test)."""
     app: Flask = create_app(
-        {**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url, "AUTO_MIGRATE": False}
+        {
+            **TEST_CONFIG,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "AUTO_MIGRATE": False,
+            # The module sends the report form more often than a visitor may in an hour.
+            "ADDRESS_REPORT_RATE_LIMIT": "100 per hour",
+        }
     )
     try:
         with app.app_context():
@@ -355,6 +361,22 @@ def test_the_write_page_fits_a_phone_with_the_phrasebook_open(
         assert box is not None
         assert box["x"] >= 0
         assert box["x"] + box["width"] <= window, button.get_attribute("aria-label")
+
+
+PUBLIC = [p for p in PAGES if not p.logged_in]
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+@pytest.mark.parametrize("target", PUBLIC, ids=[p.name for p in PUBLIC])
+def test_public_pages_fit_a_phone(
+    tabs: Callable[[str, str, bool], Any], site: Site, target: Page, language: str
+) -> None:
+    page = tabs(language, "phone", False)
+    page.goto(target.path.format(**vars(site.ids)))
+    if target.action:
+        target.action(page)
+    width, window = overflow(page)
+    assert width <= window, f"the page is {width} px wide in a {window} px window"
 
 
 def test_a_row_of_buttons_wraps_on_a_phone_with_space_between_them(

@@ -3,7 +3,8 @@ in English and Russian, on a desktop (1280×800) and a phone (390 px wide).
 
 axe-core comes with ``axe-playwright-python`` (its bundled ``axe.min.js``; nothing is fetched).
 One live server and one browser serve the whole module, over data seeded once so tables and
-lists have rows; each language × width gets one visitor's context and one coordinator's.
+lists have rows; each language × width gets one visitor's tab and one coordinator's, each in a
+browser context of its own. The phone tests at the end check that pages fit 390 px.
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from browser import CHROMIUM, CHROMIUM_ARGS
+
+# _restore: the module commits for real, and puts the database back as conftest's ``app`` does.
 from conftest import PASSWORD, TEST_CONFIG, Snapshot, _restore, make_facility, make_prisoner
 from flask import Flask
 from werkzeug.serving import make_server
@@ -28,7 +32,7 @@ from letters.auth.services import create_user
 from letters.campaigns.services import CampaignFields, record_letters, save_campaign
 from letters.extensions import db
 from letters.mail.services import record_return, report_address
-from letters.models import CampaignKind, Gender, ReturnReason, Role
+from letters.models import CampaignKind, Gender, LetterTemplate, Phrase, ReturnReason, Role
 
 pytestmark = pytest.mark.commits
 
@@ -53,10 +57,7 @@ class Seeded:
 
 def seed() -> Seeded:
     """A small registry with something in every list a page shows."""
-    from letters.models import LetterTemplate, Phrase
-
-    with db.session.no_autoflush:
-        admin = create_user(ADMIN, PASSWORD, Role.ADMIN)
+    admin = create_user(ADMIN, PASSWORD, Role.ADMIN)
     create_user("coordinator@abc.example", PASSWORD, Role.COORDINATOR)
     _, invitation = invite("new@abc.example", Role.COORDINATOR, admin)
     penza = make_facility()
@@ -315,8 +316,6 @@ PAGES = [
 def test_axe_finds_no_violations(
     tabs: Callable[[str, str, bool], Any], site: Site, target: Page, language: str, width: str
 ) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
     page = tabs(language, width, target.logged_in)
     page.goto(target.path.format(**vars(site.ids)))
     if target.action:
@@ -361,6 +360,25 @@ def test_the_write_page_fits_a_phone_with_the_phrasebook_open(
         assert box is not None
         assert box["x"] >= 0
         assert box["x"] + box["width"] <= window, button.get_attribute("aria-label")
+
+
+def test_the_phrasebook_is_a_full_width_table_on_a_desktop_with_no_scroll_box_of_its_own(
+    tabs: Callable[[str, str, bool], Any], site: Site
+) -> None:
+    page = tabs("en", "desktop", False)
+    page.goto(f"/prisoners/{site.ids.prisoner}/write")
+    open_details("#phrasebook:not([open])")(page)
+    table = page.locator("#phrasebook table")
+    table_width, box_width, scrolls = table.evaluate(
+        "t => [t.getBoundingClientRect().width, t.parentElement.clientWidth,"
+        " t.scrollHeight > t.clientHeight + 1]"
+    )
+    assert table_width >= box_width - 1
+    assert not scrolls, "the phrasebook scrolls in a box of its own"
+    # Every row is shown: none cut off by a box.
+    last = page.locator("#phrasebook tbody tr").last
+    last.scroll_into_view_if_needed()
+    assert last.is_visible()
 
 
 PUBLIC = [p for p in PAGES if not p.logged_in]

@@ -23,10 +23,13 @@ RETURN_REASON_LABELS = {
 }
 
 
-def _date_field(label: str) -> StringField:
+def _date_field(label: str, id: str) -> StringField:
+    # Both forms sit on the prisoner's page: each date needs an id of its own, or the second
+    # label would name the first form's field.
     return StringField(
         label,
         [required(label), Checked(parse_past_day)],
+        id=id,
         filters=[strip],
         widget=DateInput(),
         default=lambda: date.today().isoformat(),
@@ -34,14 +37,14 @@ def _date_field(label: str) -> StringField:
 
 
 class ReplyForm(FlaskForm):
-    on = _date_field(_l("Reply received on"))
+    on = _date_field(_l("Reply received on"), "reply-on")
 
     def day(self) -> date:
         return parse_date(self.on.data or "") or date.today()
 
 
 class ReturnForm(FlaskForm):
-    on = _date_field(_l("Letter came back on"))
+    on = _date_field(_l("Letter came back on"), "returned-on")
     reason = SelectField(
         _l("Reason"),
         [required(_l("Reason"))],

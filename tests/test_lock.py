@@ -1,7 +1,7 @@
 """The locks in requirements/ still satisfy pyproject.toml.
 
-app.txt locks the [project] dependencies; postgres.txt adds the postgres extra, test.txt the
-test extra and dev.txt the dev extra. Every requirement must be pinned (``==``, with sha256
+app.txt locks the [project] dependencies; postgres.txt adds the postgres extra, server.txt the
+server extra, test.txt the test extra and dev.txt the dev extra. Every requirement must be pinned (``==``, with sha256
 hashes) at a version inside pyproject's range, what the installed packages of those versions
 require must be pinned as well, and a package has one version in all the locks. Regenerate
 with ``bash requirements/lock.sh`` when this fails.
@@ -27,8 +27,9 @@ PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 LOCKS = {
     "app.txt": [],
     "postgres.txt": ["postgres"],
-    "test.txt": ["postgres", "test"],
-    "dev.txt": ["postgres", "test", "dev"],
+    "server.txt": ["postgres", "server"],
+    "test.txt": ["postgres", "server", "test"],
+    "dev.txt": ["postgres", "server", "test", "dev"],
 }
 
 
@@ -70,7 +71,7 @@ def wanted(extras: Iterable[str]) -> list[Requirement]:
 
 
 def test_every_lock_is_compiled_from_pyproject_extras() -> None:
-    assert set(PYPROJECT["optional-dependencies"]) == {"postgres", "test", "dev"}
+    assert set(PYPROJECT["optional-dependencies"]) == {"postgres", "server", "test", "dev"}
     assert sorted(path.name for path in REQUIREMENTS.glob("*.txt")) == sorted(LOCKS)
 
 

@@ -143,7 +143,7 @@ def test_a_recipient_backup_opens_only_with_its_identity(
         cli = bare_app.test_cli_runner()
         refused = cli.invoke(args=["restore", str(backup), "--identity", str(stranger)])
         assert refused.exit_code == 1
-        assert "cannot decrypt the backup" in refused.output
+        assert "Cannot decrypt the backup" in refused.output
         assert (
             cli.invoke(args=["restore", str(backup), "--identity", str(identity_file)]).exit_code
             == 0

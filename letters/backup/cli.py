@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from ..extensions import db
 from . import encryption
@@ -36,11 +37,11 @@ def _passphrase(path: Path | None, *, confirm: bool) -> str:
         return lines[0] if lines else ""
     if os.environ.get(PASSPHRASE_VARIABLE):
         return os.environ[PASSPHRASE_VARIABLE]
-    return str(click.prompt("Passphrase", hide_input=True, confirmation_prompt=confirm))
+    return str(click.prompt(_("Passphrase"), hide_input=True, confirmation_prompt=confirm))
 
 
 def _fail(error: BackupError) -> None:
-    click.echo(f"Error: {error}", err=True)
+    click.echo(_("Error: %(problem)s", problem=str(error)), err=True)
     sys.exit(1)
 
 
@@ -77,7 +78,15 @@ def backup_command(out: Path, recipients: tuple[str, ...], passphrase_file: Path
         except BackupError as error:
             _fail(error)
     rows = sum(counts.values())
-    click.echo(f"Backup written to {out}: {rows} rows in {len(counts)} tables.", err=True)
+    click.echo(
+        _(
+            "Backup written to %(file)s: %(rows)s rows in %(tables)s tables.",
+            file=str(out),
+            rows=rows,
+            tables=len(counts),
+        ),
+        err=True,
+    )
 
 
 @click.command("restore")
@@ -101,4 +110,12 @@ def restore_command(file: Path, identity: Path | None, passphrase_file: Path | N
         except BackupError as error:
             _fail(error)
     rows = sum(counts.values())
-    click.echo(f"Restored {rows} rows in {len(counts)} tables from {file}.", err=True)
+    click.echo(
+        _(
+            "Restored %(rows)s rows in %(tables)s tables from %(file)s.",
+            rows=rows,
+            tables=len(counts),
+            file=str(file),
+        ),
+        err=True,
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyrage
+from flask_babel import gettext as _
 from pyrage import passphrase as age_passphrase
 from pyrage import x25519
 
@@ -22,8 +23,11 @@ MIN_PASSPHRASE_LENGTH = 12
 def check_passphrase(secret: str) -> None:
     if len(secret) < MIN_PASSPHRASE_LENGTH:
         raise BackupError(
-            f"the passphrase is too short: use at least {MIN_PASSPHRASE_LENGTH} characters "
-            "(several unrelated words)"
+            _(
+                "The passphrase is too short: use at least %(count)s characters "
+                "(several unrelated words).",
+                count=MIN_PASSPHRASE_LENGTH,
+            )
         )
 
 
@@ -33,7 +37,7 @@ def recipients_from(keys: tuple[str, ...]) -> list[x25519.Recipient]:
         try:
             recipients.append(x25519.Recipient.from_str(key.strip()))
         except pyrage.RecipientError as exc:
-            raise BackupError(f"not an age recipient (age1…): {key!r}") from exc
+            raise BackupError(_("Not an age recipient (age1…): %(key)s", key=key)) from exc
     return recipients
 
 
@@ -46,9 +50,11 @@ def identities_from(path: Path) -> list[x25519.Identity]:
             try:
                 identities.append(x25519.Identity.from_str(line))
             except pyrage.IdentityError as exc:
-                raise BackupError(f"{path} holds a line that is not an age identity") from exc
+                raise BackupError(
+                    _("%(file)s holds a line that is not an age identity.", file=str(path))
+                ) from exc
     if not identities:
-        raise BackupError(f"{path} holds no age identity")
+        raise BackupError(_("%(file)s holds no age identity.", file=str(path)))
     return identities
 
 
@@ -60,7 +66,7 @@ def encrypt(plain: Path, out: Path, *, secret: str | None, keys: tuple[str, ...]
             pyrage.encrypt_io(source, target, recipients)
         return
     if secret is None:
-        raise BackupError("give a passphrase or at least one age recipient")
+        raise BackupError(_("Give a passphrase or at least one age recipient."))
     check_passphrase(secret)
     # The passphrase mode of pyrage works on bytes in memory: a backup of a million letters
     # is a few tens of megabytes compressed.
@@ -76,9 +82,9 @@ def decrypt(sealed: Path, plain: Path, *, secret: str | None, identity: Path | N
                 pyrage.decrypt_io(source, target, identities)
             return
         if secret is None:
-            raise BackupError("give the backup's passphrase or an age identity file")
+            raise BackupError(_("Give the backup's passphrase or an age identity file."))
         plain.write_bytes(age_passphrase.decrypt(sealed.read_bytes(), secret))
     except pyrage.DecryptError as exc:
         raise BackupError(
-            "cannot decrypt the backup: wrong passphrase or identity, or a damaged file"
+            _("Cannot decrypt the backup: wrong passphrase or identity, or a damaged file.")
         ) from exc

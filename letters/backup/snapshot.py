@@ -22,6 +22,7 @@ from datetime import date, datetime
 from typing import IO, Any
 
 from alembic.migration import MigrationContext
+from flask_babel import gettext as _
 from sqlalchemy import Connection, Table, func, insert, select, text
 from sqlalchemy.engine import Engine
 
@@ -48,7 +49,12 @@ def tables() -> list[Table]:
 def migration_of(connection: Connection) -> str:
     heads = MigrationContext.configure(connection).get_current_heads()
     if len(heads) != 1:
-        raise BackupError(f"the database is not at one migration (heads: {heads or 'none'})")
+        raise BackupError(
+            _(
+                "The database is not at one migration (heads: %(heads)s).",
+                heads=", ".join(heads) or "-",
+            )
+        )
     return heads[0]
 
 
@@ -106,9 +112,11 @@ def _lines(packed: IO[bytes]) -> Iterator[Any]:
                 try:
                     yield json.loads(line)
                 except json.JSONDecodeError as exc:
-                    raise BackupError(f"line {number} of the backup is not JSON: {exc}") from exc
+                    raise BackupError(
+                        _("Line %(line)s of the backup is not JSON.", line=number)
+                    ) from exc
     except (OSError, EOFError, UnicodeDecodeError) as exc:
-        raise BackupError(f"the backup is damaged or not a backup: {exc}") from exc
+        raise BackupError(_("The backup is damaged or not a backup.")) from exc
 
 
 def _converter(table: Table, name: str) -> Any:
@@ -143,30 +151,39 @@ def restore_snapshot(engine: Engine, packed: IO[bytes]) -> dict[str, int]:
     lines = _lines(packed)
     header = next(lines, None)
     if not isinstance(header, dict) or header.get("format") != FORMAT:
-        raise BackupError("this is not a letters backup")
+        raise BackupError(_("This is not a letters backup."))
     if header.get("version") != VERSION:
-        raise BackupError(f"backup format version {header.get('version')} is not supported")
+        raise BackupError(
+            _("Backup format version %(version)s is not supported.", version=header.get("version"))
+        )
     known = {table.name: table for table in tables()}
     with engine.begin() as connection:
         current = migration_of(connection)
         if header["migration"] != current:
             raise BackupError(
-                f"the backup was made at migration {header['migration']} and this database is "
-                f"at {current}: restore it with the version of letters that made it, then "
-                "upgrade"
+                _(
+                    "The backup was made at migration %(made)s and this database is at "
+                    "%(current)s: restore it with the version of letters that made it, then "
+                    "upgrade.",
+                    made=header["migration"],
+                    current=current,
+                )
             )
         busy = database_in_use(connection)
         if busy:
             raise BackupError(
-                "the database already holds data (" + ", ".join(busy) + "): restore only into "
-                "a new, empty database"
+                _(
+                    "The database already holds data (%(tables)s): restore only into a new, "
+                    "empty database.",
+                    tables=", ".join(busy),
+                )
             )
         for table in reversed(tables()):  # children first
             connection.execute(table.delete())
         counts = _insert_rows(connection, lines, known)
         expected = {name: int(count) for name, count in header["tables"].items()}
         if counts != expected:
-            raise BackupError(f"the backup is incomplete: expected {expected}, read {counts}")
+            raise BackupError(_("The backup is incomplete: rows are missing."))
         if connection.dialect.name == "postgresql":
             _advance_sequences(connection)
     return counts
@@ -191,16 +208,20 @@ def _insert_rows(
             flush()
             name = item.get("table")
             if name not in known:
-                raise BackupError(f"the backup has a table this version does not know: {name}")
+                raise BackupError(
+                    _("The backup has a table this version does not know: %(table)s", table=name)
+                )
             table = known[name]
             columns = list(item["columns"])
             missing = set(columns) ^ {column.name for column in table.columns}
             if missing:
-                raise BackupError(f"the columns of {name} differ: {sorted(missing)}")
+                raise BackupError(
+                    _("The columns of %(table)s differ from this version's.", table=name)
+                )
             converters = [_converter(table, column) for column in columns]
             continue
         if table is None or not isinstance(item, list) or len(item) != len(columns):
-            raise BackupError("the backup has a row out of place")
+            raise BackupError(_("The backup has a row out of place."))
         batch.append(
             {
                 column: convert(value)

@@ -11,6 +11,7 @@ import sys
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
 from .services import public_count_day
 from .summary import make_summary
@@ -24,7 +25,7 @@ def summarize_command() -> None:
     day = public_count_day()
     if not make_summary(day):
         click.echo(
-            f"The figures for {day.isoformat()} could not be summed now; try again.", err=True
+            _("The figures for %(day)s could not be summed now.", day=day.isoformat()), err=True
         )
         sys.exit(1)
-    click.echo(f"Letter figures summed for {day.isoformat()}.", err=True)
+    click.echo(_("Letter figures summed for %(day)s.", day=day.isoformat()), err=True)

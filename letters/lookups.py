@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
 from .extensions import db
 from .models import Prisoner
@@ -37,3 +37,13 @@ def prisoners_by_id(ids: Sequence[int]) -> list[Prisoner]:
             )
         )
     return [found[i] for i in wanted]
+
+
+def name_matches(name: str) -> list[ColumnElement[bool]]:
+    """Conditions for prisoners whose name holds every word of ``name`` (any script, any case):
+    the registry's and the dashboard's search."""
+    conditions: list[ColumnElement[bool]] = []
+    for word in name.casefold().split():
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        conditions.append(Prisoner.search_text.like(f"%{escaped}%", escape="\\"))
+    return conditions

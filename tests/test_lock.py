@@ -1,10 +1,10 @@
 """The locks in requirements/ still satisfy pyproject.toml.
 
 app.txt locks the [project] dependencies; postgres.txt adds the postgres extra, server.txt the
-server extra, test.txt the test extra and dev.txt the dev extra. Every requirement must be pinned (``==``, with sha256
-hashes) at a version inside pyproject's range, what the installed packages of those versions
-require must be pinned as well, and a package has one version in all the locks. Regenerate
-with ``bash requirements/lock.sh`` when this fails.
+server extra, test.txt the test extra and dev.txt the dev extra. Every requirement must be
+pinned (``==``, with sha256 hashes) at a version inside pyproject's range, what the installed
+packages of those versions require must be pinned as well, and a package has one version in
+all the locks. Regenerate with ``bash requirements/lock.sh`` when this fails.
 """
 
 from __future__ import annotations

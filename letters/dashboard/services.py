@@ -20,6 +20,7 @@ from ..campaigns.services import CampaignProgress, campaign_progress
 from ..display import display_name
 from ..extensions import db
 from ..letterlog.need import need_scores
+from ..lookups import name_matches
 from ..models import (
     NOT_WRITABLE,
     Gender,
@@ -30,6 +31,7 @@ from ..models import (
     ReturnReason,
     Status,
 )
+from ..paging import Page
 
 # Half a year: long enough to see a campaign's effect fade, short enough for one chart.
 WEEKS = 26
@@ -114,15 +116,27 @@ def _mail_counts() -> Subquery:
     )
 
 
-def prisoner_activity(today: date) -> list[PrisonerActivity]:
-    """Every prisoner, listed or not, with their letters and mail: one query.
+#: Prisoners on one page of the dashboard's table.
+PRISONERS_PER_PAGE = 50
+
+
+def prisoner_activity(
+    today: date, *, name: str = "", page: int = 1, per_page: int = PRISONERS_PER_PAGE
+) -> Page[PrisonerActivity]:
+    """One page of prisoners, listed or not, with their letters and mail: two queries (how
+    many, and the page), however many prisoners there are.
 
     Order: longest since the last letter first, never written to before anyone; the released
     and the dead go last, since nobody can write to them any more and they would otherwise sit
-    on top for ever. Then by name.
+    on top for ever. Then by name. ``name``: only prisoners whose name holds its words.
     """
     need = need_scores(today)
     mail = _mail_counts()
+    matching = name_matches(name)
+    total = db.session.scalar(select(func.count(Prisoner.id)).where(*matching)) or 0
+    never_first = case((need.c.last_sent_on.is_(None), 0), else_=1)
+    not_writable_last = case((Prisoner.status.in_(NOT_WRITABLE), 1), else_=0)
+    current = Page[PrisonerActivity]([], page, per_page, total)
     rows = db.session.execute(
         select(
             Prisoner,
@@ -134,38 +148,36 @@ def prisoner_activity(today: date) -> list[PrisonerActivity]:
         )
         .outerjoin(need, need.c.prisoner_id == Prisoner.id)
         .outerjoin(mail, mail.c.prisoner_id == Prisoner.id)
+        .where(*matching)
+        .order_by(
+            not_writable_last,
+            never_first,
+            need.c.last_sent_on,
+            Prisoner.family_name,
+            Prisoner.given_names,
+            Prisoner.id,
+        )
+        .limit(per_page)
+        .offset(current.offset)
     ).all()
-    pairs = [
-        (
-            prisoner,
-            PrisonerActivity(
-                prisoner_id=prisoner.id,
-                name=display_name(prisoner),
-                is_listed=prisoner.is_listed,
-                status=prisoner.status,
-                gender=prisoner.gender,
-                address_needs_checking=prisoner.address_needs_checking,
-                total_letters=int(total or 0),
-                recent_letters=int(recent or 0),
-                last_letter_on=last,
-                days_since_last=None if last is None else (today - last).days,
-                replies=int(replies or 0),
-                returns=int(returns or 0),
-            ),
+    items = [
+        PrisonerActivity(
+            prisoner_id=prisoner.id,
+            name=display_name(prisoner),
+            is_listed=prisoner.is_listed,
+            status=prisoner.status,
+            gender=prisoner.gender,
+            address_needs_checking=prisoner.address_needs_checking,
+            total_letters=int(total_letters or 0),
+            recent_letters=int(recent or 0),
+            last_letter_on=last,
+            days_since_last=None if last is None else (today - last).days,
+            replies=int(replies or 0),
+            returns=int(returns or 0),
         )
-        for prisoner, recent, total, last, replies, returns in rows
+        for prisoner, recent, total_letters, last, replies, returns in rows
     ]
-    pairs.sort(
-        key=lambda pair: (
-            not pair[1].can_receive,
-            pair[1].last_letter_on is not None,
-            pair[1].last_letter_on or date.min,
-            pair[0].family_name,
-            pair[0].given_names,
-            pair[0].id,
-        )
-    )
-    return [activity for _, activity in pairs]
+    return Page(items, page, per_page, total)
 
 
 # --- replies and returned letters -------------------------------------------------------------
@@ -238,7 +250,7 @@ def mail_summary(today: date, weeks: int = WEEKS, limit: int = RECENT_MAIL_EVENT
 class Overview:
     today: date
     weeks: list[tuple[date, int]]
-    prisoners: list[PrisonerActivity]
+    prisoners: Page[PrisonerActivity]
     campaigns: list[CampaignProgress]
     mail: MailSummary
 
@@ -247,12 +259,12 @@ class Overview:
         return sum(letters for _, letters in self.weeks)
 
 
-def overview(today: date, weeks: int = WEEKS) -> Overview:
-    """Everything the dashboard shows."""
+def overview(today: date, weeks: int = WEEKS, *, name: str = "", page: int = 1) -> Overview:
+    """Everything the dashboard shows; ``name`` and ``page`` choose the prisoners shown."""
     return Overview(
         today=today,
         weeks=weekly_letters(today, weeks),
-        prisoners=prisoner_activity(today),
+        prisoners=prisoner_activity(today, name=name, page=page),
         campaigns=campaign_progress(),
         mail=mail_summary(today, weeks),
     )

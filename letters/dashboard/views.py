@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_login import login_required
 
 from ..audit.services import RECENT_ADDRESS_DAYS, recent_address_changes
 from ..campaigns.forms import KIND_LABELS
 from ..letterlog.summary import RECENT_DAYS
 from ..mail.forms import RETURN_REASON_LABELS
+from ..paging import page_number
 from . import services
 from .chart import weekly_chart
 
@@ -20,10 +21,12 @@ bp = Blueprint("dashboard", __name__, url_prefix="/manage/dashboard")
 @bp.route("")
 @login_required
 def overview() -> str:
-    figures = services.overview(date.today())
+    name = request.args.get("q", "").strip()[:100]
+    figures = services.overview(date.today(), name=name, page=page_number(request.args.get("page")))
     return render_template(
         "dashboard/overview.html",
         figures=figures,
+        name=name,
         chart=weekly_chart(figures.weeks),
         recent_days=RECENT_DAYS,
         recent_events=services.RECENT_MAIL_EVENTS,

@@ -16,6 +16,7 @@ from sqlalchemy.orm import contains_eager
 from ..addressing import DATIVE_COUNTRIES, RecipientBlock, name_part, recipient_block
 from ..audit.recording import audit_context
 from ..extensions import db
+from ..lookups import name_matches
 from ..models import AddressHistoryEntry, Facility, Prisoner, Status
 from ..postal import postal_address, recipient
 from ..validation import FieldError
@@ -201,9 +202,7 @@ def prisoner_query(
     """Prisoners matching a name fragment (any script, any case) and the filters, by name."""
     # contains_eager: list pages show each prisoner's facility without a query per row.
     query = select(Prisoner).outerjoin(Prisoner.facility).options(contains_eager(Prisoner.facility))
-    for word in name.casefold().split():
-        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(Prisoner.search_text.like(f"%{escaped}%", escape="\\"))
+    query = query.where(*name_matches(name))
     if country:
         query = query.where(Facility.country_code == country.upper())
     if status:

@@ -1044,7 +1044,7 @@ def test_imported_prisoners_count_as_confirmed_today_and_are_not_listed_for_chec
     assert result.errors == []
     assert result.created > 1
     assert {p.address_confirmed_on for p in prisoners()} == {date.today()}
-    assert needs_checking(date.today()) == []
+    assert needs_checking(date.today()).items == []
 
 
 def test_import_moving_or_changing_the_unit_confirms_the_address_but_unchanged_rows_do_not(

@@ -81,7 +81,7 @@ def test_the_needs_checking_list(app: Flask) -> None:
     resolved = make_prisoner(facility, family_name="Resolved", address_confirmed_on=TODAY)
     mail.resolve_report(mail.report_address(resolved, "old news"))
     db.session.commit()
-    reasons = {item.prisoner.id: item.reasons for item in mail.needs_checking(TODAY)}
+    reasons = {item.prisoner.id: item.reasons for item in mail.needs_checking(TODAY).items}
     assert reasons == {
         old.id: [mail.CONFIRMED_LONG_AGO],
         never.id: [mail.NEVER_CONFIRMED],
@@ -227,3 +227,40 @@ def test_a_reply_or_return_dated_after_today_is_refused_and_named(
     assert f"{label}: The date cannot be after today." in response.get_data(as_text=True)
     assert db.session.scalars(select(MailEvent)).all() == []
     assert not get(app, prisoner_id).address_needs_checking
+
+
+def test_the_needs_checking_page_shows_known_problems_first_a_page_at_a_time(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    """After a large import the list held thousands of "never confirmed" rows, burying the one
+    letter that came back: known problems lead, the rest follow oldest first, 50 a page, and
+    the list narrows to one reason."""
+    auth.create_and_login()
+    facility = make_facility()
+    for n in range(60):
+        make_prisoner(
+            facility,
+            family_name=f"Old{n:02d}",
+            address_confirmed_on=TODAY - timedelta(days=200 + n),
+        )
+    returned = make_prisoner(facility, family_name="Returned", address_confirmed_on=TODAY)
+    mail.record_return(returned, TODAY, ReturnReason.MOVED)
+    reported = make_prisoner(facility, family_name="Reported", address_confirmed_on=TODAY)
+    mail.report_address(reported, "Moved to IK-2.")
+    db.session.commit()
+
+    first = client.get("/manage/needs-checking").get_data(as_text=True)
+    names = re.findall(r">[^<]*?(Returned|Reported|Old\d\d)[^<]*</a>", first)
+    assert names[:4] == ["Returned", "Reported", "Old59", "Old58"]  # then the oldest first
+    assert len(names) == 50
+    assert "62 addresses to check." in first
+    second = client.get("/manage/needs-checking?page=2").get_data(as_text=True)
+    assert len(re.findall(r">[^<]*?(Old\d\d)[^<]*</a>", second)) == 12
+
+    only = client.get("/manage/needs-checking?why=reported").get_data(as_text=True)
+    assert re.findall(r">[^<]*?(Returned|Reported|Old\d\d)[^<]*</a>", only) == ["Reported"]
+    assert "Moved to IK-2." in only
+    # An unknown reason is no filter at all.
+    assert "62 addresses to check." in client.get("/manage/needs-checking?why=x").get_data(
+        as_text=True
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import case, func, or_, select
 
 from ..extensions import db
 from ..models import (
@@ -21,6 +21,7 @@ from ..models import (
     Prisoner,
     ReturnReason,
 )
+from ..paging import Page
 
 MAX_AGE_DAYS = 180
 
@@ -89,35 +90,77 @@ def recent_events(prisoner: Prisoner, limit: int = 10) -> list[MailEvent]:
     return list(db.session.scalars(query))
 
 
-def needs_checking(today: date, max_age_days: int = MAX_AGE_DAYS) -> list[NeedsChecking]:
-    """Prisoners, listed or not, whose address should be checked, each with the reasons:
-    mail came back, never confirmed, confirmed over ``max_age_days`` ago, or reported."""
+#: Addresses on one page of the needs-checking list.
+NEEDS_CHECKING_PER_PAGE = 50
+#: The reasons the list can be narrowed to, in the order they are shown.
+REASONS = (RETURNED, REPORTED, NEVER_CONFIRMED, CONFIRMED_LONG_AGO)
+
+
+def needs_checking(
+    today: date,
+    max_age_days: int = MAX_AGE_DAYS,
+    *,
+    reason: str = "",
+    page: int = 1,
+    per_page: int = NEEDS_CHECKING_PER_PAGE,
+) -> Page[NeedsChecking]:
+    """One page of prisoners, listed or not, whose address should be checked, each with the
+    reasons: mail came back, reported by a visitor, never confirmed, or confirmed over
+    ``max_age_days`` ago. ``reason`` (one of ``REASONS``) keeps only those with it.
+
+    Known problems first (mail came back, then reports), then the longest unconfirmed: never
+    confirmed, then the oldest confirmation. Three queries however long the list: how many,
+    the page, and the page's open reports.
+    """
     cutoff = today - timedelta(days=max_age_days)
+    reported = (
+        select(AddressReport.id)
+        .where(AddressReport.prisoner_id == Prisoner.id, AddressReport.resolved.is_(False))
+        .exists()
+    )
+    why = {
+        RETURNED: Prisoner.address_needs_checking.is_(True),
+        REPORTED: reported,
+        NEVER_CONFIRMED: Prisoner.address_confirmed_on.is_(None),
+        CONFIRMED_LONG_AGO: Prisoner.address_confirmed_on < cutoff,
+    }
+    condition = why[reason] if reason in why else or_(*why.values())
+    total = db.session.scalar(select(func.count(Prisoner.id)).where(condition)) or 0
+    current = Page[NeedsChecking]([], page, per_page, total)
+    prisoners = db.session.scalars(
+        select(Prisoner)
+        .where(condition)
+        .order_by(
+            case((why[RETURNED], 0), else_=1),
+            case((reported, 0), else_=1),
+            case((why[NEVER_CONFIRMED], 0), else_=1),
+            Prisoner.address_confirmed_on,
+            Prisoner.family_name,
+            Prisoner.id,
+        )
+        .limit(per_page)
+        .offset(current.offset)
+    ).all()
     open_reports: dict[int, list[AddressReport]] = {}
     for report in db.session.scalars(
         select(AddressReport)
-        .where(AddressReport.resolved.is_(False))
+        .where(
+            AddressReport.resolved.is_(False),
+            AddressReport.prisoner_id.in_([p.id for p in prisoners]),
+        )
         .order_by(AddressReport.reported_on, AddressReport.id)
     ):
         open_reports.setdefault(report.prisoner_id, []).append(report)
-    query = select(Prisoner).where(
-        Prisoner.address_needs_checking.is_(True)
-        | Prisoner.address_confirmed_on.is_(None)
-        | (Prisoner.address_confirmed_on < cutoff)
-        | Prisoner.id.in_(list(open_reports))
-    )
-    results = []
-    for prisoner in db.session.scalars(query.order_by(Prisoner.family_name, Prisoner.id)):
+    items = []
+    for prisoner in prisoners:
         item = NeedsChecking(prisoner, reports=open_reports.get(prisoner.id, []))
         if prisoner.address_needs_checking:
             item.reasons.append(RETURNED)
+        if item.reports:
+            item.reasons.append(REPORTED)
         if prisoner.address_confirmed_on is None:
             item.reasons.append(NEVER_CONFIRMED)
         elif prisoner.address_confirmed_on < cutoff:
             item.reasons.append(CONFIRMED_LONG_AGO)
-        if item.reports:
-            item.reasons.append(REPORTED)
-        results.append(item)
-    # Returned mail and reports first: they are known problems, not only old data.
-    results.sort(key=lambda i: (RETURNED not in i.reasons, REPORTED not in i.reasons))
-    return results
+        items.append(item)
+    return Page(items, page, per_page, total)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -15,6 +15,7 @@ from ..extensions import db, limiter
 from ..form_helpers import flash_errors
 from ..lookups import listed_prisoner_or_404
 from ..models import AddressReport, Prisoner
+from ..paging import page_number
 from . import services
 from .forms import AddressReportForm, ReplyForm, ReturnForm
 
@@ -87,9 +88,15 @@ def confirm_address(prisoner_id: int) -> ResponseReturnValue:
 @bp.route("/manage/needs-checking")
 @login_required
 def needs_checking() -> str:
+    reason = request.args.get("why", "")
+    reason = reason if reason in services.REASONS else ""
     return render_template(
         "mail/needs_checking.html",
-        items=services.needs_checking(date.today()),
+        page=services.needs_checking(
+            date.today(), reason=reason, page=page_number(request.args.get("page"))
+        ),
+        reason=reason,
+        reasons=services.REASONS,
         max_age_days=services.MAX_AGE_DAYS,
     )
 

@@ -137,6 +137,22 @@ def test_public_list_pages_count_only_listed_matches_in_need_order(
     assert "Page 1 of" not in searched  # one match: no pager
 
 
+def test_a_deep_page_sorts_ids_only_then_loads_its_prisoners(app: Flask) -> None:
+    """The need ordering sorts narrow rows (an id and figures), not whole prisoners: at 10,000
+    prisoners the last page's sort of whole rows spilled to disk."""
+    people = [make_person(f"P{n:02d}") for n in range(7)]
+    for days_ago, someone in enumerate(people):
+        sent(someone, days_ago)
+    db.session.flush()
+    with app.test_request_context(), count_statements() as statements:
+        page = services.page_by_need(select(Prisoner), per_page=3, page=3, public=False)
+    assert [p.family_name for p in page.items] == ["P00"]  # the most recently written, last
+    assert (page.page, page.pages, page.total) == (3, 3, 7)
+    ordered = [sql for sql in statements if "ORDER BY" in sql]
+    assert len(ordered) == 1
+    assert ordered[0].startswith("SELECT prisoners.id \nFROM prisoners")
+
+
 def test_letters_recorded_today_move_the_public_order_only_tomorrow(
     client: FlaskClient, app: Flask
 ) -> None:

@@ -8,7 +8,7 @@ digit grouping ("100,000", "100 000"). Forms, CSV files and the API keep ISO dat
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from conftest import AuthActions, make_facility, make_prisoner
@@ -174,3 +174,19 @@ def test_the_prisoners_page_dates_read_in_russian(
     assert "1 окт. 2026 г." in text(edit)
     # The form's own date field keeps ISO: it is what a date input takes.
     assert 'value="2031-03-01"' in edit.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_skeleton_dates_match_babels_and_are_matched_once(app: Flask, language: str) -> None:
+    """A birthday list formats a post-by day per row: the skeleton is matched to the locale's
+    pattern once, and the result is Babel's own."""
+    from babel.dates import format_skeleton
+
+    from letters.display import skeleton_pattern, weekday_day_month
+
+    skeleton_pattern.cache_clear()
+    days = [date(2026, 1, 1) + timedelta(days=n * 37) for n in range(10)]
+    with app.test_request_context(headers={"Accept-Language": language}):
+        shown = [weekday_day_month(day) for day in days]
+    assert shown == [format_skeleton("MMMMEEEEd", day, locale=language) for day in days]
+    assert skeleton_pattern.cache_info().misses == 1

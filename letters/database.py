@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 _reading: ContextVar[bool] = ContextVar("letters_read_transaction", default=False)
 # Set by write_transaction(): transactions begun now write, whatever the request's method.
 _writing: ContextVar[bool] = ContextVar("letters_write_transaction", default=False)
+# Set by write_transaction(wait=False): on SQLite, give up at once if another writer holds the
+# lock, rather than wait for the busy timeout.
+_impatient: ContextVar[bool] = ContextVar("letters_impatient_transaction", default=False)
 
 
 def init_app(app: Flask) -> None:
@@ -65,9 +68,18 @@ def _configure_sqlite(engine: Engine) -> None:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(dbapi_connection: sqlite3.Connection, record: Any) -> None:
+        # An impatient transaction's connection waits its turn again for the next user.
+        if record.info.pop("impatient", False):
+            dbapi_connection.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
         if _may_write():
+            if _impatient.get():
+                connection.exec_driver_sql("PRAGMA busy_timeout=0")
+                connection.info["impatient"] = True
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             connection.exec_driver_sql("BEGIN")
@@ -109,15 +121,17 @@ def read_transaction() -> Iterator[None]:
 
 
 @contextmanager
-def write_transaction() -> Iterator[None]:
+def write_transaction(*, wait: bool = True) -> Iterator[None]:
     """Transactions that begin inside the block may write: on SQLite ``BEGIN IMMEDIATE`` even
-    in a GET request (for a page that stores something computed once for everyone, on a
-    connection of its own); elsewhere nothing changes."""
-    token = _writing.set(True)
+    outside a write request (something computed once for everyone, stored on a connection of
+    its own). ``wait=False``: if another writer holds the lock, fail at once ("database is
+    locked") instead of waiting up to the busy timeout. Elsewhere nothing changes."""
+    writing, impatient = _writing.set(True), _impatient.set(not wait)
     try:
         yield
     finally:
-        _writing.reset(token)
+        _impatient.reset(impatient)
+        _writing.reset(writing)
 
 
 @contextmanager

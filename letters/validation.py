@@ -10,6 +10,7 @@ from functools import cache
 from typing import Any
 
 from babel import Locale
+from flask import has_app_context
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import QueryableAttribute
@@ -97,16 +98,20 @@ def years_from(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
+def _day_for_message(day: date) -> str:
+    """A date in an error message as the reader writes it; ISO where no app is running (a
+    plain check called from a script)."""
+    return format_date(day, "medium") if has_app_context() else day.isoformat()
+
+
 def check_day_between(day: date, first: date, last: date) -> date:
     """``day`` unchanged, or ``FieldError`` when it lies outside ``first``–``last``."""
     if day > last:
         if last == date.today():
             raise FieldError(_l("The date cannot be after today."))
-        raise FieldError(_l("The date cannot be after %(last)s.", last=format_date(last, "medium")))
+        raise FieldError(_l("The date cannot be after %(last)s.", last=_day_for_message(last)))
     if day < first:
-        raise FieldError(
-            _l("The date cannot be before %(first)s.", first=format_date(first, "medium"))
-        )
+        raise FieldError(_l("The date cannot be before %(first)s.", first=_day_for_message(first)))
     return day
 
 

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 from conftest import count_statements, make_facility, make_person
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import delete, func, select, update
 
@@ -152,13 +152,18 @@ def test_a_deleted_prisoner_takes_their_summed_row_along(app: Flask) -> None:
     assert gone not in figures(public=True)
 
 
-def test_a_request_that_writes_never_makes_the_summary(app: Flask) -> None:
+def test_only_a_read_only_page_offers_the_summary_and_after_its_response(
+    app: Flask, client: FlaskClient
+) -> None:
     fill()
     with app.test_request_context(method="POST"):
         need_scores(TODAY, public=True)
-    assert not summed(TODAY)
+        assert not g.get("letters_summary_offered")
     with app.test_request_context(method="GET"):
         need_scores(TODAY, public=True)
+        assert g.letters_summary_offered  # made when the response closes, not now
+    assert not summed(TODAY)
+    assert client.get("/prisoners").status_code == 200
     assert summed(TODAY)
 
 

@@ -22,7 +22,7 @@ from ..paging import Page, page_number
 from .services import public_count_day
 from .summary import (
     logged_figures,
-    make_summary,
+    make_summary_after_response,
     may_make_summary,
     summary_figures,
     summed,
@@ -52,9 +52,7 @@ def need_scores(today: date | None = None, *, public: bool = False) -> Subquery:
     if summed(day):
         return summary_figures(day, with_today=not public)
     if may_make_summary():
-        # Made on a connection of its own; this request's transaction may have begun before
-        # it (on SQLite it then cannot see it), so this page still groups the log.
-        make_summary(day)
+        make_summary_after_response(day)  # for the next page; this one groups the log
     recorded_before = day if public else None
     return logged_figures(today, recorded_before=recorded_before).subquery("need")
 

@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import logging
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
-from flask import has_request_context, request
+from flask import Flask, Response, after_this_request, current_app, g, has_request_context, request
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import ColumnElement, Subquery, case, delete, event, func, insert, literal, select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -122,11 +123,11 @@ def sum_day(session: Session, day: date) -> None:
     session.add(NeedSummaryDay(day=day))
 
 
-def make_summary(day: date) -> bool:
-    """Make ``day``'s summary on a connection and transaction of its own (on SQLite it waits
-    its turn for the write lock, as any write does): returns whether it exists now. Never
-    raises for a lost race or a busy database: the page then groups the log itself."""
-    with write_transaction():
+def make_summary(day: date, *, wait: bool = True) -> bool:
+    """Make ``day``'s summary on a connection and transaction of its own: returns whether it
+    exists now. ``wait=False``: on SQLite, give up at once when another writer holds the lock.
+    Never raises for a lost race or a busy database: pages then group the log themselves."""
+    with write_transaction(wait=wait):
         session: Session = db.session.session_factory()
         try:
             if session.get(NeedSummaryDay, day) is None:
@@ -142,9 +143,29 @@ def make_summary(day: date) -> bool:
 
 
 def may_make_summary() -> bool:
-    """A summary is made from read-only requests only: a request that writes already holds
-    SQLite's write lock, for which the summary's own connection would wait in vain."""
+    """Only a read-only request offers to make the summary (after its response): one that
+    writes holds SQLite's write lock until its end, and is no reason to do more."""
     return has_request_context() and request.method in READ_METHODS
+
+
+def make_summary_after_response(day: date) -> None:
+    """Once the response has gone, try once to make ``day``'s summary, without waiting for a
+    lock: the visitor who asked first is not kept waiting for it, and a page never queues
+    behind a writer for it. Once per request however often the figures are asked for."""
+    if g.get("letters_summary_offered"):
+        return
+    g.letters_summary_offered = True
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    @after_this_request
+    def offer(response: Response) -> Response:
+        response.call_on_close(partial(_make_in_app, app, day))
+        return response
+
+
+def _make_in_app(app: Flask, day: date) -> None:
+    with app.app_context():
+        make_summary(day, wait=False)
 
 
 # --- keeping it true --------------------------------------------------------------------------

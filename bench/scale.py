@@ -20,11 +20,11 @@ For each database and size it
 3. **times each page** as the median of ``--repeat`` requests, taken in rounds (every page once
    per round, a 404 among them) after a warm-up round, and divides it by the 404's median in
    the same run; the CSV downloads are timed ``--heavy-repeat`` times. For the letter-log CSV
-   also the time to first byte, the bytes and the worker's peak RSS while serving it (its
-   ``VmHWM``, reset just before through ``/proc/<pid>/clear_refs``);
+   also, from a fresh worker, the time to first byte, the bytes and the worker's peak RSS
+   while serving it (its ``VmHWM``, reset just before through ``/proc/<pid>/clear_refs``);
 4. times ``flask --app app prisoners import`` of a 10,000-row file into an empty database and
    ``flask --app app print envelopes`` for every listed prisoner of the large registry, each
-   with the child's peak RSS (``os.wait4``);
+   with the child's peak RSS (``/usr/bin/time``);
 5. prints the table: ×404 at each size, the growth between them (of the ×404 figures, so a
    busier machine in one run does not count as growth), the goal of issue 14 and whether it is
    met; with both databases, SQLite ÷ PostgreSQL for the public pages.

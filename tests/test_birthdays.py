@@ -10,6 +10,7 @@ from babel.dates import format_skeleton
 from flask import Flask
 from flask.testing import FlaskClient
 from icalendar import Calendar
+from sqlalchemy import select
 
 from letters.birthdays import services
 from letters.extensions import db
@@ -306,3 +307,34 @@ def test_ics_looks_a_year_ahead(client: FlaskClient, app: Flask) -> None:
     cal = Calendar.from_ical(client.get("/birthdays.ics").data)
     assert len(list(cal.walk("VEVENT"))) == 2
     assert "Far" not in client.get("/birthdays").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("today", "days"),
+    [
+        (date(2026, 12, 20), 60),  # the window runs over New Year
+        (date(2027, 2, 26), 2),  # 29 February in a common year: celebrated on the 28th
+        (date(2028, 2, 27), 3),  # and on the day itself in a leap year
+        (date(2026, 6, 1), 0),  # today only
+        (date(2026, 3, 1), 365),  # the calendar feed's year
+    ],
+)
+def test_only_birthdays_in_the_window_are_read_and_none_is_lost(
+    app: Flask, today: date, days: int
+) -> None:
+    """The window is chosen in SQL (a day of the year), the exact next birthday in Python:
+    the same people as working it out for every prisoner with a birth date."""
+    facility = make_facility(country_code="DE", name="JVA Tegel")
+    people = {}
+    for offset in range(0, 366, 3):
+        born = date(1992, 1, 1) + timedelta(days=offset)  # 1992 is a leap year
+        people[person(f"P{offset:03d}", born, facility).id] = born
+    person("Leap", date(1996, 2, 29), facility)
+    db.session.flush()
+    expected = sorted(
+        prisoner.id
+        for prisoner in db.session.scalars(select(Prisoner).where(Prisoner.birth_date.is_not(None)))
+        if services.next_birthday(prisoner.birth_date, today) <= today + timedelta(days=days)
+    )
+    found = sorted(b.prisoner.id for b in services.upcoming_birthdays(today, days=days))
+    assert found == expected

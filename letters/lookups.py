@@ -4,12 +4,13 @@ ones on public pages, and a missing id is named, not skipped."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 
 from .extensions import db
-from .models import Prisoner
+from .models import Facility, Prisoner
 
 
 def listed_prisoner_or_404(prisoner_id: int, description: str | None = None) -> Prisoner:
@@ -47,3 +48,15 @@ def name_matches(name: str) -> list[ColumnElement[bool]]:
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         conditions.append(Prisoner.search_text.like(f"%{escaped}%", escape="\\"))
     return conditions
+
+
+def registry_fingerprint() -> tuple[Any, ...]:
+    """Changes whenever a prisoner or a facility is added, edited or deleted: how many there
+    are, the highest id and the latest ``updated_at`` of each (every edit through SQLAlchemy
+    sets it). Two cheap aggregate queries: for telling whether something derived from the
+    registry (an import's plan, a day's calendar feed) is still as it was."""
+    stamp: list[Any] = []
+    for model in (Prisoner, Facility):
+        query = select(func.count(), func.max(model.id), func.max(model.updated_at))
+        stamp.extend(db.session.execute(query).one())
+    return tuple(stamp)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from letters.birthdays import services
 from letters.extensions import db
 from letters.models import Facility, GroupSettings, Prisoner
-from tests.conftest import make_facility, make_person
+from tests.conftest import count_statements, make_facility, make_person
 
 # Years nobody would mistake for anything else in a page or a feed.
 BIRTH_YEAR = 1961
@@ -240,9 +240,18 @@ def test_the_feed_is_the_same_all_day_and_answers_304_to_its_etag(
     today = date.today()
     assert stamps == {datetime(today.year, today.month, today.day, tzinfo=UTC)}
 
-    unchanged = client.get("/birthdays.ics", headers={"If-None-Match": tag})
+    with count_statements() as statements:
+        unchanged = client.get("/birthdays.ics", headers={"If-None-Match": tag})
     assert unchanged.status_code == 304
     assert unchanged.data == b""
+    # Answered from aggregates alone: no prisoner was loaded to find that nothing changed.
+    assert not [sql for sql in statements if "prisoners.family_name" in sql]
+    # A facility's transit days changed: the post-by days move, so the feed is new.
+    db.session.get_one(Prisoner, prisoner_id).facility.transit_days = 21
+    db.session.commit()
+    moved = client.get("/birthdays.ics", headers={"If-None-Match": tag})
+    assert moved.status_code == 200
+    tag = moved.headers["ETag"]
 
     # A name corrected: a new feed, under a new tag.
     db.session.get_one(Prisoner, prisoner_id).family_name = "Soonova-Petrova"

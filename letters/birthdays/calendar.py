@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app, url_for
@@ -21,6 +21,8 @@ from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
 from ..display import display_name
+from ..lookups import registry_fingerprint
+from ..settings.services import group_settings
 from .services import Birthday
 
 UID_DOMAIN = "letters"
@@ -111,21 +113,21 @@ def birthdays_calendar(birthdays: Iterable[Birthday], today: date | None = None)
     return cal.to_ical()
 
 
-def feed_tag(birthdays: Sequence[Birthday], today: date) -> str:
-    """An ETag for the feed of ``birthdays`` made on ``today``: it changes when anything the
-    feed shows changes (a name, a date, a facility's transit days, the language, the links)."""
-    digest = hashlib.sha256()
-    parts = [today.isoformat(), str(get_locale()), write_page_link(0) or ""]
-    for birthday in birthdays:
-        parts += [
-            str(birthday.prisoner.id),
-            display_name(birthday.prisoner),
-            birthday.birthday.isoformat(),
-            birthday.post_by.isoformat(),
-            str(birthday.transit_days),
-        ]
-    digest.update("\x1f".join(parts).encode("utf-8"))
-    return digest.hexdigest()[:32]
+def feed_tag(today: date) -> str:
+    """An ETag for the feed made on ``today``, from what it is made of without making it: the
+    day, the language, the links' base, the registry's fingerprint (any prisoner or facility
+    added, edited or deleted changes it) and the group's settings (its home country sets the
+    transit days). Three small queries: a poll that already has the feed costs no birthdays."""
+    settings = group_settings()
+    parts = [
+        today.isoformat(),
+        str(get_locale()),
+        write_page_link(0) or "",
+        repr(registry_fingerprint()),
+        settings.home_country,
+        repr(settings.updated_at),
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
 #: Feeds made today, by tag, in this process: a calendar app polls the feed every few hours,
@@ -135,14 +137,14 @@ _FEEDS_KEPT = 4  # a day's feed in each language, and yesterday's while the day 
 _FEEDS_LOCK = threading.Lock()
 
 
-def cached_calendar(tag: str, birthdays: Sequence[Birthday], today: date) -> bytes:
-    """``birthdays_calendar``, made once per tag in this process."""
+def cached_calendar(tag: str, birthdays: Callable[[], Sequence[Birthday]], today: date) -> bytes:
+    """``birthdays_calendar`` of ``birthdays()``, made once per tag in this process."""
     with _FEEDS_LOCK:
         body = _FEEDS.get(tag)
         if body is not None:
             _FEEDS.move_to_end(tag)
             return body
-    body = birthdays_calendar(birthdays, today)
+    body = birthdays_calendar(birthdays(), today)
     with _FEEDS_LOCK:
         _FEEDS[tag] = body
         while len(_FEEDS) > _FEEDS_KEPT:

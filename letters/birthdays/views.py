@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from flask import Blueprint, Response, render_template, request
 
@@ -29,15 +30,14 @@ def calendar_feed() -> Response:
     Made once a day per language in each process and sent with an ETag: a calendar app that
     asks again with ``If-None-Match`` gets a 304 while nothing changed."""
     today = date.today()
-    birthdays = services.upcoming_birthdays(today, days=services.FEED_DAYS)
-    tag = calendar.feed_tag(birthdays, today)
+    tag = calendar.feed_tag(today)
     if request.if_none_match.contains(tag):
         response = Response(status=304)
     else:
-        response = Response(
-            calendar.cached_calendar(tag, birthdays, today),
-            content_type="text/calendar; charset=utf-8",
+        body = calendar.cached_calendar(
+            tag, partial(services.upcoming_birthdays, today, days=services.FEED_DAYS), today
         )
+        response = Response(body, content_type="text/calendar; charset=utf-8")
         response.headers["Content-Disposition"] = 'inline; filename="birthdays.ics"'
     response.set_etag(tag)
     # Feeds are public; "no-cache" lets caches keep it but ask first (the ETag answers).

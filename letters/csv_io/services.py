@@ -36,6 +36,7 @@ from ..database import read_transaction
 from ..display import birth_text
 from ..extensions import db
 from ..facilities.services import find_facility
+from ..lookups import registry_fingerprint
 from ..models import AddressHistoryEntry, Facility, Prisoner
 from ..prisoners.services import derive_fields, first_stay, save_prisoner, transfer_prisoner
 from ..spreadsheet import csv_chunks, unprotect_cell, write_protected
@@ -765,18 +766,12 @@ def _unwritten(result: ImportResult, errors: list[RowError]) -> ImportResult:
 
 
 def _fingerprint() -> tuple[Any, ...]:
-    """Changes whenever a prisoner or a facility is added, edited or deleted: how many there
-    are, the highest id and the latest ``updated_at`` of each (every edit through SQLAlchemy
-    sets it). Two cheap aggregate queries, compared before writing what was planned.
+    """``registry_fingerprint``, compared before writing what was planned.
 
     On SQLite the comparison runs under the write lock, so nothing can change after it. On
     PostgreSQL nothing is locked: a change committed in the milliseconds between the check and
     the commit is not seen (before, the whole planning was such a window)."""
-    stamp: list[Any] = []
-    for model in (Prisoner, Facility):
-        query = select(func.count(), func.max(model.id), func.max(model.updated_at))
-        stamp.extend(db.session.execute(query).one())
-    return tuple(stamp)
+    return registry_fingerprint()
 
 
 def _end_keeping_objects(session: Session) -> None:

@@ -446,3 +446,25 @@ def test_the_pack_refuses_what_it_cannot_write_and_writes_nothing(
     assert result.exit_code != 0
     assert message in " ".join(result.stderr.split())
     assert list(tmp_path.iterdir()) == []
+
+
+def test_everyone_is_printed_in_name_order_when_loaded_a_batch_at_a_time(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """For a registry of thousands the command loads prisoners a batch at a time (peak memory
+    stays flat); batches of two over five people lose and reorder nobody."""
+    from letters.printing import services
+
+    monkeypatch.setattr(services, "PRINT_BATCH", 2)
+    facility = make_facility()
+    for name in ("Дубов", "Авдеев", "Гусев", "Борисов", "Власов"):
+        make_prisoner(facility, family_name=name, latin_name="")
+    db.session.commit()
+    out = tmp_path / "envelopes.pdf"
+    result = runner.invoke(args=["print", "envelopes", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    order = [
+        next(name for name in ("Авдеев", "Борисов", "Власов", "Гусев", "Дубов") if name in text)
+        for text in texts_of(out)
+    ]
+    assert order == ["Авдеев", "Борисов", "Власов", "Гусев", "Дубов"]

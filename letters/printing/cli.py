@@ -7,7 +7,7 @@ named by id is printed even when unlisted: whoever runs these commands has the s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO, TypeVar
 
@@ -84,27 +84,30 @@ def envelopes_command(
     out: Path,
 ) -> None:
     """One envelope per prisoner."""
-    prisoners = _chosen(prisoner_ids)
-    _require_addresses(prisoners)
+    ids = _chosen_ids(prisoner_ids)
+    _require_addresses(services.each_prisoner(ids))
     country = _country(posted_from)
     lines, home = _group_return(no_return)
 
-    def envelopes() -> Iterator[Envelope]:
-        # Made as they are checked or drawn, never held in a list: 10,000 envelopes' worth of
-        # blocks would add megabytes to what ReportLab already keeps per page.
-        return (services.envelope_for(p, country, lines, home) for p in prisoners)
+    def envelopes() -> Iterator[tuple[Prisoner, Envelope]]:
+        # Prisoners loaded a batch at a time and envelopes made as they are checked or
+        # drawn, never held in a list: ReportLab already keeps a few KB per page until save.
+        return (
+            (p, services.envelope_for(p, country, lines, home)) for p in services.each_prisoner(ids)
+        )
 
-    _require_fit(
-        lambda: services.check_envelopes_fit(zip(prisoners, envelopes(), strict=True), size)
+    _require_fit(lambda: services.check_envelopes_fit(envelopes(), size))
+    pages = _write(
+        out,
+        lambda stream: render_envelopes((e for _p, e in envelopes()), size.upper(), stream),
     )
-    pages = _write(out, lambda stream: render_envelopes(envelopes(), size.upper(), stream))
     click.echo(
         _(
             "%(count)s envelope(s) (%(size)s) for %(prisoners)s prisoner(s) written to "
             "%(file)s: %(pages)s page(s).",
-            count=len(prisoners),
+            count=len(ids),
             size=size.upper(),
-            prisoners=len(prisoners),
+            prisoners=len(ids),
             file=str(out),
             pages=pages,
         ),
@@ -307,7 +310,19 @@ def _chosen(prisoner_ids: Sequence[int]) -> list[Prisoner]:
     return prisoners
 
 
-def _require_addresses(prisoners: Sequence[Prisoner]) -> None:
+def _chosen_ids(prisoner_ids: Sequence[int]) -> list[int]:
+    """``_chosen``, as ids: the prisoners are loaded a batch at a time when printed."""
+    if prisoner_ids:
+        return [p.id for p in _chosen(prisoner_ids)]
+    ids = services.listed_printable_ids()
+    if not ids:
+        raise click.ClickException(
+            _("Nothing to print: no listed prisoner has a known facility yet.")
+        )
+    return ids
+
+
+def _require_addresses(prisoners: Iterable[Prisoner]) -> None:
     try:
         services.require_addresses(prisoners)
     except services.NoAddressError as exc:

@@ -7,12 +7,14 @@ return address: it passes through as a tuple of lines and is gone with the reque
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..addressing import name_line, number_on_name_line, return_block, sender_country_missing
 from ..display import country_codes, display_name, facility_allowances, language_name
@@ -183,6 +185,38 @@ def listed_printable_prisoners() -> list[Prisoner]:
     """Listed prisoners whose facility is known, by name: everyone an evening can write to."""
     query = prisoner_query(listed_only=True).where(Prisoner.facility_id.is_not(None))
     return list(db.session.scalars(query))
+
+
+def listed_printable_ids() -> list[int]:
+    """The ids of ``listed_printable_prisoners``, in the same order, without loading them."""
+    return list(
+        db.session.scalars(
+            select(Prisoner.id)
+            .where(Prisoner.is_listed.is_(True), Prisoner.facility_id.is_not(None))
+            .order_by(Prisoner.family_name, Prisoner.given_names, Prisoner.id)
+        )
+    )
+
+
+#: Prisoners loaded at a time when printing for everyone.
+PRINT_BATCH = 500
+
+
+def each_prisoner(ids: Sequence[int]) -> Iterator[Prisoner]:
+    """The prisoners with ``ids``, in that order, loaded a batch at a time with their
+    facilities: a run of 10,000 envelopes never holds 10,000 prisoners at once (the session
+    keeps no object nobody refers to)."""
+    for start in range(0, len(ids), PRINT_BATCH):
+        chunk = ids[start : start + PRINT_BATCH]
+        loaded = {
+            p.id: p
+            for p in db.session.scalars(
+                select(Prisoner)
+                .options(selectinload(Prisoner.facility))
+                .where(Prisoner.id.in_(chunk))
+            )
+        }
+        yield from (loaded[i] for i in chunk if i in loaded)
 
 
 def require_addresses(prisoners: Iterable[Prisoner]) -> None:

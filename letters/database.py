@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, has_request_context, request
@@ -195,20 +196,34 @@ MIGRATION_LOCK_KEY = 0x6C657474657273
 def migration_lock(engine: Engine) -> Iterator[None]:
     """Only one process migrates the database at a time; the others wait here.
 
-    Four workers starting at once on an empty PostgreSQL database would otherwise all create
-    the same tables, and all but one fail. A session advisory lock, on a connection of its own,
-    released when the block ends or the process dies. SQLite needs none: the upgrade runs in
-    one ``BEGIN IMMEDIATE`` transaction (``_configure_sqlite``), so the other workers wait for
-    the write lock and then find the schema at its head.
+    Four workers starting at once on an empty database would otherwise all create the same
+    tables and columns, and all but one fail ("duplicate key value" on PostgreSQL, "duplicate
+    column name" on SQLite, whose migrations commit as they go). PostgreSQL: a session
+    advisory lock on a connection of its own, released when the block ends or the process
+    dies. SQLite: an exclusive ``flock`` on a file beside the database, likewise released by
+    the kernel if the process dies. An in-memory SQLite database belongs to one process.
     """
-    if engine.dialect.name != "postgresql":
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            connection.exec_driver_sql(f"SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})")
+            connection.commit()  # the lock outlives the transaction; nothing is left open
+            try:
+                yield
+            finally:
+                connection.exec_driver_sql(f"SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})")
+                connection.commit()
+        return
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or database in (None, "", ":memory:"):
         yield
         return
-    with engine.connect() as connection:
-        connection.exec_driver_sql(f"SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})")
-        connection.commit()  # the lock outlives the transaction; nothing is left open
+    import fcntl  # POSIX, where the app's servers run; imported here, where it is needed
+
+    lock_path = Path(f"{database}.migrating")
+    with lock_path.open("a+b") as lock_file:
+        lock_path.chmod(0o600)
+        fcntl.flock(lock_file, fcntl.LOCK_EX)
         try:
             yield
         finally:
-            connection.exec_driver_sql(f"SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})")
-            connection.commit()
+            fcntl.flock(lock_file, fcntl.LOCK_UN)

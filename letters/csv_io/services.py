@@ -719,11 +719,13 @@ def import_csv(data: bytes, dry_run: bool = False) -> ImportResult:
             if read_errors or planner.errors or dry_run:
                 session.rollback()
                 return _unwritten(result, read_errors + planner.errors)
-            stamp = _fingerprint()
+            stamp = registry_fingerprint()
             _end_keeping_objects(session)
         new = _prepare_new(plans)  # no transaction open: most of the writing's Python work
-        # The write transaction begins here (on SQLite: BEGIN IMMEDIATE, the lock held).
-        if _fingerprint() != stamp:
+        # The write transaction begins here (on SQLite: BEGIN IMMEDIATE, the lock held, so
+        # nothing can change after the comparison; on PostgreSQL nothing is locked, and a
+        # change committed in the milliseconds between it and the commit is not seen).
+        if registry_fingerprint() != stamp:
             session.expire_all()  # reload every prisoner and facility as they are now
             result = ImportResult(dry_run=dry_run)
             plans, planner = _plan(rows, result)
@@ -763,15 +765,6 @@ def _unwritten(result: ImportResult, errors: list[RowError]) -> ImportResult:
         result = ImportResult(dry_run=result.dry_run)
         result.errors = sorted(errors, key=lambda e: (e.line, order.get(e.column, -1)))
     return result
-
-
-def _fingerprint() -> tuple[Any, ...]:
-    """``registry_fingerprint``, compared before writing what was planned.
-
-    On SQLite the comparison runs under the write lock, so nothing can change after it. On
-    PostgreSQL nothing is locked: a change committed in the milliseconds between the check and
-    the commit is not seen (before, the whole planning was such a window)."""
-    return registry_fingerprint()
 
 
 def _end_keeping_objects(session: Session) -> None:

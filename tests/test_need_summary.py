@@ -19,7 +19,11 @@ from letters.letterlog.services import record_letter_sent
 from letters.letterlog.summary import logged_figures, make_summary, summed
 from letters.models import Campaign, CampaignKind, LetterSent, NeedSummary, Prisoner
 
-TODAY = date.today()
+
+def today() -> date:
+    """Asked at each use, never at import: the suite may run across midnight, and the app's
+    day is the day it runs."""
+    return date.today()
 
 
 def fill() -> list[Prisoner]:
@@ -29,7 +33,7 @@ def fill() -> list[Prisoner]:
     db.session.flush()
     for n, person in enumerate(people):
         for days_ago in range(0, 120, 7 + 5 * n):
-            day = TODAY - timedelta(days=days_ago + 1)
+            day = today() - timedelta(days=days_ago + 1)
             db.session.add(
                 LetterSent(prisoner_id=person.id, sent_on=day, recorded_on=day, letters=1 + n)
             )
@@ -38,7 +42,7 @@ def fill() -> list[Prisoner]:
 
 
 def figures(*, public: bool) -> dict[int, tuple[int, int, date]]:
-    need = need_scores(TODAY, public=public)
+    need = need_scores(today(), public=public)
     rows = db.session.execute(
         select(need.c.prisoner_id, need.c.recent, need.c.total, need.c.last_sent_on)
     )
@@ -46,7 +50,7 @@ def figures(*, public: bool) -> dict[int, tuple[int, int, date]]:
 
 
 def grouped_anew(*, public: bool) -> dict[int, tuple[int, int, date]]:
-    query = logged_figures(TODAY, recorded_before=TODAY if public else None).subquery()
+    query = logged_figures(today(), recorded_before=today() if public else None).subquery()
     rows = db.session.execute(select(query))
     return {row[0]: (int(row[1]), int(row[2]), row[3]) for row in rows}
 
@@ -58,11 +62,11 @@ def test_the_first_read_only_page_of_the_day_sums_it_and_the_figures_stay_the_sa
     with app.app_context():
         fill()
         before = {public: grouped_anew(public=public) for public in (True, False)}
-        assert not summed(TODAY)
+        assert not summed(today())
     first = client.get("/prisoners")
     assert first.status_code == 200
     with app.app_context():
-        assert summed(TODAY)
+        assert summed(today())
         assert db.session.scalar(select(func.count()).select_from(NeedSummary)) == 5
         for public in (True, False):
             assert figures(public=public) == before[public]
@@ -73,7 +77,7 @@ def test_the_first_read_only_page_of_the_day_sums_it_and_the_figures_stay_the_sa
 def test_with_the_summary_a_page_no_longer_groups_the_log(app: Flask) -> None:
     fill()
     with app.test_request_context():
-        make_summary(TODAY)
+        make_summary(today())
     with count_statements() as statements:
         figures(public=True)
     grouped = [sql for sql in statements if "GROUP BY letters_sent.prisoner_id" in sql]
@@ -86,14 +90,14 @@ def test_a_letter_today_counts_for_coordinators_at_once_and_for_the_public_tomor
 ) -> None:
     people = fill()
     with app.test_request_context():
-        make_summary(TODAY)
+        make_summary(today())
     record_letter_sent(people[0], letters=3)
     db.session.commit()
-    assert summed(TODAY)  # a letter recorded today changes no summed figure
+    assert summed(today())  # a letter recorded today changes no summed figure
     coordinators = figures(public=False)
     assert coordinators == grouped_anew(public=False)
     assert coordinators[people[0].id][0] == figures(public=True)[people[0].id][0] + 3
-    assert coordinators[people[0].id][2] == TODAY
+    assert coordinators[people[0].id][2] == today()
 
 
 def test_a_deleted_entry_drops_the_summary_and_the_figures_follow(app: Flask) -> None:
@@ -103,48 +107,48 @@ def test_a_deleted_entry_drops_the_summary_and_the_figures_follow(app: Flask) ->
     db.session.flush()
     entry = LetterSent(
         prisoner_id=people[1].id,
-        sent_on=TODAY - timedelta(days=3),
-        recorded_on=TODAY - timedelta(days=3),
+        sent_on=today() - timedelta(days=3),
+        recorded_on=today() - timedelta(days=3),
         letters=40,
         campaign_id=evening.id,
     )
     db.session.add(entry)
     db.session.commit()
     with app.test_request_context():
-        make_summary(TODAY)
+        make_summary(today())
     assert figures(public=True)[people[1].id][0] >= 40
     campaigns.remove_entry(evening, entry.id)  # a mistyped 40, corrected
     db.session.commit()
-    assert not summed(TODAY)
+    assert not summed(today())
     assert figures(public=True) == grouped_anew(public=True)
 
 
 def test_moving_logged_days_in_bulk_drops_the_summary(app: Flask) -> None:
     fill()
     with app.test_request_context():
-        make_summary(TODAY)
-    db.session.execute(update(LetterSent).values(recorded_on=TODAY - timedelta(days=200)))
+        make_summary(today())
+    db.session.execute(update(LetterSent).values(recorded_on=today() - timedelta(days=200)))
     db.session.commit()
-    assert not summed(TODAY)
+    assert not summed(today())
 
 
 def test_a_row_added_as_recorded_earlier_drops_the_summary(app: Flask) -> None:
     people = fill()
     with app.test_request_context():
-        make_summary(TODAY)
-    yesterday = TODAY - timedelta(days=1)
+        make_summary(today())
+    yesterday = today() - timedelta(days=1)
     db.session.add(
         LetterSent(prisoner_id=people[2].id, sent_on=yesterday, recorded_on=yesterday, letters=9)
     )
     db.session.commit()
-    assert not summed(TODAY)
+    assert not summed(today())
     assert figures(public=True) == grouped_anew(public=True)
 
 
 def test_a_deleted_prisoner_takes_their_summed_row_along(app: Flask) -> None:
     people = fill()
     with app.test_request_context():
-        make_summary(TODAY)
+        make_summary(today())
     gone = people[4].id
     db.session.execute(delete(LetterSent).where(LetterSent.prisoner_id == gone))
     db.session.execute(delete(Prisoner).where(Prisoner.id == gone))
@@ -157,18 +161,18 @@ def test_only_a_read_only_page_offers_the_summary_and_after_its_response(
 ) -> None:
     fill()
     with app.test_request_context(method="POST"):
-        need_scores(TODAY, public=True)
+        need_scores(today(), public=True)
         assert not g.get("letters_summary_offered")
     with app.test_request_context(method="GET"):
-        need_scores(TODAY, public=True)
+        need_scores(today(), public=True)
         assert g.letters_summary_offered  # made when the response closes, not now
-    assert not summed(TODAY)
+    assert not summed(today())
     assert client.get("/prisoners").status_code == 200
-    assert summed(TODAY)
+    assert summed(today())
 
 
 def test_the_command_sums_the_day_for_cron(app: Flask, runner: FlaskCliRunner) -> None:
     fill()
     result = runner.invoke(args=["letters", "summarize"])
     assert result.exit_code == 0, result.output
-    assert summed(TODAY)
+    assert summed(today())

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Enum,
     ForeignKey,
     Index,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -70,6 +71,8 @@ MAX_LENGTH = {
     "note": 2000,
     "bio": 5000,
     "postal_code": 20,  # the longest real ones are about 10; room for a stray space or two
+    "reference": 40,  # a payment reference: "205", "ABC-Minsk-205"
+    "link": 500,
 }
 PHRASE_LENGTH = 300
 
@@ -276,6 +279,15 @@ class Prisoner(db.Model):  # type: ignore[name-defined]
     address_confirmed_on: Mapped[date | None] = mapped_column(default=None)
     # Case-folded names for search: SQLite's LIKE folds ASCII only, so Cyrillic search needs it.
     search_text: Mapped[str] = mapped_column(String(1000), default="", index=True)
+    # Support with money (issue 15): a reference to write on a transfer to the group's account
+    # ("205"), shown on the profile with the group's donation instructions, and a short public
+    # note of what the person needs (commissary, books, lawyer's fees). The app takes no payment.
+    payment_reference: Mapped[str] = mapped_column(
+        String(MAX_LENGTH["reference"]), default="", server_default=""
+    )
+    needs_note: Mapped[str] = mapped_column(
+        String(MAX_LENGTH["note"]), default="", server_default=""
+    )
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -352,6 +364,9 @@ class GroupSettings(db.Model):  # type: ignore[name-defined]
     home_country: Mapped[str] = mapped_column(String(2), default="")
     # When on, an account without a second factor is sent to enrol right after its password.
     require_second_factor: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # How to give money (Markdown, sanitised on display): bank transfer, PayPal address, crypto,
+    # whatever the group writes. Campaigns and prisoners add a reference to it.
+    donation_instructions: Mapped[str] = mapped_column(Text, default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
@@ -476,12 +491,109 @@ class Campaign(db.Model):  # type: ignore[name-defined]
     # The report-back page is public only once a coordinator publishes it: an evening's name
     # and date, announced in advance, would tell anyone watching when supporters meet.
     report_published: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The public call (issue 15), published on its own: a call goes out before the week starts,
+    # while the report-back waits until it is over. Its texts are ``CampaignCall`` rows.
+    call_published: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The reference supporters write on a donation for this campaign ("205"); empty: none.
+    payment_reference: Mapped[str] = mapped_column(
+        String(MAX_LENGTH["reference"]), default="", server_default=""
+    )
+    # The language the poster and flyer are printed in (ISO 639-1); empty: the first call's.
+    poster_language: Mapped[str] = mapped_column(String(8), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     prisoners: Mapped[list[Prisoner]] = relationship(
         secondary=campaign_prisoners,
         order_by="(Prisoner.family_name, Prisoner.given_names, Prisoner.id)",
     )
+    calls: Mapped[list[CampaignCall]] = relationship(
+        back_populates="campaign", cascade="all, delete-orphan", order_by="CampaignCall.id"
+    )
+    actions: Mapped[list[CampaignAction]] = relationship(
+        back_populates="campaign",
+        cascade="all, delete-orphan",
+        order_by="(CampaignAction.happened_on, CampaignAction.id)",
+    )
+
+
+class CampaignCall(db.Model):  # type: ignore[name-defined]
+    """A campaign's public call in one language: title, the call itself and the "come to an
+    evening" block, all Markdown sanitised on display (as the guidelines are).
+
+    An evening's place and time appear only if a coordinator writes them here on purpose: the
+    app never copies an evening's details into a call.
+    """
+
+    __tablename__ = "campaign_calls"
+    __table_args__ = (UniqueConstraint("campaign_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(8))  # ISO 639-1, as the guidelines
+    title: Mapped[str] = mapped_column(String(MAX_LENGTH["address_line"]))
+    body: Mapped[str] = mapped_column(Text, default="")
+    evenings: Mapped[str] = mapped_column(Text, default="", server_default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    campaign: Mapped[Campaign] = relationship(back_populates="calls")
+
+
+class ActionKind(enum.StrEnum):
+    EVENING = "evening"  # a letter-writing evening
+    STREET = "street"  # a street action
+    BANNER = "banner"
+    STALL = "stall"  # an info stall
+    CONCERT = "concert"
+    OTHER = "other"
+
+
+class CampaignAction(db.Model):  # type: ignore[name-defined]
+    """An action another group reported back on a published call, waiting for a coordinator.
+
+    Nothing about who reported it is kept: no name, e-mail, account or address, and the day it
+    came in rather than the moment (a timestamp could be matched against a server's logs).
+    """
+
+    __tablename__ = "campaign_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[ActionKind] = mapped_column(_enum(ActionKind))
+    city: Mapped[str] = mapped_column(String(MAX_LENGTH["short"]))
+    country_code: Mapped[str] = mapped_column(String(2))
+    happened_on: Mapped[date]
+    description: Mapped[str] = mapped_column(String(MAX_LENGTH["note"]), default="")
+    link: Mapped[str] = mapped_column(String(MAX_LENGTH["link"]), default="", server_default="")
+    published: Mapped[bool] = mapped_column(default=False, server_default=false())
+    received_on: Mapped[date]
+
+    campaign: Mapped[Campaign] = relationship(back_populates="actions")
+    photos: Mapped[list[ActionPhoto]] = relationship(
+        back_populates="action", cascade="all, delete-orphan", order_by="ActionPhoto.position"
+    )
+
+
+class ActionPhoto(db.Model):  # type: ignore[name-defined]
+    """A photo of a reported action, stored only as re-encoded JPEG without any metadata.
+
+    Kept in the database rather than on disk so that a backup holds it and a deleted report
+    leaves no file behind.
+    """
+
+    __tablename__ = "action_photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign_actions.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    width: Mapped[int]
+    height: Mapped[int]
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+    action: Mapped[CampaignAction] = relationship(back_populates="photos")
 
 
 class SentVia(enum.StrEnum):

@@ -14,6 +14,7 @@ arrays in primary-key order. Values are JSON as they are, dates and times in ISO
 
 from __future__ import annotations
 
+import base64
 import gzip
 import io
 import json
@@ -63,6 +64,8 @@ def _json_value(value: Any) -> Any:
         return value.isoformat()
     if hasattr(value, "value"):  # an enum member: its stored value
         return value.value
+    if isinstance(value, bytes | memoryview):  # photos of actions: JSON holds no bytes
+        return base64.b64encode(bytes(value)).decode("ascii")
     return value
 
 
@@ -130,6 +133,8 @@ def _converter(table: Table, name: str) -> Any:
         return lambda value: None if value is None else datetime.fromisoformat(value)
     if kind is date:
         return lambda value: None if value is None else date.fromisoformat(value)
+    if kind is bytes:
+        return lambda value: None if value is None else base64.b64decode(value)
     if hasattr(column.type, "enum_class") and column.type.enum_class is not None:
         enum_class = column.type.enum_class
         return lambda value: None if value is None else enum_class(value)

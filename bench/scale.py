@@ -389,7 +389,7 @@ def pg_admin(args: argparse.Namespace) -> Any:
 
 
 def prepare(target: Target, args: argparse.Namespace, today: date) -> None:
-    name = f"scale_{target.prisoners}_{target.letters}"
+    name = f"scale{args.tag}_{target.prisoners}_{target.letters}"
     if target.kind == "sqlite":
         path = Path(args.dir) / f"{name}.db"
         target.url = f"sqlite:///{path}"
@@ -708,11 +708,13 @@ def time_import(kind: str, args: argparse.Namespace, today: date) -> dict[str, A
         if kind == "sqlite":
             url = f"sqlite:///{Path(directory) / 'import.db'}"
         else:
-            url = f"{args.pg}/scale_import"
+            url = f"{args.pg}/scale{args.tag}_import"
             admin = pg_admin(args)
             with admin.connect() as connection:
-                connection.execute(text("DROP DATABASE IF EXISTS scale_import WITH (FORCE)"))
-                connection.execute(text("CREATE DATABASE scale_import"))
+                connection.execute(
+                    text(f"DROP DATABASE IF EXISTS scale{args.tag}_import WITH (FORCE)")
+                )
+                connection.execute(text(f"CREATE DATABASE scale{args.tag}_import"))
         app = quiet_app(url)  # the migrations, not timed
         with app.app_context():
             db.engine.dispose()
@@ -723,7 +725,7 @@ def time_import(kind: str, args: argparse.Namespace, today: date) -> dict[str, A
         )
         if kind != "sqlite":
             with admin.connect() as connection:
-                connection.execute(text("DROP DATABASE scale_import WITH (FORCE)"))
+                connection.execute(text(f"DROP DATABASE scale{args.tag}_import WITH (FORCE)"))
             admin.dispose()
     return {"seconds": seconds, "status": code, "rss": rss, "output": output.strip()[-300:]}
 
@@ -828,6 +830,11 @@ def main() -> None:
         help="where SQLite files go",
     )
     parser.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432")
+    parser.add_argument(
+        "--tag",
+        default="",
+        help="added to the databases' names, so that two checkouts can keep sets side by side",
+    )
     args = parser.parse_args()
     Path(args.dir).mkdir(parents=True, exist_ok=True)
     today = date.today()

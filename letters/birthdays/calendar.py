@@ -15,12 +15,12 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 
-from flask import current_app, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
 from ..display import display_name
+from ..links import external_url
 from ..lookups import registry_fingerprint
 from ..settings.services import group_settings
 from .services import Birthday
@@ -37,20 +37,10 @@ def post_by_uid(birthday: Birthday) -> str:
 
 
 def write_page_link(prisoner_id: int) -> str | None:
-    """The absolute address of a prisoner's writing page, for a feed read by calendar apps.
-
-    Never from the request's ``Host`` header, which anyone can forge (a feed fetched with a
-    forged host would send subscribers elsewhere, and caches keep it): from ``SERVER_NAME``
-    (with ``PREFERRED_URL_SCHEME`` and ``APPLICATION_ROOT``) when it is set; or from the
-    request when ``TRUSTED_HOSTS`` is set, because Flask has then refused every other host
-    with a 400. With neither, events carry no link.
-    """
-    adapter = current_app.create_url_adapter(None)  # bound to SERVER_NAME, or None
-    if adapter is not None:
-        return adapter.build("writing.write", {"prisoner_id": prisoner_id}, force_external=True)
-    if current_app.config["TRUSTED_HOSTS"]:
-        return url_for("writing.write", prisoner_id=prisoner_id, _external=True)
-    return None
+    """The absolute address of a prisoner's writing page, for a feed read by calendar apps
+    (``links.external_url``: with neither ``SERVER_NAME`` nor ``TRUSTED_HOSTS``, events carry
+    no link)."""
+    return external_url("writing.write", prisoner_id=prisoner_id)
 
 
 def _all_day(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 
+from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -17,14 +18,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..addressing import name_line, number_on_name_line, return_block, sender_country_missing
-from ..display import country_codes, display_name, facility_allowances, language_name
+from ..display import (
+    campaign_dates,
+    country_codes,
+    display_name,
+    facility_allowances,
+    language_name,
+)
 from ..drafting.placeholders import BLANK, LetterContext, fill
 from ..drafting.services import phrasebook, templates_for
 from ..extensions import db
+from ..guidelines.markdown import markdown_paragraphs
 from ..guidelines.services import before_you_write_for_print, page_language
-from ..models import Occasion, Prisoner
+from ..models import Campaign, CampaignCall, Occasion, Prisoner
 from ..postal import address_block, postal_address, recipient
 from ..prisoners.services import prisoner_query
+from ..settings.services import group_settings
 from ..validation import FieldError
 from .data import Envelope, EveningPack, Handout, LetterSheet, PrisonerCard
 from .envelopes import RETURN, check_envelope
@@ -33,6 +42,7 @@ from .labels import FLOOR_SIZE as LABEL_FLOOR
 from .labels import fit_label
 from .layout import DoesNotFit
 from .pack import CARD_NAME, check_card
+from .poster import Poster, PosterPerson
 from .sheets import CAPTIONS, FALLBACK_CAPTIONS
 
 # A ruled letter is rarely longer; the limit keeps one request from asking for a ream.
@@ -600,4 +610,52 @@ def evening_pack_for(
         card_sheet=LABEL_SHEETS[label_sheet].sheet,
         handouts=tuple(handout_for(code) for code in handout_languages(prisoners)),
         label_outlines=label_outlines,
+    )
+
+
+# --- a campaign's poster and flyer ------------------------------------------------------------
+
+
+def poster_language(campaign: Campaign) -> str:
+    """The language the poster is printed in: the campaign's ``poster_language``, else its
+    first call's, else the site's default."""
+    if campaign.poster_language:
+        return campaign.poster_language
+    if campaign.calls:
+        return campaign.calls[0].language
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def poster_call(campaign: Campaign, language: str) -> CampaignCall | None:
+    """The call printed: the one in ``language``, else the first; ``None`` when there is none."""
+    return next((c for c in campaign.calls if c.language == language), None) or next(
+        iter(campaign.calls), None
+    )
+
+
+def poster_people(campaign: Campaign) -> list[Prisoner]:
+    """Who a poster features: the campaign's listed people whose facility is known (a
+    poster is public; an unlisted person's address must not go on a wall)."""
+    return [p for p in campaign.prisoners if p.is_listed and p.facility is not None]
+
+
+def poster_for(campaign: Campaign, link: str | None) -> Poster:
+    """What ``campaign``'s poster prints, in the current locale (call it inside
+    ``force_locale(poster_language(campaign))``): the call's title and first paragraphs, the
+    dates, the featured people's envelope addresses as posted from the group's home country,
+    the donation reference, and ``link`` (the call page) for the QR code."""
+    call = poster_call(campaign, poster_language(campaign))
+    posted_from = group_settings().home_country.upper() or None
+    people = []
+    for prisoner in poster_people(campaign):
+        block = address_block(prisoner, posted_from)
+        if block is not None:
+            people.append(PosterPerson(display_name(prisoner), block.lines))
+    return Poster(
+        title=(call.title if call is not None and call.title.strip() else campaign.name),
+        dates=campaign_dates(campaign) or "",
+        call=tuple(markdown_paragraphs(call.body)) if call is not None else (),
+        people=tuple(people),
+        payment_reference=campaign.payment_reference.strip(),
+        link=link,
     )

@@ -13,16 +13,18 @@ from functools import partial
 from io import BytesIO
 from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from ..countries import country_list
 from ..downloads import ZIP, pdf_download, private_download
 from ..extensions import db
 from ..hostile_input import database_id
+from ..links import external_url
 from ..lookups import listed_prisoner_or_404
 from ..models import Campaign, Prisoner
 from ..settings.services import group_return_lines, group_settings
@@ -30,6 +32,7 @@ from . import services
 from .envelopes import render_envelopes
 from .forms import ALL_RUNS, EnvelopeForm, OwnReturnAddressForm, PackForm, SheetForm
 from .pack import RUNS, pack_run, paper_runs, render_pack_zip
+from .poster import DEFAULT_POSTER_SIZE, POSTER_SIZES, PosterDoesNotFit, render_poster
 from .sheets import render_letter_sheets
 
 bp = Blueprint("printing", __name__)
@@ -157,6 +160,44 @@ def sheet(prisoner_id: int) -> ResponseReturnValue:
         partial(render_letter_sheets, [letter], size),
         f"letter-sheet-{size}-{prisoner.id}.pdf",
     )
+
+
+# --- a campaign's poster and flyer ------------------------------------------------------------
+
+
+@bp.get("/campaigns/<int:campaign_id>/poster.pdf")
+def poster(campaign_id: int) -> ResponseReturnValue:
+    """GET ``?size=A3`` (the default) or ``A4``: the campaign's call as a poster."""
+    size = (request.args.get("size") or DEFAULT_POSTER_SIZE).strip().upper()
+    if size not in POSTER_SIZES:
+        message = _(
+            "Unknown poster size “%(size)s”: use A3 or A4.", size=request.args.get("size", "")
+        )
+        return _problem([message], 400)
+    return _poster_pdf(campaign_id, size, f"poster-{size}-{campaign_id}.pdf")
+
+
+@bp.get("/campaigns/<int:campaign_id>/flyer.pdf")
+def flyer(campaign_id: int) -> ResponseReturnValue:
+    """The campaign's call as two A5 flyers on a landscape A4 sheet, to cut in half."""
+    return _poster_pdf(campaign_id, "FLYER", f"flyer-{campaign_id}.pdf")
+
+
+def _poster_pdf(campaign_id: int, size: str, filename: str) -> ResponseReturnValue:
+    """Public while the call is published; coordinators can print it before, to check it."""
+    campaign = db.get_or_404(Campaign, campaign_id)
+    if not (campaign.call_published or current_user.is_authenticated):
+        abort(404)
+    link = external_url("campaigns.report", campaign_id=campaign.id)
+    # The words around the call are in the poster's language, whatever the reader's.
+    with force_locale(services.poster_language(campaign)):
+        poster = services.poster_for(campaign, link)
+        try:
+            return pdf_download(partial(render_poster, poster, size), filename)
+        except PosterDoesNotFit as exc:
+            problems = exc.messages
+    # Out of the poster's language: the refusal is read in the coordinator's.
+    return _problem([str(problem) for problem in problems], 422)
 
 
 # --- coordinators -----------------------------------------------------------------------------

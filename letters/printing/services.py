@@ -653,7 +653,8 @@ def poster_for(campaign: Campaign, link: str | None) -> Poster:
             people.append(PosterPerson(display_name(prisoner), block.lines))
     return Poster(
         title=(call.title if call is not None and call.title.strip() else campaign.name),
-        dates=campaign_dates(campaign) or "",
+        # The locale's date range has thin spaces (U+2009), which PT Sans has no glyph for.
+        dates=" ".join((campaign_dates(campaign) or "").split()),
         call=tuple(markdown_paragraphs(call.body)) if call is not None else (),
         people=tuple(people),
         payment_reference=campaign.payment_reference.strip(),

@@ -73,7 +73,13 @@ def print_helpers() -> dict[str, Any]:
     # The profile belongs to the prisoners blueprint; it asks for its print forms by name, so
     # they are built only on the page that shows them. Likewise the page's one country list
     # (templates/_country_list.html), for the pages with a country text box.
-    return {"print_options": print_options, "country_list": country_list}
+    # The campaign partial templates/campaigns/_poster_links.html asks whether a poster can
+    # carry its QR code.
+    return {
+        "print_options": print_options,
+        "country_list": country_list,
+        "call_page_link": call_page_link,
+    }
 
 
 # --- public: one envelope, one letter sheet ---------------------------------------------------
@@ -183,12 +189,18 @@ def flyer(campaign_id: int) -> ResponseReturnValue:
     return _poster_pdf(campaign_id, "FLYER", f"flyer-{campaign_id}.pdf")
 
 
+def call_page_link(campaign: Campaign) -> str | None:
+    """The absolute address of the campaign's public page, for the QR code (``None``: the site
+    does not know its own address, and the poster prints without one)."""
+    return external_url("campaigns.report", campaign_id=campaign.id)
+
+
 def _poster_pdf(campaign_id: int, size: str, filename: str) -> ResponseReturnValue:
     """Public while the call is published; coordinators can print it before, to check it."""
     campaign = db.get_or_404(Campaign, campaign_id)
     if not (campaign.call_published or current_user.is_authenticated):
         abort(404)
-    link = external_url("campaigns.report", campaign_id=campaign.id)
+    link = call_page_link(campaign)
     # The words around the call are in the poster's language, whatever the reader's.
     with force_locale(services.poster_language(campaign)):
         poster = services.poster_for(campaign, link)

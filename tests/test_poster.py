@@ -391,7 +391,7 @@ def test_an_unknown_size_is_a_400_that_names_the_sizes(
     assert "Unknown poster size “A5”: use A3 or A4." in response.get_data(as_text=True)
 
 
-def test_a_title_too_long_for_three_lines_is_refused_naming_it(
+def test_a_title_too_long_for_four_lines_is_refused_naming_it(
     client: FlaskClient, three_people: list[Prisoner]
 ) -> None:
     campaign = make_call_campaign(three_people)
@@ -400,7 +400,7 @@ def test_a_title_too_long_for_three_lines_is_refused_naming_it(
     response = client.get(f"/campaigns/{campaign.id}/poster.pdf")
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "does not fit on the A3 poster in 3 lines at 48 pt or larger" in page
+    assert "does not fit on the A3 poster in 4 lines at 48 pt or larger" in page
     assert "Solidarity Solidarity" in page
 
 
@@ -527,7 +527,7 @@ def test_a_long_title_shrinks_to_the_floor_before_it_is_refused(app: Flask) -> N
     page = pdf_pages(rendered(a_poster(title=title), "A3"))[0]
     sizes = {c["size"] for c in page["chars"] if c["fontname"].endswith("PTSans-Bold")}
     assert 48 - 0.01 <= max(sizes) < POSTER_FORMATS["A3"].title[0]
-    with pytest.raises(PosterDoesNotFit, match="does not fit on the A3 poster in 3 lines"):
+    with pytest.raises(PosterDoesNotFit, match="does not fit on the A3 poster in 4 lines"):
         rendered(a_poster(title=title * 3), "A3")
 
 

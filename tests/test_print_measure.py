@@ -3,7 +3,8 @@ tired volunteer would read it (issue 12, item 8).
 
 What is printed: envelopes of all five sizes posted from Russia, Germany, the US and from
 abroad (nobody knows where), letter sheets (A4, US Letter), the evening pack's large-print
-cards and both label sheets (L7160, 5160), for the worked examples of
+cards, both label sheets (L7160, 5160), and a campaign's poster (A3, A4) and flyer (issue 15),
+for the worked examples of
 docs/addressing.md#worked-examples plus a long-name set (a 180-character colony name, a
 hyphenated double surname, a 9-line US federal address, each with a 6-line return address from
 the group's settings). The print data comes from the registry through ``printing.services``,
@@ -14,8 +15,10 @@ and curve. What is asserted:
 
 - floors: the recipient block ≥ 10 pt on DL, C6 and US #10 and ≥ 12 pt on C5 and C4, and
   never smaller than the return address on the same envelope; labels ≥ 8 pt; large-print
-  cards ≥ 16 pt for everything, the name ≥ 24 pt;
-- nothing is cut: every character of the address is printed;
+  cards ≥ 16 pt for everything, the name ≥ 24 pt; posters: the title ≥ 48 pt on A3, 34 pt on
+  A4, 22 pt on the flyer, and nothing smaller than the addresses' floor (14, 10, 8 pt);
+- nothing is cut: every character of the address is printed; on a poster every featured
+  person's address, no character over another, none on the QR code;
 - margins: every character and mark (stroke width included) ≥ 5 mm inside the sheet, and on
   envelopes the text ≥ ``envelopes.EDGE`` from the edges, as the zones promise;
 - the stamp field (``envelopes.stamp_area``) holds no character and no mark;
@@ -31,8 +34,10 @@ in ``artifacts/print/`` (CI keeps ``artifacts/``).
 from __future__ import annotations
 
 import io
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -41,11 +46,12 @@ import pdfplumber
 import pytest
 from conftest import make_facility
 from flask import Flask
+from flask_babel import force_locale
 from reportlab.lib.units import mm
 
 from letters.display import display_name
 from letters.extensions import db
-from letters.models import Facility, Prisoner
+from letters.models import Campaign, CampaignCall, CampaignKind, Facility, Prisoner
 from letters.postal import address_block
 from letters.printing import envelopes as envelope_module
 from letters.printing import labels as label_module
@@ -64,6 +70,7 @@ from letters.printing.formats import ENVELOPES, LABEL_SHEETS, SHEETS
 from letters.printing.labels import label_rect, render_labels
 from letters.printing.pack import draw_card
 from letters.printing.pdf import new_canvas
+from letters.printing.poster import POSTER_FORMATS, render_poster
 from letters.printing.sheets import FOLDS, render_letter_sheets, sheet_format
 from letters.prisoners.services import save_prisoner
 from letters.settings.services import group_return_lines, save_group_settings
@@ -78,6 +85,8 @@ RECIPIENT_FLOOR = {"DL": 10.0, "C6": 10.0, "US10": 10.0, "C5": 12.0, "C4": 12.0}
 LABEL_FLOOR = 8.0
 CARD_FLOOR = 16.0
 CARD_NAME_FLOOR = 24.0
+# Posters: (title, anything else) by output. A3's title is read from two metres.
+POSTER_FLOORS = {"poster A3": (48.0, 14.0), "poster A4": (34.0, 10.0), "flyer": (22.0, 8.0)}
 SIZE_TOLERANCE = 0.01  # pt: sizes come back from the PDF as decimals
 
 # Where the letters are posted from: a country code, or None when nobody knows ("abroad": the
@@ -680,6 +689,71 @@ def render_card_output(size: str, cases: list[Case]) -> list[Printed]:
     return printed
 
 
+POSTER_TITLE = "Международные дни солидарности с политзаключёнными России и Беларуси"
+POSTER_CALL = (
+    "Пять дней солидарности: устраивайте уличные акции и вечера писем, рассказывайте другим. "
+    "Присылайте нам ваши акции — мы их опубликуем. Пишите письма, только на бумаге. " * 4
+)
+
+
+def poster_people(cases: list[Case]) -> dict[str, list[Prisoner]]:
+    """Who the measured posters feature: everyone of the worked examples and the long-name
+    set, and twelve people at the colony with the 180-character name (the fullest poster)."""
+    colony = next(c for c in cases if c.name == "long-colony-name").prisoner.facility
+    assert colony is not None
+    twelve = [
+        _prisoner(colony, f"Кузнецов-{n}", "Андрей", patronymic="Викторович", birth_year=1980 + n)
+        for n in range(12)
+    ]
+    return {"all-cases": [c.prisoner for c in cases], "twelve-colony": twelve}
+
+
+def render_poster_output(size: str, cases: list[Case]) -> list[Printed]:
+    """The campaign's poster (or flyer), in Russian, from the registry as the view builds it,
+    posted from each origin (the group's home country)."""
+    output = "flyer" if size == "FLYER" else f"poster {size}"
+    printed = []
+    for featured, people in poster_people(cases).items():
+        campaign = Campaign(
+            kind=CampaignKind.CAMPAIGN,
+            name="Poster",
+            starts_on=date.today(),
+            ends_on=date.today() + timedelta(days=7),
+            payment_reference="ABC-Minsk-205",
+            call_published=True,
+            poster_language="ru",
+        )
+        campaign.prisoners = people
+        campaign.calls = [CampaignCall(language="ru", title=POSTER_TITLE, body=POSTER_CALL)]
+        db.session.add(campaign)
+        db.session.flush()
+        for origin in ORIGINS:
+            save_group_settings("Letters group", "", origin_code(origin))
+            link = f"https://letters.example.org/campaigns/{campaign.id}"
+            with force_locale(services.poster_language(campaign)):
+                poster = services.poster_for(campaign, link)
+                made = attempt(
+                    people[0], lambda poster=poster: _pdf(partial(render_poster, poster, size))
+                )
+            names = tuple(n for p in people for n in (display_name(p), p.family_name, p.latin_name))
+            result = Printed(
+                output=output,
+                case=featured,
+                origin=origin,
+                prisoner_name=", ".join(display_name(p) for p in people),
+                prisoner_names=names,
+                pdf=made.pdf,
+                refusal=made.refusal,
+                expect_refusal="no",
+                lines=tuple(line for person in poster.people for line in person.address_lines),
+                card_name=POSTER_TITLE,
+            )
+            if made.pdf is not None:
+                result.pages = measure(made.pdf)
+            printed.append(result)
+    return printed
+
+
 def case_name(case: Case) -> str:
     return display_name(case.prisoner)
 
@@ -690,7 +764,11 @@ OUTPUTS: dict[str, Callable[[list[Case]], list[Printed]]] = {
     **{f"labels {sheet} (full sheet)": partial(render_label_grid, sheet) for sheet in LABEL_SHEETS},
     **{f"sheet {size}": partial(render_sheet_output, size) for size in SHEETS},
     **{f"card {size}": partial(render_card_output, size) for size in SHEETS},
+    "poster A3": partial(render_poster_output, "A3"),
+    "poster A4": partial(render_poster_output, "A4"),
+    "flyer": partial(render_poster_output, "FLYER"),
 }
+POSTER_OUTPUTS = ["poster A3", "poster A4", "flyer"]
 ENVELOPE_OUTPUTS = [f"envelope {size}" for size in ENVELOPES]
 LABEL_OUTPUTS = [f"labels {sheet}" for sheet in LABEL_SHEETS]
 CARD_OUTPUTS = [f"card {size}" for size in SHEETS]
@@ -966,6 +1044,81 @@ def test_large_print_cards_are_large_print(outputs: Outputs, output: str) -> Non
     no_violations(violations)
 
 
+# --- posters and flyers ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("output", POSTER_OUTPUTS)
+def test_posters_print_the_title_and_everything_else_at_least_at_their_floors(
+    outputs: Outputs, output: str
+) -> None:
+    title_floor, floor = POSTER_FLOORS[output]
+    violations = []
+    for printed in outputs(output):
+        assert printed.pages, f"{printed.where}: nothing printed"
+        first = ink(printed.pages[0].chars)
+        if max(c["size"] for c in first) < title_floor - SIZE_TOLERANCE:
+            violations.append(f"{printed.where}: the title under {title_floor:g} pt")
+        for number, page in enumerate(printed.pages, 1):
+            size = smallest(ink(page.chars))
+            if size < floor - SIZE_TOLERANCE:
+                violations.append(f"{printed.where}, page {number}: {size:g} pt, floor {floor:g}")
+    no_violations(violations)
+
+
+@pytest.mark.parametrize("output", POSTER_OUTPUTS)
+def test_every_featured_address_is_printed_whole_on_a_poster(outputs: Outputs, output: str) -> None:
+    violations = []
+    for printed in outputs(output):
+        found = Counter(c["text"] for page in printed.pages for c in ink(page.chars))
+        wanted = Counter(letters(printed.lines))
+        copies = POSTER_FORMATS["FLYER" if output == "flyer" else output.split()[1]].copies
+        missing = wanted - Counter({ch: n // copies for ch, n in found.items()})
+        if missing:
+            violations.append(f"{printed.where}: missing {''.join(missing.elements())[:40]!r}")
+        if "\x00" in found:
+            violations.append(f"{printed.where}: a character without a glyph")
+    no_violations(violations)
+
+
+def overlapping(chars: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """Pairs of characters whose boxes overlap by more than a hair (kerning touches)."""
+    hair = 0.3
+    boxes = sorted(ink(chars), key=lambda c: c["x0"])
+    found = []
+    for index, a in enumerate(boxes):
+        for b in boxes[index + 1 :]:
+            if b["x0"] >= a["x1"] - hair:
+                break
+            if min(a["y1"], b["y1"]) - max(a["y0"], b["y0"]) > hair:
+                found.append((a["text"], b["text"]))
+    return found
+
+
+@pytest.mark.parametrize("output", POSTER_OUTPUTS)
+def test_nothing_on_a_poster_overlaps_and_the_qr_code_is_clear(
+    outputs: Outputs, output: str
+) -> None:
+    violations = []
+    for printed in outputs(output):
+        for number, page in enumerate(printed.pages, 1):
+            pairs = overlapping(page.chars)
+            if pairs:
+                violations.append(f"{printed.where}, page {number}: {pairs[:5]} overlap")
+            squares = [m for m in page.marks if m["object_type"] == "rect"]
+            assert squares, f"{printed.where}: no QR code"
+            for char in ink(page.chars):
+                if any(
+                    char["x0"] < m["x1"]
+                    and m["x0"] < char["x1"]
+                    and char["y0"] < m["y1"]
+                    and m["y0"] < char["y1"]
+                    for m in squares
+                ):
+                    violations.append(f"{printed.where}: {char['text']!r} on the QR code")
+                    break
+    no_violations(violations)
+
+
 # --- pictures for CI --------------------------------------------------------------------------
 
 # One page of each kind, the hardest case that printed: (output, case, origin).
@@ -976,6 +1129,7 @@ PICTURES: list[tuple[str, str, str | None]] = [
     *((f"labels {sheet} (full sheet)", "german-jva", "DE") for sheet in LABEL_SHEETS),
     *((f"sheet {size}", "hyphenated-surname", None) for size in SHEETS),
     *((f"card {size}", "long-colony-name", "abroad") for size in SHEETS),
+    *((output, "twelve-colony", "RU") for output in POSTER_OUTPUTS),
 ]
 
 

@@ -5,7 +5,7 @@ people with their envelope addresses exactly as the envelope prints them, then t
 reference and a QR code to the call page. It is read from two metres, so every size has a floor
 (``PosterFormat``): the whole poster shrinks step by step, title, text and addresses together,
 down to their floors; the people who still do not fit go on to a second page (and a third…),
-each with the title and the QR code, never smaller. A title that does not fit in three lines at
+each with the title and the QR code, never smaller. A title that does not fit in four lines at
 its floor, or an address wider than its column, is refused with a message naming it.
 
 The QR code is drawn with segno's module matrix as filled rectangles on the canvas: vector, so
@@ -27,11 +27,11 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from .fonts import BOLD, REGULAR
-from .layout import ELLIPSIS, LEADING, DoesNotFit, fit_lines, wrap
+from .layout import ELLIPSIS, LEADING, SIZE_STEP, DoesNotFit, fit_lines, wrap
 from .pdf import new_canvas
 
 # The most lines a title may take; beyond that it is a paragraph, not a title.
-TITLE_LINES = 3
+TITLE_LINES = 4
 QUIET_ZONE = 4  # modules of white around a QR code, as the standard asks
 GAP = 5 * mm  # between columns and between blocks
 CUT_MARK_GREY = 0.6
@@ -193,33 +193,29 @@ def _space(height: float) -> _Block:
     return _Block(height, lambda canvas, x, top: None)
 
 
-def _title(poster: Poster, fmt: PosterFormat, width: float, sizes: Sizes) -> list[str]:
-    """The title's lines at the largest size that fits three lines; ``PosterDoesNotFit``
-    when it does not fit at its floor."""
-    try:
-        fitted = fit_lines(
-            [poster.title],
-            width,
-            TITLE_LINES * sizes.title * LEADING,
-            what="title",
-            font=BOLD,
-            max_size=sizes.title,
-            floor=fmt.title[1],
-        )
-    except DoesNotFit:
-        raise PosterDoesNotFit(
-            [
-                _l(
-                    "The title “%(title)s” does not fit on the %(format)s in %(count)s lines "
-                    "at %(floor)s pt or larger. Shorten the call's title.",
-                    title=poster.title,
-                    format=format_name(fmt),
-                    count=TITLE_LINES,
-                    floor=f"{fmt.title[1]:g}",
-                )
-            ]
-        ) from None
-    return list(fitted.lines)
+def _title(
+    poster: Poster, fmt: PosterFormat, width: float, sizes: Sizes
+) -> tuple[list[str], float]:
+    """The title's lines and size: the largest size up to ``sizes.title`` at which it takes at
+    most ``TITLE_LINES`` lines; ``PosterDoesNotFit`` when it does not at its floor."""
+    size = sizes.title
+    while size >= fmt.title[1] - 1e-9:
+        lines = wrap(poster.title, width, size, BOLD)
+        if len(lines) <= TITLE_LINES:
+            return lines, size
+        size -= SIZE_STEP
+    raise PosterDoesNotFit(
+        [
+            _l(
+                "The title “%(title)s” does not fit on the %(format)s in %(count)s lines "
+                "at %(floor)s pt or larger. Shorten the call's title.",
+                title=poster.title,
+                format=format_name(fmt),
+                count=TITLE_LINES,
+                floor=f"{fmt.title[1]:g}",
+            )
+        ]
+    )
 
 
 def _address_lines(person: PosterPerson, width: float, size: float) -> list[str]:
@@ -314,7 +310,8 @@ def _footer(poster: Poster, fmt: PosterFormat, width: float, sizes: Sizes) -> _B
 
 
 def _top(poster: Poster, fmt: PosterFormat, width: float, sizes: Sizes) -> list[_Block]:
-    blocks = [_text_block(_title(poster, fmt, width, sizes), sizes.title, BOLD, after=GAP / 2)]
+    title, title_size = _title(poster, fmt, width, sizes)
+    blocks = [_text_block(title, title_size, BOLD, after=GAP / 2)]
     if poster.dates:
         blocks.append(_text_block(wrap(poster.dates, width, sizes.body, BOLD), sizes.body, BOLD))
     lines = excerpt(poster.call, width, sizes.body, fmt.call_lines)

@@ -8,12 +8,15 @@ import io
 import re
 from collections import Counter
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pdfplumber
 import pytest
 import zxingcpp
-from conftest import AuthActions, make_facility, make_prisoner
+from browser import live_server, page, screenshot
+from conftest import PASSWORD, AuthActions, make_facility, make_prisoner
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_babel import force_locale
@@ -32,6 +35,8 @@ from letters.printing.poster import (
     render_poster,
 )
 from letters.settings.services import save_group_settings
+
+__all__ = ["live_server", "page"]  # fixtures for the browser test at the end
 
 MM = 72 / 25.4
 QR_RESOLUTION = 150  # dpi: a 32 mm code of about 33 modules has 5 pixels a module
@@ -552,3 +557,41 @@ def test_excerpt_cuts_after_a_sentence_else_after_a_word(app: Flask) -> None:
     short = excerpt(["Short."], width, size, 2)
     assert short == ["Short."]
     assert wrap("Short.", width, size) == short
+
+
+# --- in a browser -----------------------------------------------------------------------------
+
+
+@pytest.mark.commits
+def test_a_coordinator_downloads_the_unpublished_calls_poster_from_the_campaigns_page(
+    app: Flask, page: Any, auth: AuthActions, live_server: str
+) -> None:
+    app.config["TRUSTED_HOSTS"] = ["127.0.0.1"]
+    auth.create("coordinator@abc.example")
+    with app.app_context():
+        people = [
+            make_prisoner(),
+            make_prisoner(family_name="Шакурский", given_names="Илья", latin_name="Ilya Shakursky"),
+        ]
+        campaign_id = make_call_campaign(people, call_published=False).id
+
+    # A visitor cannot have it yet.
+    response = page.request.get(f"/campaigns/{campaign_id}/poster.pdf")
+    assert response.status == 404
+
+    page.goto("/login")
+    page.fill("input[name=email]", "coordinator@abc.example")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    assert urlsplit(page.url).path.startswith("/manage")
+    page.goto(f"/manage/campaigns/{campaign_id}")
+    screenshot(page, "poster-01-campaign-page")
+    with page.expect_download() as download_info:
+        page.click("text=Poster, A4 (PDF)")
+    download = download_info.value
+    assert download.suggested_filename == f"poster-A4-{campaign_id}.pdf"
+    data = Path(download.path()).read_bytes()
+    text = flat("".join(column_texts(data, "A4")))
+    assert flat("Шакурскому Илье Дмитриевичу") in text
+    assert decoded_qr_codes(data) == [f"{live_server}/campaigns/{campaign_id}"]
+    assert page.requested_hosts == {"127.0.0.1"}  # type: ignore[attr-defined]

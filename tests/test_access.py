@@ -45,6 +45,9 @@ PUBLIC_ENDPOINTS = {
     "mail.report_address",
     # A campaign's report-back page, once a coordinator publishes it (404 until then).
     "campaigns.report",
+    # Its poster and flyer, while the call is published (404 until then).
+    "printing.poster",
+    "printing.flyer",
     # Someone invited by an admin sets their password (the signed link is the credential).
     "accounts.accept_invitation",
     # For load balancers: "ok" or what is wrong in general words, never any data.

@@ -356,6 +356,15 @@ def test_russian_poster_language_prints_russian_whatever_the_readers_language(
     assert re.search(r"[а-я]+\.? \d{4} г\.", text), text
 
 
+def test_a_language_babel_does_not_know_prints_in_the_default_language(
+    client: FlaskClient, three_people: list[Prisoner]
+) -> None:
+    campaign = make_call_campaign(three_people, poster_language="xx")
+    response = client.get(f"/campaigns/{campaign.id}/poster.pdf")
+    assert response.status_code == 200
+    assert "Donate with the reference" in pdf_pages(response.data)[0]["text"]
+
+
 def test_without_a_call_the_title_is_the_campaigns_name(
     client: FlaskClient, linked: Flask, three_people: list[Prisoner]
 ) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 
+from babel import Locale, UnknownLocaleError
 from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -618,12 +619,15 @@ def evening_pack_for(
 
 def poster_language(campaign: Campaign) -> str:
     """The language the poster is printed in: the campaign's ``poster_language``, else its
-    first call's, else the site's default."""
-    if campaign.poster_language:
-        return campaign.poster_language
-    if campaign.calls:
-        return campaign.calls[0].language
-    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+    first call's, else the site's default (also for a code Babel does not know: the poster
+    still prints)."""
+    default = str(current_app.config["BABEL_DEFAULT_LOCALE"])
+    code = campaign.poster_language or (campaign.calls[0].language if campaign.calls else "")
+    try:
+        Locale.parse(code)
+    except (ValueError, TypeError, UnknownLocaleError):
+        return default
+    return code
 
 
 def poster_call(campaign: Campaign, language: str) -> CampaignCall | None:

@@ -273,7 +273,9 @@ def _footer(poster: Poster, fmt: PosterFormat, width: float, sizes: Sizes) -> _B
     left_width = width - (qr_side + GAP if qr_side else 0)
     parts: list[tuple[list[str], float, str]] = []  # (lines, size, font)
     if poster.payment_reference:
-        parts.append(([_("Donate with the reference")], sizes.body, BOLD))
+        parts.append(
+            (wrap(_("Donate with the reference"), left_width, sizes.body, BOLD), sizes.body, BOLD)
+        )
         reference_size = sizes.body * 1.5
         parts.append(
             (wrap(poster.payment_reference, left_width, reference_size, BOLD), reference_size, BOLD)
@@ -293,7 +295,9 @@ def _footer(poster: Poster, fmt: PosterFormat, width: float, sizes: Sizes) -> _B
             )
         )
     if poster.link:
-        parts.append(([_("The whole call:")], sizes.address, BOLD))
+        parts.append(
+            (wrap(_("The whole call:"), left_width, sizes.address, BOLD), sizes.address, BOLD)
+        )
         parts.append((wrap(poster.link, left_width, sizes.address), sizes.address, REGULAR))
     text_height = sum(len(lines) * size * LEADING for lines, size, _font in parts)
     height = max(text_height, qr_side)

@@ -1,0 +1,177 @@
+"""The Atom feed of published calls and report-backs (`/campaigns.atom`), so allied sites can
+repost them without anyone visiting.
+
+Only what the public page shows goes in (the rule in ``visibility``), as sanitised HTML. Times
+are whole days: a call's texts keep when they were last changed, but the feed says only the
+day, as the pages do; a report-back's day is that of the last letters it counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from feedgen.feed import FeedGenerator
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from markupsafe import Markup
+from sqlalchemy import func, or_, select
+
+from ..display import campaign_dates, display_name
+from ..extensions import db
+from ..guidelines.markdown import render_markdown
+from ..letterlog.services import public_count_day
+from ..models import Campaign, LetterSent, Prisoner
+from .calls import choose_call, featured_people, is_over
+from .services import report_back
+from .visibility import call_is_public, report_is_public
+
+# Enough for any allied site catching up; older ones stay on their pages.
+FEED_ENTRIES = 50
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One call or report-back, ready for the feed: ``key`` is stable (the entry's id is the
+    page's address and ``key``), ``updated`` a day."""
+
+    campaign_id: int
+    key: str
+    title: str
+    updated: date
+    html: Markup
+    language: str | None = None
+
+
+def _day(moment: datetime | date | None) -> date | None:
+    if isinstance(moment, datetime):
+        return moment.date()
+    return moment
+
+
+def call_entry(campaign: Campaign, locale: str | None) -> FeedEntry | None:
+    call = choose_call(campaign, locale)
+    if call is None:
+        return None
+    parts = []
+    dates = campaign_dates(campaign)
+    if dates:
+        parts.append(Markup("<p><strong>{}</strong></p>").format(dates))
+    parts.append(render_markdown(call.body))
+    if call.evenings:
+        parts.append(Markup("<h2>{}</h2>").format(_("Come to an evening")))
+        parts.append(render_markdown(call.evenings))
+    people = featured_people(campaign)
+    if people:
+        parts.append(Markup("<h2>{}</h2>").format(_("Write to them")))
+        parts.append(
+            Markup("<ul>{}</ul>").format(
+                Markup("").join(Markup("<li>{}</li>").format(display_name(p)) for p in people)
+            )
+        )
+    updated = max((_day(c.updated_at) or date.min for c in campaign.calls), default=date.min)
+    return FeedEntry(
+        campaign_id=campaign.id,
+        key="call",
+        title=call.title,
+        updated=max(updated, _day(campaign.created_at) or date.min),
+        html=Markup("\n").join(parts),
+        language=call.language,
+    )
+
+
+def report_entry(campaign: Campaign, today: date) -> FeedEntry:
+    report = report_back(campaign, today)
+    done = report.progress
+    parts = [
+        Markup("<p><strong>{} {}</strong></p>").format(
+            ngettext("%(num)s letter", "%(num)s letters", done.letters, num=done.letters),
+            ngettext("to %(num)s person", "to %(num)s people", done.people, num=done.people),
+        )
+    ]
+    if campaign.report_note:
+        parts.append(Markup("<p>{}</p>").format(campaign.report_note))
+    if report.named:
+        parts.append(
+            Markup("<ul>{}</ul>").format(
+                Markup("").join(
+                    Markup("<li>{}: {}</li>").format(
+                        display_name(p),
+                        ngettext("%(num)s letter", "%(num)s letters", count, num=count),
+                    )
+                    for p, count in report.named
+                )
+            )
+        )
+    last_counted = db.session.scalar(
+        select(func.max(LetterSent.recorded_on))
+        .join(Prisoner, Prisoner.id == LetterSent.prisoner_id)
+        .where(
+            LetterSent.campaign_id == campaign.id,
+            Prisoner.is_listed.is_(True),
+            LetterSent.recorded_on < public_count_day(today),
+        )
+    )
+    days = [d for d in (campaign.starts_on, _day(campaign.created_at), last_counted) if d]
+    if campaign.ends_on and is_over(campaign, today):
+        days.append(campaign.ends_on)
+    return FeedEntry(
+        campaign_id=campaign.id,
+        key="report",
+        title=_("Report-back: %(name)s", name=campaign.name),
+        updated=min(max(days), today),
+        html=Markup("\n").join(parts),
+    )
+
+
+def feed_entries(today: date, locale: str | None) -> list[FeedEntry]:
+    """Every published call and report-back, newest first (then the higher campaign id)."""
+    campaigns = db.session.scalars(
+        select(Campaign).where(or_(Campaign.call_published, Campaign.report_published))
+    )
+    entries: list[FeedEntry] = []
+    for campaign in campaigns:
+        if call_is_public(campaign):
+            entry = call_entry(campaign, locale)
+            if entry is not None:
+                entries.append(entry)
+        if report_is_public(campaign):
+            entries.append(report_entry(campaign, today))
+    entries.sort(key=lambda e: (e.updated, e.campaign_id, e.key), reverse=True)
+    return entries[:FEED_ENTRIES]
+
+
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def render_feed(
+    entries: Sequence[FeedEntry],
+    *,
+    title: str,
+    feed_url: str,
+    home_url: str,
+    page_url: Callable[[int], str],
+    language: str,
+    today: date,
+) -> bytes:
+    """The Atom document. ``page_url(campaign_id)`` is the absolute address of a campaign's
+    public page: an entry's link, and (with ``#call`` or ``#report``) its id."""
+    feed = FeedGenerator()
+    feed.id(feed_url)
+    feed.title(title)
+    feed.author({"name": title})
+    feed.link(href=feed_url, rel="self")
+    feed.link(href=home_url, rel="alternate")
+    feed.language(language)
+    feed.updated(_midnight(max((e.updated for e in entries), default=today)))
+    for entry in entries:
+        url = page_url(entry.campaign_id)
+        item = feed.add_entry(order="append")
+        item.id(f"{url}#{entry.key}")
+        item.title(entry.title)
+        item.link(href=url)
+        item.updated(_midnight(entry.updated))
+        item.content(str(entry.html), type="html")
+    return bytes(feed.atom_str(pretty=True))

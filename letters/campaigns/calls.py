@@ -123,6 +123,8 @@ def remove_call(campaign: Campaign, language: str) -> CampaignCall:
     if campaign.poster_language == language:
         campaign.poster_language = ""
     campaign.calls.remove(call)
+    # Deleted outright, not left to the orphan cascade, so the audit hook sees the deletion.
+    db.session.delete(call)
     return call
 
 

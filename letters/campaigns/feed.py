@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from feedgen.feed import FeedGenerator
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from markupsafe import Markup
 from sqlalchemy import func, or_, select
 
@@ -86,8 +86,18 @@ def report_entry(campaign: Campaign, today: date) -> FeedEntry:
     done = report.progress
     parts = [
         Markup("<p><strong>{} {}</strong></p>").format(
-            ngettext("%(num)s letter", "%(num)s letters", done.letters, num=done.letters),
-            ngettext("to %(num)s person", "to %(num)s people", done.people, num=done.people),
+            ngettext(
+                "%(count)s letter",
+                "%(count)s letters",
+                done.letters,
+                count=format_decimal(done.letters),
+            ),
+            ngettext(
+                "to %(count)s person",
+                "to %(count)s people",
+                done.people,
+                count=format_decimal(done.people),
+            ),
         )
     ]
     if campaign.report_note:
@@ -98,7 +108,12 @@ def report_entry(campaign: Campaign, today: date) -> FeedEntry:
                 Markup("").join(
                     Markup("<li>{}: {}</li>").format(
                         display_name(p),
-                        ngettext("%(num)s letter", "%(num)s letters", count, num=count),
+                        ngettext(
+                            "%(count)s letter",
+                            "%(count)s letters",
+                            count,
+                            count=format_decimal(count),
+                        ),
                     )
                     for p, count in report.named
                 )
@@ -113,9 +128,11 @@ def report_entry(campaign: Campaign, today: date) -> FeedEntry:
             LetterSent.recorded_on < public_count_day(today),
         )
     )
-    days = [d for d in (campaign.starts_on, _day(campaign.created_at), last_counted) if d]
-    if campaign.ends_on and is_over(campaign, today):
-        days.append(campaign.ends_on)
+    # The day the report last changed: its last letters counted, or the week's end once over;
+    # before either, the day the week starts (or the campaign was made).
+    days = [d for d in (last_counted, campaign.ends_on if is_over(campaign, today) else None) if d]
+    if not days:
+        days = [campaign.starts_on or _day(campaign.created_at) or today]
     return FeedEntry(
         campaign_id=campaign.id,
         key="report",

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import AuthActions, csrf_token, make_facility, make_prisoner
+from conftest import AuthActions, count_statements, csrf_token, make_facility, make_prisoner
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
@@ -727,3 +727,31 @@ def test_released_people_are_featured_but_not_offered_a_letter(
     page = client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
     assert f"/prisoners/{listed.id}/write" not in page
     assert f'/prisoners/{listed.id}"' in page
+
+
+def test_the_feed_costs_the_same_queries_for_one_campaign_or_many(
+    app: Flask, client: FlaskClient
+) -> None:
+    def statements_for_the_feed() -> int:
+        db.session.expire_all()
+        with count_statements() as statements:
+            assert client.get("/campaigns.atom").status_code == 200
+        return len(statements)
+
+    def published_week(name: str) -> None:
+        campaign = make_week(name=name)
+        add_call(campaign, "en")
+        add_call(campaign, "ru", title="Дни солидарности")
+        listed = next(p for p in campaign.prisoners if p.is_listed)
+        services.record_letters(campaign, {listed.id: 2}, date.today(), user=None)
+        publish(campaign, report_published=True)
+        db.session.execute(update(LetterSent).values(recorded_on=date.today() - timedelta(days=1)))
+        db.session.commit()
+
+    published_week("Week 0")
+    one = statements_for_the_feed()
+    for n in range(1, 6):
+        published_week(f"Week {n}")
+    assert statements_for_the_feed() == one
+    root = read_feed(client)
+    assert len(root.findall(f"{ATOM}entry")) == 12

@@ -17,6 +17,7 @@ from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from ..display import campaign_dates, display_name
 from ..extensions import db
@@ -24,7 +25,7 @@ from ..guidelines.markdown import render_markdown
 from ..letterlog.services import public_count_day
 from ..models import Campaign, LetterSent, Prisoner
 from .calls import choose_call, featured_people, is_over
-from .services import report_back
+from .services import ReportBack, report_backs
 from .visibility import call_is_public, report_is_public
 
 # Enough for any allied site catching up; older ones stay on their pages.
@@ -81,8 +82,9 @@ def call_entry(campaign: Campaign, locale: str | None) -> FeedEntry | None:
     )
 
 
-def report_entry(campaign: Campaign, today: date) -> FeedEntry:
-    report = report_back(campaign, today)
+def report_entry(report: ReportBack, last_counted: date | None, today: date) -> FeedEntry:
+    """``last_counted``: the day of the last letters the report-back counts, if any."""
+    campaign = report.campaign
     done = report.progress
     parts = [
         Markup("<p><strong>{} {}</strong></p>").format(
@@ -119,15 +121,6 @@ def report_entry(campaign: Campaign, today: date) -> FeedEntry:
                 )
             )
         )
-    last_counted = db.session.scalar(
-        select(func.max(LetterSent.recorded_on))
-        .join(Prisoner, Prisoner.id == LetterSent.prisoner_id)
-        .where(
-            LetterSent.campaign_id == campaign.id,
-            Prisoner.is_listed.is_(True),
-            LetterSent.recorded_on < public_count_day(today),
-        )
-    )
     # The day the report last changed: its last letters counted, or the week's end once over;
     # before either, the day the week starts (or the campaign was made).
     days = [d for d in (last_counted, campaign.ends_on if is_over(campaign, today) else None) if d]
@@ -144,19 +137,44 @@ def report_entry(campaign: Campaign, today: date) -> FeedEntry:
 
 def feed_entries(today: date, locale: str | None) -> list[FeedEntry]:
     """Every published call and report-back, newest first (then the higher campaign id)."""
-    campaigns = db.session.scalars(
-        select(Campaign).where(or_(Campaign.call_published, Campaign.report_published))
+    campaigns = list(
+        db.session.scalars(
+            select(Campaign)
+            .where(or_(Campaign.call_published, Campaign.report_published))
+            # Each entry reads its texts and people: loaded together, not one query each.
+            .options(selectinload(Campaign.calls), selectinload(Campaign.prisoners))
+        )
     )
+    reported = [c for c in campaigns if report_is_public(c)]
+    reports = report_backs(reported, today)
+    last_counted = _last_counted_days([c.id for c in reported], today)
     entries: list[FeedEntry] = []
     for campaign in campaigns:
         if call_is_public(campaign):
             entry = call_entry(campaign, locale)
             if entry is not None:
                 entries.append(entry)
-        if report_is_public(campaign):
-            entries.append(report_entry(campaign, today))
+        if campaign.id in reports:
+            entries.append(report_entry(reports[campaign.id], last_counted.get(campaign.id), today))
     entries.sort(key=lambda e: (e.updated, e.campaign_id, e.key), reverse=True)
     return entries[:FEED_ENTRIES]
+
+
+def _last_counted_days(campaign_ids: Sequence[int], today: date) -> dict[int, date]:
+    """Campaign id → the day of the last letters its public report-back counts."""
+    if not campaign_ids:
+        return {}
+    rows = db.session.execute(
+        select(LetterSent.campaign_id, func.max(LetterSent.recorded_on))
+        .join(Prisoner, Prisoner.id == LetterSent.prisoner_id)
+        .where(
+            LetterSent.campaign_id.in_(campaign_ids),
+            Prisoner.is_listed.is_(True),
+            LetterSent.recorded_on < public_count_day(today),
+        )
+        .group_by(LetterSent.campaign_id)
+    ).all()
+    return {campaign_id: day for campaign_id, day in rows if campaign_id is not None}
 
 
 def _midnight(day: date) -> datetime:

@@ -333,4 +333,5 @@ def _show(campaign: Campaign, form: RecordLettersForm) -> str:
         with_address=[p for p in campaign.prisoners if p.facility_id is not None],
         entries=services.recent_entries(campaign),
         via_labels=VIA_LABELS,
+        call_public=calls.call_is_public(campaign),
     )

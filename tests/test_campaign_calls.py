@@ -755,3 +755,15 @@ def test_the_feed_costs_the_same_queries_for_one_campaign_or_many(
     assert statements_for_the_feed() == one
     root = read_feed(client)
     assert len(root.findall(f"{ATOM}entry")) == 12
+
+
+def test_control_characters_typed_into_a_call_do_not_break_the_feed(
+    app: Flask, client: FlaskClient
+) -> None:
+    campaign = make_week(report_note="Thanks\x0bto all\x1b")
+    add_call(campaign, "en", body="Write\x07 letters\x0c", evenings="Thursday\x1f")
+    publish(campaign, report_published=True)
+    root = read_feed(client)
+    contents = " ".join(e.findtext(f"{ATOM}content") or "" for e in root.iter(f"{ATOM}entry"))
+    assert "Write letters" in contents
+    assert "Thanksto all" in contents

@@ -8,6 +8,7 @@ day, as the pages do; a report-back's day is that of the last letters it counts.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -30,6 +31,15 @@ from .visibility import call_is_public, report_is_public
 
 # Enough for any allied site catching up; older ones stay on their pages.
 FEED_ENTRIES = 50
+
+# Characters XML 1.0 cannot hold (C0 controls but tab and line breaks, lone surrogates,
+# U+FFFE/U+FFFF). A page shows them harmlessly; in the feed they would make it unreadable (and
+# lxml refuses to write them), so they are dropped there.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    return _NOT_XML.sub("", text)
 
 
 @dataclass(frozen=True)
@@ -195,8 +205,8 @@ def render_feed(
     public page: an entry's link, and (with ``#call`` or ``#report``) its id."""
     feed = FeedGenerator()
     feed.id(feed_url)
-    feed.title(title)
-    feed.author({"name": title})
+    feed.title(xml_text(title))
+    feed.author({"name": xml_text(title)})
     feed.link(href=feed_url, rel="self")
     feed.link(href=home_url, rel="alternate")
     feed.language(language)
@@ -205,8 +215,8 @@ def render_feed(
         url = page_url(entry.campaign_id)
         item = feed.add_entry(order="append")
         item.id(f"{url}#{entry.key}")
-        item.title(entry.title)
+        item.title(xml_text(entry.title))
         item.link(href=url)
         item.updated(_midnight(entry.updated))
-        item.content(str(entry.html), type="html")
+        item.content(xml_text(str(entry.html)), type="html")
     return bytes(feed.atom_str(pretty=True))

@@ -43,8 +43,10 @@ PUBLIC_ENDPOINTS = {
     "birthdays.calendar_feed",
     # Any visitor may report an inaccurate address (a message only, rate-limited).
     "mail.report_address",
-    # A campaign's report-back page, once a coordinator publishes it (404 until then).
+    # A campaign's public page: its call or report-back, once a coordinator publishes it (404
+    # until then), and the Atom feed of published calls and report-backs.
     "campaigns.report",
+    "campaigns.atom_feed",
     # Its poster and flyer, while the call is published (404 until then).
     "printing.poster",
     "printing.flyer",

@@ -29,10 +29,12 @@ from werkzeug.serving import make_server
 from letters import create_app
 from letters.accounts.services import invite
 from letters.auth.services import create_user
+from letters.campaigns.calls import CallFields, CallSettings, save_call, save_call_settings
 from letters.campaigns.services import CampaignFields, record_letters, save_campaign
 from letters.extensions import db
 from letters.mail.services import record_return, report_address
 from letters.models import CampaignKind, Gender, LetterTemplate, Phrase, ReturnReason, Role
+from letters.settings.services import save_group_settings
 
 pytestmark = pytest.mark.commits
 
@@ -106,6 +108,19 @@ def seed() -> Seeded:
     )
     db.session.flush()
     record_letters(campaign, {pchelintsev.id: 5, shakursky.id: 3}, today, admin)
+    # Its public call, in two languages, with a payment reference and the group's donation
+    # instructions (the profile shows them too, with what the person needs).
+    save_group_settings("ABC", "", "", donation_instructions="**Bank transfer**: IBAN DE00")
+    for language, title in (("en", "Write to the Penza case"), ("ru", "Пишите по делу Penza")):
+        save_call(
+            campaign,
+            None,
+            CallFields(language, title, "Write letters.\n\n- on paper", "Thursday at 19:00"),
+        )
+    db.session.flush()
+    save_call_settings(campaign, CallSettings("205", "ru", call_published=True))
+    pchelintsev.payment_reference = "P-17"
+    pchelintsev.needs_note = "Books; lawyer's fees"
     db.session.flush()
     template = db.session.scalars(db.select(LetterTemplate)).first()
     phrase = db.session.scalars(db.select(Phrase)).first()
@@ -289,6 +304,10 @@ PAGES = [
     Page("new-campaign", "/manage/campaigns/new", True, shows="Rivera"),
     Page("campaign", "/manage/campaigns/{campaign}", True, shows="Шакурский"),
     Page("edit-campaign", "/manage/campaigns/{campaign}/edit", logged_in=True),
+    Page("campaign-call", "/manage/campaigns/{campaign}/call", True, shows="Penza"),
+    Page("new-call", "/manage/campaigns/{campaign}/call/new", logged_in=True),
+    Page("new-call-refused", "/manage/campaigns/{campaign}/call/new", True, send_empty),
+    Page("edit-call", "/manage/campaigns/{campaign}/call/en", logged_in=True),
     Page("import", "/manage/prisoners/import", logged_in=True),
     Page("needs-checking", "/manage/needs-checking", True, shows="colony"),
     Page("templates", "/manage/templates", logged_in=True),

@@ -43,6 +43,7 @@ from letters.models import (
     AddressReport,
     AvoidTerm,
     Campaign,
+    CampaignCall,
     CampaignKind,
     Facility,
     GuidelineSection,
@@ -95,6 +96,8 @@ def make_world() -> dict[str, int]:
         ends_on=date.today(),
         prisoners=[prisoner],
         report_published=True,
+        calls=[CampaignCall(language="en", title="Призыв", body="Пишите")],
+        call_published=True,
     )
     db.session.add(campaign)
     db.session.flush()
@@ -144,12 +147,13 @@ def routes(app: Flask) -> list[tuple[str, str, list[str]]]:
 
 
 def fill(rule: str, ids: dict[str, int], value: str | None = None) -> str:
-    """The rule's path with each ``<int:name>`` replaced by an existing id (or ``value``)."""
+    """The rule's path with each ``<int:name>`` replaced by an existing id (or ``value``), and a
+    campaign call's ``<language>`` by the one the world's campaign has."""
 
     def replace(match: re.Match[str]) -> str:
         return value if value is not None else str(ids[match.group(1)])
 
-    return re.sub(r"<int:(\w+)>", replace, rule)
+    return re.sub(r"<int:(\w+)>", replace, rule).replace("<language>", "en")
 
 
 FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S)

@@ -41,6 +41,7 @@ from ..models import (
     AuditEntry,
     AvoidTerm,
     Campaign,
+    CampaignCall,
     Facility,
     GroupSettings,
     GuidelineSection,
@@ -133,6 +134,8 @@ AUDITED: dict[type[Any], AuditSpec] = {
         prefix="address history",
     ),
     Campaign: AuditSpec("campaign", collections=("prisoners",)),
+    # A public call's text in one language: its own entry, naming the campaign.
+    CampaignCall: AuditSpec("campaign call", references={"campaign_id": Campaign}),
     LetterSent: AuditSpec(
         "letters",
         fields=("sent_on", "letters", "campaign_id", "via"),

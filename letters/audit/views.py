@@ -28,6 +28,7 @@ ENTITY_LABELS = {
     "prisoner": _l("Prisoner"),
     "facility": _l("Facility"),
     "campaign": _l("Campaign"),
+    "campaign call": _l("Public call"),
     "letters": _l("Letters recorded"),
     "mail": _l("Reply or returned letter"),
     "address report": _l("Address report"),

@@ -13,6 +13,7 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectChoice,
+    SelectField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -20,18 +21,20 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import DateInput, NumberInput
 
-from ..display import display_name
+from ..display import display_name, language_name
 from ..form_helpers import Checked, MultiCheckboxField, required, strip
 from ..letterlog.need import NeedRow
 from ..letterlog.services import MAX_LETTERS_PER_ENTRY
-from ..models import Campaign, CampaignKind, Prisoner, SentVia
+from ..models import Campaign, CampaignCall, CampaignKind, Prisoner, SentVia
 from ..validation import (
     check_single_line,
+    iso_639_1_codes,
     max_length,
     parse_campaign_day,
     parse_date,
     parse_day_from_2000,
 )
+from . import calls
 from .services import MAX_GOAL, CampaignFields, neediest_ids
 
 KIND_LABELS = {
@@ -227,3 +230,119 @@ def record_letters_form(prisoners: list[Prisoner], **kwargs: Any) -> RecordLette
             ),
         )
     return Form(**kwargs)
+
+
+# --- the public call ----------------------------------------------------------------------------
+
+
+def capitalized(name: str) -> str:
+    """ "русский" → "Русский": CLDR writes language names in lower case in many languages."""
+    return name[:1].upper() + name[1:]
+
+
+def _language_choices() -> list[SelectChoice]:
+    """Every two-letter language, by name in the coordinator's language, the UI's own first."""
+    first = ("en", "ru", "de", "fr", "es", "uk", "be", "pl")
+    rest = sorted(
+        (code for code in iso_639_1_codes() if code not in first),
+        key=lambda code: language_name(code).casefold(),
+    )
+    return [SelectChoice(code, capitalized(language_name(code))) for code in (*first, *rest)]
+
+
+class CallForm(FlaskForm):
+    """One language's call: its title, the call itself and the "come to an evening" block."""
+
+    language = SelectField(_l("Language"), [Checked(calls.check_call_language)])
+    title = StringField(
+        _l("Title"),
+        [required(_l("Title")), Checked(calls.check_call_title)],
+        filters=[strip],
+        render_kw={"maxlength": max_length(CampaignCall.title)},
+    )
+    body = TextAreaField(
+        _l("The call"),
+        [Checked(calls.check_call_body)],
+        filters=[strip],
+        description=_l(
+            "Markdown: a blank line between paragraphs, “- ” for a list, [words](https://…) "
+            "for a link. Shown to anyone once the call is published."
+        ),
+        render_kw={"rows": 12},
+    )
+    evenings = TextAreaField(
+        _l("Come to an evening"),
+        [Checked(calls.check_call_evenings)],
+        filters=[strip],
+        description=_l(
+            "Optional, Markdown. Only what you write here is shown: the app never publishes an "
+            "evening's place or time by itself. Leave out what should stay unannounced."
+        ),
+        render_kw={"rows": 5},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.language.choices = _language_choices()
+
+    @classmethod
+    def initial_data(cls, call: CampaignCall) -> dict[str, Any]:
+        return {
+            "language": call.language,
+            "title": call.title,
+            "body": call.body,
+            "evenings": call.evenings,
+        }
+
+    def fields(self) -> calls.CallFields:
+        return calls.CallFields(
+            language=self.language.data or "",
+            title=self.title.data or "",
+            body=self.body.data or "",
+            evenings=self.evenings.data or "",
+        )
+
+
+class CallSettingsForm(FlaskForm):
+    """The campaign's payment reference, the poster's language and publishing the call."""
+
+    payment_reference = StringField(
+        _l("Payment reference"),
+        [Checked(calls.check_payment_reference)],
+        filters=[strip],
+        description=_l(
+            "What supporters write on a donation for this campaign, for example 205. Shown "
+            "prominently with the group's donation instructions. Leave empty for none."
+        ),
+        render_kw={"maxlength": max_length(Campaign.payment_reference)},
+    )
+    poster_language = SelectField(_l("Poster language"))
+    call_published = BooleanField(
+        _l("Publish the call"),
+        description=_l(
+            "Anyone with the link can then read the call, the dates and the names of the people "
+            "on the public list it features. The report-back page is published separately."
+        ),
+    )
+
+    def __init__(self, campaign: Campaign, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.poster_language.choices = [SelectChoice("", _l("The language of the first text"))] + [
+            SelectChoice(call.language, capitalized(language_name(call.language)))
+            for call in campaign.calls
+        ]
+
+    @classmethod
+    def initial_data(cls, campaign: Campaign) -> dict[str, Any]:
+        return {
+            "payment_reference": campaign.payment_reference,
+            "poster_language": campaign.poster_language,
+            "call_published": campaign.call_published,
+        }
+
+    def settings(self) -> calls.CallSettings:
+        return calls.CallSettings(
+            payment_reference=self.payment_reference.data or "",
+            poster_language=self.poster_language.data or "",
+            call_published=bool(self.call_published.data),
+        )

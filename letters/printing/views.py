@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
+from ..campaigns.visibility import call_is_public
 from ..countries import country_list
 from ..downloads import ZIP, pdf_download, private_download
 from ..extensions import db
@@ -198,7 +199,7 @@ def call_page_link(campaign: Campaign) -> str | None:
 def _poster_pdf(campaign_id: int, size: str, filename: str) -> ResponseReturnValue:
     """Public while the call is published; coordinators can print it before, to check it."""
     campaign = db.get_or_404(Campaign, campaign_id)
-    if not (campaign.call_published or current_user.is_authenticated):
+    if not (call_is_public(campaign) or current_user.is_authenticated):
         abort(404)
     link = call_page_link(campaign)
     # The words around the call are in the poster's language, whatever the reader's.

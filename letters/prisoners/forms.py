@@ -28,7 +28,7 @@ from ..facilities.forms import NewFacilityForm
 from ..facilities.services import all_facilities
 from ..form_helpers import Checked, MultiCheckboxField, offered, required, strip
 from ..language_names import UnknownLanguages, parse_language_names
-from ..models import Facility, Prisoner
+from ..models import MAX_LENGTH, Facility, Prisoner
 from ..validation import (
     FieldError,
     check_length,
@@ -131,6 +131,26 @@ class PrisonerForm(FlaskForm):
         ),
     )
     envelope_name_confirmed = BooleanField(_l("I checked the name as it prints: confirmed"))
+    payment_reference = StringField(
+        _l("Payment reference"),
+        [Checked(check_length, "reference"), Checked(check_single_line)],
+        filters=[strip],
+        description=_l(
+            "What supporters write on a donation for this person, for example 205. Shown on the "
+            "public profile with the group's donation instructions. Leave empty for none."
+        ),
+        render_kw={"maxlength": MAX_LENGTH["reference"]},
+    )
+    needs_note = TextAreaField(
+        _l("What they need"),
+        [Checked(check_length, "note")],
+        filters=[strip],
+        description=_l(
+            "A short public note: commissary, books, lawyer's fees. Shown to anyone on the "
+            "public profile."
+        ),
+        render_kw={"rows": 3},
+    )
 
     def __init__(self, *args: Any, reads: Sequence[str] = (), **kwargs: Any) -> None:
         """``reads``: the prisoner's languages, offered first in their order (editing)."""
@@ -188,6 +208,8 @@ class PrisonerForm(FlaskForm):
             "is_listed": prisoner.is_listed,
             "envelope_name": prisoner.envelope_name,
             "envelope_name_confirmed": prisoner.envelope_name_confirmed,
+            "payment_reference": prisoner.payment_reference,
+            "needs_note": prisoner.needs_note,
         }
 
     def populate(self, prisoner: Prisoner) -> None:
@@ -209,6 +231,8 @@ class PrisonerForm(FlaskForm):
         prisoner.is_listed = bool(self.is_listed.data)
         prisoner.envelope_name = self.envelope_name.data or ""
         prisoner.envelope_name_confirmed = bool(self.envelope_name_confirmed.data)
+        prisoner.payment_reference = self.payment_reference.data or ""
+        prisoner.needs_note = self.needs_note.data or ""
 
 
 # Offered as checkboxes on every prisoner form, with the languages anyone in the registry reads:

@@ -10,6 +10,7 @@ from ..addressing import is_international
 from ..audit.services import prisoner_entries
 from ..display import display_name, facility_allowances
 from ..extensions import db
+from ..guidelines.markdown import render_markdown
 from ..letterlog.need import page_by_need
 from ..lookups import listed_prisoner_or_404
 from ..mail import services as mail
@@ -52,8 +53,9 @@ def public_list() -> str:
 @bp.route("/prisoners/<int:prisoner_id>")
 def public_profile(prisoner_id: int) -> str:
     prisoner = listed_prisoner_or_404(prisoner_id)
+    settings = group_settings()
     # The group's home country (or the site's POSTED_FROM), as for the envelope it prints.
-    default = group_settings().home_country
+    default = settings.home_country
     # Without ?from= the site's default applies; "?from=" (empty) means "from abroad".
     form = PostedFromForm(
         formdata=request.args if "from" in request.args else None,
@@ -77,6 +79,10 @@ def public_profile(prisoner_id: int) -> str:
         shows_domestic=bool(destination) and not is_international(posted_from, destination),
         allowances=facility_allowances(prisoner.facility),
         report_form=AddressReportForm(formdata=None),
+        # Shown only with what the person needs or their payment reference.
+        donation_instructions=render_markdown(settings.donation_instructions or "")
+        if prisoner.needs_note or prisoner.payment_reference
+        else None,
     )
 
 

@@ -1,1 +1,1 @@
-"""The group's settings: name, return address, home country."""
+"""The group's settings: name, return address, home country, donation instructions."""

@@ -56,6 +56,18 @@ class SettingsForm(FlaskForm):
         ),
     )
 
+    donation_instructions = TextAreaField(
+        _l("Donation instructions"),
+        [Checked(services.check_donation_instructions)],
+        filters=[strip],
+        description=_l(
+            "How supporters can give money: bank transfer, PayPal address, crypto, whatever the "
+            "group uses. Markdown; shown on public calls and on the profiles of people with a "
+            "payment reference. The site itself takes no money."
+        ),
+        render_kw={"rows": 8},
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.home_country.choices = [

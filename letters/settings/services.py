@@ -1,6 +1,6 @@
 """The group's one settings row: its name, the return address envelopes print by default, the
-country it posts from (which decides whether an envelope needs a country line), and whether
-every account must have a second factor."""
+country it posts from (which decides whether an envelope needs a country line), whether
+every account must have a second factor, and how supporters can give money."""
 
 from __future__ import annotations
 
@@ -20,6 +20,9 @@ RETURN_ADDRESS_MAX_LINES = 6
 
 RETURN_ADDRESS_MAX_LINE_LENGTH = 100
 
+# Bank details, a PayPal address, a wallet or two, with a sentence each: a page at most.
+DONATION_INSTRUCTIONS_MAX = 5_000
+
 
 def group_settings() -> GroupSettings:
     """The group's one settings row.
@@ -37,6 +40,7 @@ def group_settings() -> GroupSettings:
         return_address="",
         home_country=(current_app.config.get("POSTED_FROM") or "").upper(),
         require_second_factor=False,
+        donation_instructions="",
     )
 
 
@@ -45,9 +49,11 @@ def save_group_settings(
     return_address: str,
     home_country: str,
     require_second_factor: bool | None = None,
+    donation_instructions: str | None = None,
 ) -> GroupSettings:
-    """Check and store the group's name, return address and home country, and whether a second
-    factor is required (``None``: left as it is). The caller commits.
+    """Check and store the group's name, return address and home country, whether a second
+    factor is required and the donation instructions (``None``: left as they are). The caller
+    commits.
 
     Raises ``FieldError`` for an unknown country, a return address that would not fit, or a
     return address without a country (``lacks_country``).
@@ -58,14 +64,31 @@ def save_group_settings(
     lines = parse_return_address(return_address)
     if lacks_country(lines, home_country):
         raise FieldError(HOME_COUNTRY_NEEDED)
+    if donation_instructions is not None:
+        donation_instructions = check_donation_instructions(donation_instructions.strip())
     settings = group_settings()
     settings.group_name = check_length(group_name.strip(), "address_line")
     settings.return_address = "\n".join(lines)
     settings.home_country = home_country
     if require_second_factor is not None:
         settings.require_second_factor = require_second_factor
+    if donation_instructions is not None:
+        settings.donation_instructions = donation_instructions
     db.session.add(settings)
     return settings
+
+
+def check_donation_instructions(text: str) -> str:
+    """``text`` unchanged, or ``FieldError`` when it is longer than a page."""
+    if len(text) > DONATION_INSTRUCTIONS_MAX:
+        raise FieldError(
+            _l(
+                "Too long: %(length)s characters, at most %(limit)s.",
+                length=len(text),
+                limit=DONATION_INSTRUCTIONS_MAX,
+            )
+        )
+    return text
 
 
 # Why a return address needs its country: said where the admin sets it, and when it is missing.

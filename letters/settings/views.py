@@ -1,4 +1,5 @@
-"""The group's own details, kept by admins: its name, return address and home country."""
+"""The group's own details, kept by admins: its name, return address, home country and
+donation instructions."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ def edit() -> ResponseReturnValue:
                 form.return_address.data or "",
                 form.home_country.data or "",
                 bool(form.require_second_factor.data),
+                form.donation_instructions.data or "",
             )
         except FieldError as exc:
             form.home_country.errors = [*form.home_country.errors, str(exc)]

@@ -366,11 +366,15 @@ def test_a_language_babel_does_not_know_prints_in_the_default_language(
 
 
 def test_without_a_call_the_title_is_the_campaigns_name(
-    client: FlaskClient, linked: Flask, three_people: list[Prisoner]
+    client: FlaskClient, auth: AuthActions, linked: Flask, three_people: list[Prisoner]
 ) -> None:
+    """A coordinator checking the poster before writing the call; a visitor gets nothing,
+    since a call without a text is not public (``visibility.call_is_public``)."""
     campaign = make_call_campaign(three_people)
     campaign.calls = []
     db.session.commit()
+    assert client.get(f"/campaigns/{campaign.id}/poster.pdf").status_code == 404
+    auth.create_and_login()
     text = pdf_pages(client.get(f"/campaigns/{campaign.id}/poster.pdf").data)[0]["text"]
     assert flat("February solidarity week (internal name)") in flat(text)
 

@@ -9,10 +9,10 @@ import pytest
 from babel.dates import format_skeleton
 from flask import Flask
 from flask.testing import FlaskClient
-from icalendar import Calendar
+from icalendar import Calendar, Event
 from sqlalchemy import select
 
-from letters.birthdays import services
+from letters.birthdays import calendar, services
 from letters.extensions import db
 from letters.models import Facility, GroupSettings, Prisoner
 from tests.conftest import count_statements, make_facility, make_person
@@ -316,6 +316,90 @@ def test_ics_looks_a_year_ahead(client: FlaskClient, app: Flask) -> None:
     cal = Calendar.from_ical(client.get("/birthdays.ics").data)
     assert len(list(cal.walk("VEVENT"))) == 2
     assert "Far" not in client.get("/birthdays").get_data(as_text=True)
+
+
+def _feed_by_icalendar(birthdays: list[services.Birthday], today: date) -> bytes:
+    """The feed as the ``icalendar`` package writes it (how the app made it before issue 14):
+    the reference the app's own writer is held to."""
+    from flask_babel import gettext as _
+
+    from letters.display import display_name
+
+    cal = Calendar()
+    cal.add("prodid", "-//letters//birthdays//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", _("Prisoners' birthdays"))
+    stamp = datetime(today.year, today.month, today.day, tzinfo=UTC)
+    for b in birthdays:
+        name = display_name(b.prisoner)
+        url = calendar.write_page_link(b.prisoner.id)
+        for uid, day, summary, description in (
+            (
+                calendar.birthday_uid(b),
+                b.birthday,
+                _("Birthday: %(name)s", name=name),
+                _(
+                    "Post a card at least %(days)d days before: letters take that long.",
+                    days=b.transit_days,
+                ),
+            ),
+            (
+                calendar.post_by_uid(b),
+                b.post_by,
+                _("Post a birthday card to %(name)s by today", name=name),
+                _("A letter takes about %(days)d days to arrive.", days=b.transit_days),
+            ),
+        ):
+            event = Event()
+            event.add("uid", uid)
+            event.add("dtstamp", stamp)
+            event.add("dtstart", day)
+            event.add("dtend", day + timedelta(days=1))
+            event.add("summary", summary)
+            event.add("description", description)
+            if url is not None:
+                event.add("url", url)
+            event.add("transp", "TRANSPARENT")
+            cal.add_component(event)
+    return cal.to_ical()
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_the_feed_is_what_icalendar_writes(app: Flask, language: str) -> None:
+    """Written line by line for speed (issue 14), the feed is byte for byte what the
+    ``icalendar`` package writes for the same events: names with a comma, a semicolon, a
+    backslash or a newline escaped as TEXT; long lines folded at 75 octets, never inside a
+    Cyrillic letter or between a letter and its combining accent; links kept as they are."""
+    app.config.update(SERVER_NAME="letters.example.org", PREFERRED_URL_SCHEME="https")
+    today = date.today()
+    home("DE")
+    facility = make_facility(country_code="RU", name="ИК-2")
+    born = date(BIRTH_YEAR, *_month_day(today + timedelta(days=5)))
+    person("Иванова-Петровская, Екатерина; \\ Ива\u0301нова", born, facility)
+    person("Short", born, make_facility(country_code="DE", name="JVA Tegel"))
+    person("O'Brien\nLine " + "Seán " * 12, born, facility)
+    db.session.commit()
+    with app.test_request_context("/birthdays.ics", headers={"Accept-Language": language}):
+        birthdays = services.upcoming_birthdays(today, days=services.FEED_DAYS)
+        assert len(birthdays) == 3
+        ours = calendar.birthdays_calendar(birthdays, today)
+        assert ours == _feed_by_icalendar(birthdays, today)
+    assert all(len(line) <= 75 for line in ours.split(b"\r\n"))
+    parsed = Calendar.from_ical(ours)
+    summaries = sorted(str(e["SUMMARY"]) for e in parsed.walk("VEVENT"))
+    assert any("Иванова-Петровская, Екатерина; \\ Ива\u0301нова" in s for s in summaries)
+    assert any("O'Brien\nLine" in s for s in summaries)
+
+
+def test_folding_keeps_characters_whole() -> None:
+    line = "SUMMARY:" + "Ива\u0301нов 😀 " * 12
+    folded = calendar.fold(line)
+    pieces = folded.encode("utf-8").split(b"\r\n ")
+    assert len(pieces) > 1
+    assert all(len(piece) <= calendar.FOLD_AT for piece in pieces)
+    assert "".join(piece.decode("utf-8") for piece in pieces) == line  # each piece decodes
+    assert calendar.fold("SUMMARY:short") == "SUMMARY:short"
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,16 @@
-"""Birthdays as iCalendar (RFC 5545), built with the ``icalendar`` package.
+"""Birthdays as iCalendar (RFC 5545), written line by line.
 
 Each birthday gives two all-day events: the birthday itself and the day to post a card by.
 A separate event rather than an alarm, because many calendar apps ignore or strip alarms in
 subscribed feeds, while an event on the right day always shows. UIDs depend only on the
 prisoner and the year of the celebration, so a calendar that refreshes the feed updates its
 events instead of duplicating them. No birth year appears: a feed is as public as the page.
+
+Why not the ``icalendar`` package, which made it before: at 10,000 prisoners the feed is
+12,000 events, and its per-property objects and line folding took 2.3 s to make them (issue
+14). An event here is eight fixed lines, so they are formatted as strings: TEXT escaped and
+long lines folded as RFC 5545 says (``escape_text``, ``fold``). The tests parse the feed with
+``icalendar`` and compare it with what ``icalendar`` itself writes for the same events.
 """
 
 from __future__ import annotations
@@ -13,12 +19,11 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from flask import current_app, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from icalendar import Calendar, Event
 
 from ..display import display_name
 from ..lookups import registry_fingerprint
@@ -53,22 +58,67 @@ def write_page_link(prisoner_id: int) -> str | None:
     return None
 
 
-def _all_day(
-    uid: str, day: date, summary: str, description: str, url: str | None, stamp: datetime
-) -> Event:
-    event = Event()
-    event.add("uid", uid)
-    event.add("dtstamp", stamp)
-    # A date (not a datetime) makes an all-day event; DTEND is exclusive, hence the next day.
-    event.add("dtstart", day)
-    event.add("dtend", day + timedelta(days=1))
-    event.add("summary", summary)
-    event.add("description", description)
+#: Octets a content line may have before it is folded: RFC 5545 allows 75 without the CRLF;
+#: 74, as ``icalendar`` folds, leaves room for the continuation line's leading space.
+FOLD_AT = 74
+
+
+def escape_text(value: str) -> str:
+    """A TEXT value as RFC 5545 section 3.3.11 writes it: backslash, semicolon, comma and
+    newline escaped (a name may hold a comma; an unescaped one would split the value)."""
+    return (
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
+
+
+def fold(line: str) -> str:
+    """``line`` folded into pieces of at most ``FOLD_AT`` octets of UTF-8, each after the first
+    starting with a space (RFC 5545 section 3.1), never inside a character's bytes: a calendar
+    app joining the pieces must get the same characters back."""
+    data = line.encode("utf-8")
+    if len(data) <= FOLD_AT:
+        return line
+    pieces = []
+    start = 0
+    while len(data) - start > FOLD_AT:
+        end = start + FOLD_AT
+        while data[end] & 0xC0 == 0x80:  # a continuation byte: cut before its character
+            end -= 1
+        pieces.append(data[start:end].decode("utf-8"))
+        start = end
+    pieces.append(data[start:].decode("utf-8"))
+    return "\r\n ".join(pieces)
+
+
+def _day(day: date) -> str:
+    return day.strftime("%Y%m%d")
+
+
+def all_day_event(
+    uid: str, day: date, summary: str, description: str, url: str | None, stamp: str
+) -> str:
+    """One VEVENT, its lines ending in CRLF, in the order ``icalendar`` writes them."""
+    lines = [
+        "BEGIN:VEVENT",
+        fold("SUMMARY:" + escape_text(summary)),
+        # A date (not a datetime) makes an all-day event; DTEND is exclusive, hence the next day.
+        f"DTSTART;VALUE=DATE:{_day(day)}",
+        f"DTEND;VALUE=DATE:{_day(day + timedelta(days=1))}",
+        f"DTSTAMP:{stamp}",
+        fold("UID:" + escape_text(uid)),
+        fold("DESCRIPTION:" + escape_text(description)),
+        # All-day reminders should not block anyone's time.
+        "TRANSP:TRANSPARENT",
+    ]
     if url is not None:
-        event.add("url", url)
-    # All-day reminders should not block anyone's time.
-    event.add("transp", "TRANSPARENT")
-    return event
+        lines.append(fold("URL:" + url))  # a URI, not TEXT: written as it is
+    lines.append("END:VEVENT")
+    return "\r\n".join(lines) + "\r\n"
 
 
 def birthdays_calendar(birthdays: Iterable[Birthday], today: date | None = None) -> bytes:
@@ -77,40 +127,54 @@ def birthdays_calendar(birthdays: Iterable[Birthday], today: date | None = None)
     The same birthdays on the same day give the same bytes: ``DTSTAMP`` is the day the feed
     was made (midnight UTC), never a time of day, so a feed can be cached for the day and
     recognised by its ETag (``feed_tag``)."""
-    cal = Calendar()
-    cal.add("prodid", "-//letters//birthdays//EN")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", _("Prisoners' birthdays"))
     day = today or date.today()
-    stamp = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    stamp = f"{_day(day)}T000000Z"
+    # The patterns are looked up once, not twice per event (12,000 events at 10,000 people).
+    birthday_summary = _("Birthday: %(name)s")
+    post_by_summary = _("Post a birthday card to %(name)s by today")
+    descriptions: dict[int, tuple[str, str]] = {}
+    parts = [
+        "BEGIN:VCALENDAR\r\n",
+        "VERSION:2.0\r\n",
+        "PRODID:-//letters//birthdays//EN\r\n",
+        "CALSCALE:GREGORIAN\r\n",
+        fold("X-WR-CALNAME:" + escape_text(_("Prisoners' birthdays"))) + "\r\n",
+    ]
     for birthday in birthdays:
         name = display_name(birthday.prisoner)
         url = write_page_link(birthday.prisoner.id)
-        cal.add_component(
-            _all_day(
-                birthday_uid(birthday),
-                birthday.birthday,
-                _("Birthday: %(name)s", name=name),
+        transit = birthday.transit_days
+        if transit not in descriptions:
+            descriptions[transit] = (
                 _(
                     "Post a card at least %(days)d days before: letters take that long.",
-                    days=birthday.transit_days,
+                    days=transit,
                 ),
+                _("A letter takes about %(days)d days to arrive.", days=transit),
+            )
+        before, takes = descriptions[transit]
+        parts.append(
+            all_day_event(
+                birthday_uid(birthday),
+                birthday.birthday,
+                birthday_summary % {"name": name},
+                before,
                 url,
                 stamp,
             )
         )
-        cal.add_component(
-            _all_day(
+        parts.append(
+            all_day_event(
                 post_by_uid(birthday),
                 birthday.post_by,
-                _("Post a birthday card to %(name)s by today", name=name),
-                _("A letter takes about %(days)d days to arrive.", days=birthday.transit_days),
+                post_by_summary % {"name": name},
+                takes,
                 url,
                 stamp,
             )
         )
-    return cal.to_ical()
+    parts.append("END:VCALENDAR\r\n")
+    return "".join(parts).encode("utf-8")
 
 
 def feed_tag(today: date) -> str:

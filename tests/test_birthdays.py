@@ -431,3 +431,86 @@ def test_only_birthdays_in_the_window_are_read_and_none_is_lost(
     )
     found = sorted(b.prisoner.id for b in services.upcoming_birthdays(today, days=days))
     assert found == expected
+
+
+# --- the page, 50 at a time -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("today", "days"),
+    [
+        (date(2026, 12, 20), 60),  # the window runs over New Year
+        (date(2027, 1, 15), 60),  # 29 February in a common year: with those of the 28th
+        (date(2028, 1, 15), 60),  # and on its own day in a leap year
+        (date(2027, 2, 28), 30),  # a common year's 28 February is the window's first day
+        (date(2028, 2, 29), 30),  # the leap day itself is
+        (date(2027, 12, 31), 60),  # over New Year into a leap year's February
+        (date(2026, 6, 1), 0),  # today only
+        (date(2026, 3, 1), 364),  # nearly the whole year
+    ],
+)
+def test_pages_in_sql_list_the_same_birthdays_in_the_same_order(
+    app: Flask, today: date, days: int
+) -> None:
+    """Ordered and cut in SQL, the pages joined together are exactly ``upcoming_birthdays``
+    (worked out per prisoner in Python), around New Year and 29 February too."""
+    home("DE")
+    facility = make_facility(country_code="DE", name="JVA Tegel")
+    for offset in range(0, 366, 2):
+        person(f"P{offset:03d}", date(1992, 1, 1) + timedelta(days=offset), facility)
+    person("Leap", date(1996, 2, 29), facility)
+    person("LeapToo", date(2000, 2, 29), facility)
+    person("Hidden", date(1990, 2, 28), facility, is_listed=False)
+    db.session.flush()
+    expected = [(b.prisoner.id, b.birthday, b.post_by) for b in by_name_list(today, days)]
+    first = services.birthdays_page(1, today, days=days, per_page=7)
+    found = []
+    for number in range(1, first.pages + 1):
+        page = services.birthdays_page(number, today, days=days, per_page=7)
+        assert len(page.items) <= 7
+        found += [(b.prisoner.id, b.birthday, b.post_by) for b in page.items]
+    assert first.total == len(expected)
+    assert found == expected
+
+
+def by_name_list(today: date, days: int) -> list[services.Birthday]:
+    return services.upcoming_birthdays(today, days=days)
+
+
+def test_the_public_page_shows_fifty_then_the_next_page(client: FlaskClient, app: Flask) -> None:
+    home("DE")
+    facility = make_facility(country_code="DE", name="JVA Tegel")
+    soon = date.today() + timedelta(days=10)
+    born = date(BIRTH_YEAR, *_month_day(soon))
+    for number in range(51):
+        person(f"Card{number:02d}", born, facility)
+    person("Laterova", date(BIRTH_YEAR, *_month_day(date.today() + timedelta(days=30))), facility)
+    db.session.commit()
+    first = client.get("/birthdays").get_data(as_text=True)
+    assert "52 birthdays in the next 60 days" in first
+    assert first.count(">Write a card<") == 50
+    assert "Card49" in first and "Card50" not in first and "Laterova" not in first
+    assert 'href="/birthdays?page=2"' in first
+    second = client.get("/birthdays?page=2").get_data(as_text=True)
+    assert second.count(">Write a card<") == 2
+    assert "Card50" in second and "Laterova" in second and "Card49" not in second
+    # A wrong page number is the first page; one past the end (an old link) the last.
+    assert "Card00" in client.get("/birthdays?page=x").get_data(as_text=True)
+    past = client.get("/birthdays?page=9").get_data(as_text=True)
+    assert "Laterova" in past and "Card00" not in past
+
+
+def test_a_page_loads_only_its_own_prisoners(client: FlaskClient, app: Flask) -> None:
+    """Two queries for the birthdays whatever their number: a count and the page's rows."""
+    home("DE")
+    facility = make_facility(country_code="DE", name="JVA Tegel")
+    born = date(BIRTH_YEAR, *_month_day(date.today() + timedelta(days=10)))
+    for number in range(60):
+        person(f"Card{number:02d}", born, facility)
+    db.session.commit()
+    client.get("/birthdays")  # warm: settings and the like
+    with count_statements() as statements:
+        client.get("/birthdays")
+    loads = [sql for sql in statements if "prisoners.family_name" in sql]
+    assert len(loads) == 1
+    assert "LIMIT" in loads[0].upper()

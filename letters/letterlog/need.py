@@ -14,7 +14,18 @@ from datetime import date
 from typing import Any, TypeVar, cast
 
 from flask import has_request_context, request
-from sqlalchemy import Select, Subquery, case, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Integer,
+    Select,
+    Subquery,
+    case,
+    func,
+    literal,
+    select,
+)
+from sqlalchemy import cast as sql_cast
 
 from ..extensions import db
 from ..models import NOT_WRITABLE, Prisoner
@@ -187,6 +198,17 @@ def pick_weight(recent_letters: int, days_since_last: int) -> float:
     return (1 + days) / (1 + max(recent_letters, 0)) ** 2
 
 
+def _writable_now() -> tuple[ColumnElement[bool], ...]:
+    """Who may be picked: listed, with a facility (an address), not released or dead, and
+    without an address to check (a letter there would likely come back)."""
+    return (
+        Prisoner.is_listed.is_(True),
+        Prisoner.facility_id.is_not(None),
+        Prisoner.address_needs_checking.is_(False),
+        Prisoner.status.not_in(NOT_WRITABLE),
+    )
+
+
 def pick_candidates(today: date | None = None) -> list[Candidate]:
     """Listed prisoners who can be written to now, with their need: one query.
 
@@ -200,12 +222,7 @@ def pick_candidates(today: date | None = None) -> list[Candidate]:
     rows = db.session.execute(
         select(Prisoner.id, need.c.recent, need.c.last_sent_on)
         .outerjoin(need, need.c.prisoner_id == Prisoner.id)
-        .where(
-            Prisoner.is_listed.is_(True),
-            Prisoner.facility_id.is_not(None),
-            Prisoner.address_needs_checking.is_(False),
-            Prisoner.status.not_in(NOT_WRITABLE),
-        )
+        .where(*_writable_now())
         .order_by(Prisoner.id)  # a stable order, so a seeded pick is reproducible
     ).all()
     return [
@@ -220,6 +237,27 @@ def pick_candidates(today: date | None = None) -> list[Candidate]:
     ]
 
 
+def _days_before(today: date, day: Any) -> ColumnElement[int]:
+    """Whole days from the date column ``day`` to ``today``, in the database's own arithmetic
+    (PostgreSQL subtracts dates; SQLite counts Julian days)."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return sql_cast(func.julianday(literal(today.isoformat())) - func.julianday(day), Integer)
+    return sql_cast(literal(today) - day, Integer)
+
+
+def weight_column(need: Subquery, today: date) -> ColumnElement[Any]:
+    """``pick_weight`` in SQL, for a row of ``need`` (a prisoner without one: never written)."""
+    days = _days_before(today, need.c.last_sent_on)
+    capped = case(
+        (need.c.last_sent_on.is_(None), DAYS_SINCE_CAP),
+        (days > DAYS_SINCE_CAP, DAYS_SINCE_CAP),
+        (days < 0, 0),
+        else_=days,
+    )
+    recent = sql_cast(func.coalesce(need.c.recent, 0), Float)
+    return (1.0 + sql_cast(capped, Float)) / ((1.0 + recent) * (1.0 + recent))
+
+
 def pick_prisoner_to_write(
     rng: random.Random | None = None, today: date | None = None, *, exclude: int | None = None
 ) -> Prisoner | None:
@@ -229,14 +267,37 @@ def pick_prisoner_to_write(
     evening, a shared link), and the top of the list alone would get every letter.
     ``exclude``: the person just suggested, when the visitor asked for someone else (the same
     face again would read as a broken button).
+
+    Drawn in the database, as ``random.choices`` draws: the weights' sum, a random point below
+    it, and the first candidate (by id) whose running sum of weights passes that point. Two
+    small answers instead of a row per candidate (10,000 at the scale of issue 14, each made
+    into an object in Python to pick one): the database does the sums.
     """
-    candidates = [c for c in pick_candidates(today) if c.prisoner_id != exclude]
-    if not candidates:
+    today = today or date.today()
+    need = need_scores(today, public=True)
+    weight = weight_column(need, today)
+    where = _writable_now()
+    if exclude is not None:
+        where = (*where, Prisoner.id != exclude)
+    candidates = (
+        select(Prisoner.id.label("id"), weight.label("weight"))
+        .outerjoin(need, need.c.prisoner_id == Prisoner.id)
+        .where(*where)
+    )
+    total = db.session.scalar(select(func.sum(candidates.subquery().c.weight)))
+    if not total:
         return None
     # Not for security: spreading letters only needs a fair spread, not unpredictability.
-    chooser = rng or random.Random()  # noqa: S311
-    chosen = chooser.choices(candidates, weights=[c.weight for c in candidates], k=1)[0]
-    return db.session.get(Prisoner, chosen.prisoner_id)
+    point = (rng or random.Random()).random() * float(total)  # noqa: S311
+    running = candidates.add_columns(
+        func.sum(weight).over(order_by=Prisoner.id, rows=(None, 0)).label("running")
+    ).subquery()
+    chosen = db.session.scalar(
+        select(running.c.id).where(running.c.running > point).order_by(running.c.id).limit(1)
+    )
+    if chosen is None:  # the point fell on the last weight's rounding: the last candidate
+        chosen = db.session.scalar(select(func.max(candidates.subquery().c.id)))
+    return db.session.get(Prisoner, chosen) if chosen is not None else None
 
 
 def last_letter_day(prisoner_id: int, today: date | None = None) -> date | None:

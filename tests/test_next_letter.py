@@ -369,3 +369,32 @@ def test_the_pick_loads_one_prisoner_whatever_the_registry(ctx: None) -> None:
     many = statements_for_a_pick()
     assert len(few) == len(many)
     assert len([sql for sql in many if "prisoners.family_name" in sql]) == 1
+
+
+@pytest.mark.parametrize("per_page", [1, 2, 3, 4, 5, 7, 50])
+def test_pages_read_from_the_end_are_the_same_order(app: Flask, per_page: int) -> None:
+    """Pages in the second half are read in the reverse order from the end (cheap last pages):
+    joined together, the pages are exactly the whole list in need order, ties included
+    (same name and figures, told apart by id), the never written first and the released last."""
+    people = [make_person("Same") for _ in range(3)]  # identical but for the id
+    people += [make_person(f"P{n}") for n in range(5)]
+    people.append(make_person("Released", status=Status.RELEASED))
+    people.append(make_person("Never"))
+    twin = make_person("Same")
+    twin.given_names = "B"
+    people.append(twin)
+    for index, someone in enumerate(people[:9]):  # figures as of the real today
+        day = date.today() - timedelta(days=index % 3)
+        db.session.add(
+            LetterSent(prisoner_id=someone.id, sent_on=day, letters=1 + index % 2, recorded_on=day)
+        )
+    db.session.flush()
+    with app.test_request_context():
+        expected = [p.id for p in db.session.scalars(services.prisoners_by_need(False))]
+        first = services.page_by_need(select(Prisoner), per_page=per_page, page=1)
+        found: list[int] = []
+        for number in range(1, first.pages + 2):  # one past the end: empty
+            page = services.page_by_need(select(Prisoner), per_page=per_page, page=number)
+            found += [p.id for p in page.items]
+    assert first.total == len(expected) == 11
+    assert found == expected

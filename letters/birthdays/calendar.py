@@ -25,20 +25,19 @@ from flask import current_app, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from ..display import display_name
 from ..lookups import registry_fingerprint
 from ..settings.services import group_settings
-from .services import Birthday
+from .services import FeedBirthday
 
 UID_DOMAIN = "letters"
 
 
-def birthday_uid(birthday: Birthday) -> str:
-    return f"prisoner-{birthday.prisoner.id}-birthday-{birthday.birthday.year}@{UID_DOMAIN}"
+def birthday_uid(birthday: FeedBirthday) -> str:
+    return f"prisoner-{birthday.prisoner_id}-birthday-{birthday.birthday.year}@{UID_DOMAIN}"
 
 
-def post_by_uid(birthday: Birthday) -> str:
-    return f"prisoner-{birthday.prisoner.id}-post-by-{birthday.birthday.year}@{UID_DOMAIN}"
+def post_by_uid(birthday: FeedBirthday) -> str:
+    return f"prisoner-{birthday.prisoner_id}-post-by-{birthday.birthday.year}@{UID_DOMAIN}"
 
 
 def write_page_link(prisoner_id: int) -> str | None:
@@ -50,12 +49,20 @@ def write_page_link(prisoner_id: int) -> str | None:
     request when ``TRUSTED_HOSTS`` is set, because Flask has then refused every other host
     with a 400. With neither, events carry no link.
     """
+    return write_page_links()(prisoner_id)
+
+
+def write_page_links() -> Callable[[int], str | None]:
+    """``write_page_link`` for many prisoners: how to build the links is settled once."""
     adapter = current_app.create_url_adapter(None)  # bound to SERVER_NAME, or None
     if adapter is not None:
-        return adapter.build("writing.write", {"prisoner_id": prisoner_id}, force_external=True)
+        bound = adapter
+        return lambda prisoner_id: bound.build(
+            "writing.write", {"prisoner_id": prisoner_id}, force_external=True
+        )
     if current_app.config["TRUSTED_HOSTS"]:
-        return url_for("writing.write", prisoner_id=prisoner_id, _external=True)
-    return None
+        return lambda prisoner_id: url_for("writing.write", prisoner_id=prisoner_id, _external=True)
+    return lambda _prisoner_id: None
 
 
 #: Octets a content line may have before it is folded: RFC 5545 allows 75 without the CRLF;
@@ -96,32 +103,21 @@ def fold(line: str) -> str:
 
 
 def _day(day: date) -> str:
-    return day.strftime("%Y%m%d")
+    return day.isoformat().replace("-", "")
 
 
-def all_day_event(
-    uid: str, day: date, summary: str, description: str, url: str | None, stamp: str
-) -> str:
-    """One VEVENT, its lines ending in CRLF, in the order ``icalendar`` writes them."""
-    lines = [
-        "BEGIN:VEVENT",
-        fold("SUMMARY:" + escape_text(summary)),
-        # A date (not a datetime) makes an all-day event; DTEND is exclusive, hence the next day.
-        f"DTSTART;VALUE=DATE:{_day(day)}",
-        f"DTEND;VALUE=DATE:{_day(day + timedelta(days=1))}",
-        f"DTSTAMP:{stamp}",
-        fold("UID:" + escape_text(uid)),
-        fold("DESCRIPTION:" + escape_text(description)),
-        # All-day reminders should not block anyone's time.
-        "TRANSP:TRANSPARENT",
-    ]
-    if url is not None:
-        lines.append(fold("URL:" + url))  # a URI, not TEXT: written as it is
-    lines.append("END:VEVENT")
-    return "\r\n".join(lines) + "\r\n"
+def _event(uid: str, day: date, summary: str, description: str, url: str, stamp: str) -> str:
+    """A VEVENT from its lines already escaped and folded (``url``: with its CRLF, or empty)."""
+    # A date (not a datetime) makes an all-day event; DTEND is exclusive, hence the next day.
+    # All-day reminders should not block anyone's time (TRANSP).
+    return (
+        f"BEGIN:VEVENT\r\n{summary}\r\nDTSTART;VALUE=DATE:{_day(day)}\r\n"
+        f"DTEND;VALUE=DATE:{_day(day + timedelta(days=1))}\r\nDTSTAMP:{stamp}\r\n"
+        f"{fold('UID:' + uid)}\r\n{description}\r\nTRANSP:TRANSPARENT\r\n{url}END:VEVENT\r\n"
+    )
 
 
-def birthdays_calendar(birthdays: Iterable[Birthday], today: date | None = None) -> bytes:
+def birthdays_calendar(birthdays: Iterable[FeedBirthday], today: date | None = None) -> bytes:
     """The feed for ``birthdays``; links as :func:`write_page_link` builds them.
 
     The same birthdays on the same day give the same bytes: ``DTSTAMP`` is the day the feed
@@ -129,9 +125,13 @@ def birthdays_calendar(birthdays: Iterable[Birthday], today: date | None = None)
     recognised by its ETag (``feed_tag``)."""
     day = today or date.today()
     stamp = f"{_day(day)}T000000Z"
-    # The patterns are looked up once, not twice per event (12,000 events at 10,000 people).
-    birthday_summary = _("Birthday: %(name)s")
-    post_by_summary = _("Post a birthday card to %(name)s by today")
+    link = write_page_links()
+    # What is the same for many events is looked up, escaped and folded once: the patterns,
+    # and the two descriptions of each number of transit days.
+    # (Escaping the pattern, then putting in the escaped name, escapes the whole: escaping
+    # works character by character and never touches "%(name)s".)
+    birthday_summary = escape_text(_("Birthday: %(name)s"))
+    post_by_summary = escape_text(_("Post a birthday card to %(name)s by today"))
     descriptions: dict[int, tuple[str, str]] = {}
     parts = [
         "BEGIN:VCALENDAR\r\n",
@@ -141,35 +141,37 @@ def birthdays_calendar(birthdays: Iterable[Birthday], today: date | None = None)
         fold("X-WR-CALNAME:" + escape_text(_("Prisoners' birthdays"))) + "\r\n",
     ]
     for birthday in birthdays:
-        name = display_name(birthday.prisoner)
-        url = write_page_link(birthday.prisoner.id)
         transit = birthday.transit_days
         if transit not in descriptions:
-            descriptions[transit] = (
-                _(
-                    "Post a card at least %(days)d days before: letters take that long.",
-                    days=transit,
-                ),
-                _("A letter takes about %(days)d days to arrive.", days=transit),
+            before = _(
+                "Post a card at least %(days)d days before: letters take that long.", days=transit
             )
-        before, takes = descriptions[transit]
+            takes = _("A letter takes about %(days)d days to arrive.", days=transit)
+            descriptions[transit] = (
+                fold("DESCRIPTION:" + escape_text(before)),
+                fold("DESCRIPTION:" + escape_text(takes)),
+            )
+        before_line, takes_line = descriptions[transit]
+        url = link(birthday.prisoner_id)
+        url_line = "" if url is None else fold("URL:" + url) + "\r\n"
+        name = escape_text(birthday.name)
         parts.append(
-            all_day_event(
+            _event(
                 birthday_uid(birthday),
                 birthday.birthday,
-                birthday_summary % {"name": name},
-                before,
-                url,
+                fold("SUMMARY:" + birthday_summary % {"name": name}),
+                before_line,
+                url_line,
                 stamp,
             )
         )
         parts.append(
-            all_day_event(
+            _event(
                 post_by_uid(birthday),
                 birthday.post_by,
-                post_by_summary % {"name": name},
-                takes,
-                url,
+                fold("SUMMARY:" + post_by_summary % {"name": name}),
+                takes_line,
+                url_line,
                 stamp,
             )
         )
@@ -201,7 +203,9 @@ _FEEDS_KEPT = 4  # a day's feed in each language, and yesterday's while the day 
 _FEEDS_LOCK = threading.Lock()
 
 
-def cached_calendar(tag: str, birthdays: Callable[[], Sequence[Birthday]], today: date) -> bytes:
+def cached_calendar(
+    tag: str, birthdays: Callable[[], Sequence[FeedBirthday]], today: date
+) -> bytes:
     """``birthdays_calendar`` of ``birthdays()``, made once per tag in this process."""
     with _FEEDS_LOCK:
         body = _FEEDS.get(tag)

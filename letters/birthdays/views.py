@@ -39,7 +39,7 @@ def calendar_feed() -> Response:
         response = Response(status=304)
     else:
         body = calendar.cached_calendar(
-            tag, partial(services.upcoming_birthdays, today, days=services.FEED_DAYS), today
+            tag, partial(services.feed_birthdays, today, days=services.FEED_DAYS), today
         )
         response = Response(body, content_type="text/calendar; charset=utf-8")
         response.headers["Content-Disposition"] = 'inline; filename="birthdays.ics"'

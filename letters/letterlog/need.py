@@ -286,10 +286,10 @@ def pick_prisoner_to_write(
     ``exclude``: the person just suggested, when the visitor asked for someone else (the same
     face again would read as a broken button).
 
-    Drawn in the database, as ``random.choices`` draws: the weights' sum, a random point below
-    it, and the first candidate (by id) whose running sum of weights passes that point. Two
-    small answers instead of a row per candidate (10,000 at the scale of issue 14, each made
-    into an object in Python to pick one): the database does the sums.
+    Drawn in the database, as ``random.choices`` draws: a random fraction of the weights'
+    sum, and the first candidate (by id) whose running sum of weights passes it. One query
+    answering one id, instead of a row per candidate (10,000 at the scale of issue 14, each
+    made into an object in Python to pick one): the database does the sums.
     """
     today = today or date.today()
     need = need_scores(today, public=True)
@@ -297,24 +297,26 @@ def pick_prisoner_to_write(
     where = _writable_now()
     if exclude is not None:
         where = (*where, Prisoner.id != exclude)
-    candidates = (
-        select(Prisoner.id.label("id"), weight.label("weight"))
+    sums = (
+        select(
+            Prisoner.id.label("id"),
+            func.sum(weight).over(order_by=Prisoner.id, rows=(None, 0)).label("running"),
+            func.sum(weight).over().label("total"),
+        )
         .outerjoin(need, need.c.prisoner_id == Prisoner.id)
         .where(*where)
+        .subquery()
     )
-    total = db.session.scalar(select(func.sum(candidates.subquery().c.weight)))
-    if not total:
-        return None
     # Not for security: spreading letters only needs a fair spread, not unpredictability.
-    point = (rng or random.Random()).random() * float(total)  # noqa: S311
-    running = candidates.add_columns(
-        func.sum(weight).over(order_by=Prisoner.id, rows=(None, 0)).label("running")
-    ).subquery()
+    fraction = (rng or random.Random()).random()  # noqa: S311
     chosen = db.session.scalar(
-        select(running.c.id).where(running.c.running > point).order_by(running.c.id).limit(1)
+        select(sums.c.id)
+        .where(sums.c.running > sums.c.total * fraction)
+        .order_by(sums.c.id)
+        .limit(1)
     )
-    if chosen is None:  # the point fell on the last weight's rounding: the last candidate
-        chosen = db.session.scalar(select(func.max(candidates.subquery().c.id)))
+    if chosen is None:  # nobody, or the point fell on the last sum's rounding: the last one
+        chosen = db.session.scalar(select(func.max(sums.c.id)))
     return db.session.get(Prisoner, chosen) if chosen is not None else None
 
 

@@ -168,15 +168,27 @@ def upcoming_birthdays(
     return birthdays
 
 
-def _birthday_key(today: date) -> ColumnElement[int]:
+def _month_day_column() -> ColumnElement[int]:
+    """A birth date's month * 100 + day in SQL. On PostgreSQL ``date_part`` (a float), not
+    ``EXTRACT``, which returns a numeric since version 14 and made this most of the page's
+    query; SQLite's ``EXTRACT`` is already an integer from ``strftime``."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        month = func.date_part("month", Prisoner.birth_date)
+        day = func.date_part("day", Prisoner.birth_date)
+        return month * 100 + day
+    return extract("month", Prisoner.birth_date) * 100 + extract("day", Prisoner.birth_date)
+
+
+def _birthday_key(today: date, last_day: date) -> ColumnElement[int]:
     """A birth date's next celebration from ``today`` as month * 100 + day, in SQL: 29 February
     becomes 28 February when its next celebration falls in a common year
-    (``birthday_in_year``; which one, Python works out once for the whole query)."""
-    month_day = extract("month", Prisoner.birth_date) * 100 + extract("day", Prisoner.birth_date)
-    leap_day = _month_day(next_birthday(date(2000, 2, 29), today))
-    if leap_day == 229:
+    (``birthday_in_year``; which one, Python works out once for the whole query). Only a
+    window that reaches 28 February needs to know."""
+    month_day = _month_day_column()
+    leap_day = next_birthday(date(2000, 2, 29), today)
+    if leap_day.day == 29 or leap_day > last_day:
         return month_day
-    return case((month_day == 229, leap_day), else_=month_day)
+    return case((month_day == 229, 228), else_=month_day)
 
 
 def birthdays_page(
@@ -197,12 +209,17 @@ def birthdays_page(
     if posted_from is None:
         posted_from = group_settings().home_country
     days = min(days, 364)  # a month and day must not come round twice
-    key = _birthday_key(today)
-    start, end = _month_day(today), _month_day(today + timedelta(days=days))
-    # A window that runs over New Year is the end of one year and the start of the next.
-    in_window = key.between(start, end) if start <= end else or_(key >= start, key <= end)
-    # Days are not counted exactly (month * 100 + day skips some numbers), only in order.
-    from_today = case((key >= start, key - start), else_=key - start + 1300)
+    last_day = today + timedelta(days=days)
+    key = _birthday_key(today, last_day)
+    start, end = _month_day(today), _month_day(last_day)
+    in_window: ColumnElement[bool]
+    from_today: ColumnElement[int]
+    if start <= end:
+        in_window, from_today = key.between(start, end), key
+    else:  # over New Year: the end of one year, then the start of the next
+        in_window = or_(key >= start, key <= end)
+        # Not days (month * 100 + day skips some numbers), but in the right order.
+        from_today = case((key >= start, key - start), else_=key - start + 1300)
     writable = (
         Prisoner.is_listed.is_(True),
         Prisoner.birth_date.is_not(None),

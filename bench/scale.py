@@ -21,7 +21,10 @@ For each database and size it
    per round, a 404 among them) after a warm-up round, and divides it by the 404's median in
    the same run; the CSV downloads are timed ``--heavy-repeat`` times. For the letter-log CSV
    also, from a fresh worker, the time to first byte, the bytes and the worker's peak RSS
-   while serving it (its ``VmHWM``, reset just before through ``/proc/<pid>/clear_refs``);
+   while serving it (its ``VmHWM``, reset just before through ``/proc/<pid>/clear_refs``).
+   The birthday feed is kept per worker for the day, so the table's median is the kept copy:
+   its cold build is timed separately, as a fresh worker's first request for it.
+   ``--public-only``: the public pages alone (no coordinator pages, CSVs or login);
 4. times ``flask --app app prisoners import`` of a 10,000-row file into an empty database and
    ``flask --app app print envelopes`` for every listed prisoner of the large registry, each
    with the child's peak RSS (``/usr/bin/time``);

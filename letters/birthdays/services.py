@@ -227,19 +227,25 @@ def birthdays_page(
         Prisoner.status.not_in(NOT_WRITABLE),
         in_window,
     )
-    total = db.session.scalar(select(func.count()).select_from(Prisoner).where(*writable)) or 0
-    # A page past the end (an old link: birthdays passed since) shows the last one.
-    current = Page[Birthday]([], page, per_page, total)
-    current = Page[Birthday]([], min(page, current.pages), per_page, total)
-    prisoners = db.session.scalars(
-        select(Prisoner)
+    ordered = (
+        select(Prisoner, func.count().over().label("total"))
         .join(Prisoner.facility)
         .options(contains_eager(Prisoner.facility))
         .where(*writable)
         .order_by(from_today, Prisoner.family_name, Prisoner.id)
         .limit(per_page)
-        .offset(current.offset)
-    ).all()
+    )
+    # The total rides along with the page's rows (a window count): one pass over the registry.
+    rows = db.session.execute(ordered.offset((max(page, 1) - 1) * per_page)).all()
+    if rows:
+        current = Page[Birthday]([], page, per_page, int(rows[0].total))
+    else:  # no birthdays, or a page past the end (an old link): count, then the last page
+        total = db.session.scalar(select(func.count()).select_from(Prisoner).where(*writable))
+        current = Page[Birthday]([], 1, per_page, total or 0)
+        current = Page[Birthday]([], current.pages, per_page, current.total)
+        if current.total:
+            rows = db.session.execute(ordered.offset(current.offset)).all()
+    prisoners = [row[0] for row in rows]
     birthdays = []
     for prisoner in prisoners:
         if prisoner.birth_date is None or prisoner.facility is None:
@@ -247,7 +253,7 @@ def birthdays_page(
         day = next_birthday(prisoner.birth_date, today)
         transit = transit_days(prisoner.facility, posted_from)
         birthdays.append(Birthday(prisoner, day, day - timedelta(days=transit), transit))
-    return Page(birthdays, current.page, per_page, total)
+    return Page(birthdays, current.page, per_page, current.total)
 
 
 @dataclass(frozen=True)

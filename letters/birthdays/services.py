@@ -36,9 +36,9 @@ POST_SOON_DAYS = 7
 PAGE_DAYS = 60
 
 
-# ... 50 birthdays a page, soonest first, as the prisoners' list pages: at 10,000 prisoners the
-# two months hold some 1,650 birthdays (471 KB in one page before issue 14), and the ones whose
-# card must go out now are on the first page anyway.
+# The page shows them 50 at a time, the soonest first, as the prisoners' list pages: at 10,000
+# prisoners two months hold some 1,650 birthdays (471 KB in one page before issue 14), and the
+# ones whose card must go out now are on the first page anyway.
 PER_PAGE = 50
 
 
@@ -206,6 +206,7 @@ def birthdays_page(
     New Year after those before it; the exact date is then worked out in Python for the page's
     rows (``next_birthday``) as for the feed."""
     today = today or date.today()
+    page = max(page, 1)
     if posted_from is None:
         posted_from = group_settings().home_country
     days = min(days, 364)  # a month and day must not come round twice
@@ -236,7 +237,7 @@ def birthdays_page(
         .limit(per_page)
     )
     # The total rides along with the page's rows (a window count): one pass over the registry.
-    rows = db.session.execute(ordered.offset((max(page, 1) - 1) * per_page)).all()
+    rows = db.session.execute(ordered.offset((page - 1) * per_page)).all()
     if rows:
         current = Page[Birthday]([], page, per_page, int(rows[0].total))
     else:  # no birthdays, or a page past the end (an old link): count, then the last page

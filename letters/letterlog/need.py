@@ -234,6 +234,9 @@ def pick_candidates(today: date | None = None) -> list[Candidate]:
     address needs checking (a letter there would likely come back). Need is counted as the
     public sees it (rows recorded before today): anyone can ask for picks again and again, and
     a weight that fell at a click would time it.
+
+    The pick itself weighs candidates in SQL (``weight_column``); this lists the same figures
+    in Python, a row per candidate, to check and explain them.
     """
     today = today or date.today()
     need = need_scores(today, public=True)

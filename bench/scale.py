@@ -21,7 +21,10 @@ For each database and size it
    per round, a 404 among them) after a warm-up round, and divides it by the 404's median in
    the same run; the CSV downloads are timed ``--heavy-repeat`` times. For the letter-log CSV
    also, from a fresh worker, the time to first byte, the bytes and the worker's peak RSS
-   while serving it (its ``VmHWM``, reset just before through ``/proc/<pid>/clear_refs``);
+   while serving it (its ``VmHWM``, reset just before through ``/proc/<pid>/clear_refs``).
+   The birthday feed is kept per worker for the day, so the table's median is the kept copy:
+   its cold build is timed separately, as a fresh worker's first request for it.
+   ``--public-only``: the public pages alone (no coordinator pages, CSVs or login);
 4. times ``flask --app app prisoners import`` of a 10,000-row file into an empty database and
    ``flask --app app print envelopes`` for every listed prisoner of the large registry, each
    with the child's peak RSS (``/usr/bin/time``);
@@ -627,7 +630,7 @@ def measure(target: Target, args: argparse.Namespace) -> tuple[list[Page], dict[
     with serve(target.url) as (base, worker):
         anonymous = requests.Session()
         coordinator = login(base)
-        timed = pages(target)
+        timed = [page for page in pages(target) if page.public or not args.public_only]
         for round_number in range(args.repeat + 1):  # round 0: warm-up, not counted
             for page in timed:
                 if page.heavy and round_number > args.heavy_repeat:
@@ -640,6 +643,16 @@ def measure(target: Target, args: argparse.Namespace) -> tuple[list[Page], dict[
                     page.times.append(elapsed)
             print(f"    round {round_number}/{args.repeat}", end="\r", flush=True)
         print(" " * 30, end="\r")
+    # The birthday feed made cold: the rounds above timed the copy a worker keeps for the day
+    # (made in the warm-up round). A fresh worker, the profile fetched first (imports warm).
+    with serve(target.url) as (base, _worker):
+        anonymous = requests.Session()
+        fetch(anonymous, base + pages(target)[1].path)
+        cold, status, size, _first = fetch(anonymous, f"{base}/birthdays.ics")
+        kept, _status, _size, _first = fetch(anonymous, f"{base}/birthdays.ics")
+        extra["birthdays.ics"] = {"cold": cold, "kept": kept, "bytes": size, "status": status}
+    if args.public_only:
+        return timed, extra
     # The letter-log CSV once more, from a fresh worker: after the rounds above the worker's
     # heap has grown to what earlier downloads needed and would hide this one's peak.
     with serve(target.url) as (base, worker):
@@ -793,14 +806,28 @@ def table(kind: str, small: Run | None, large: Run | None) -> None:
     for run in (small, large):
         if run is None:
             continue
-        csv_ = run.extra["letters.csv"]
+        csv_ = run.extra.get("letters.csv")
         print(
             f"\n{run.target.label}: 404 median {median(run.page('404')) * 1000:.1f} ms; "
-            f"letters.csv {csv_['bytes'] / 1e6:.1f} MB in {csv_['seconds']:.2f} s, first byte "
-            f"after {csv_['first_byte']:.2f} s (goal < 1 s), worker peak RSS {mb(csv_['rss_peak'])}"
-            f" (goal < 250 MB; {mb(csv_['rss_rest'])} before it, in a fresh worker); sizes: "
+            + (
+                f"letters.csv {csv_['bytes'] / 1e6:.1f} MB in {csv_['seconds']:.2f} s, first "
+                f"byte after {csv_['first_byte']:.2f} s (goal < 1 s), worker peak RSS "
+                f"{mb(csv_['rss_peak'])} (goal < 250 MB; {mb(csv_['rss_rest'])} before it, in a "
+                "fresh worker); "
+                if csv_
+                else ""
+            )
+            + "sizes: "
             + ", ".join(f"{p.name} {p.size / 1000:.0f} KB" for p in run.pages if p.size > 100_000)
         )
+        if "birthdays.ics" in run.extra:
+            feed = run.extra["birthdays.ics"]
+            unit = median(run.page("404"))
+            print(
+                f"{run.target.label}: /birthdays.ics made cold (a fresh worker's first) in "
+                f"{feed['cold'] * 1000:.0f} ms ({feed['cold'] / unit:.1f}× 404), then its kept "
+                f"copy in {feed['kept'] * 1000:.0f} ms; the table's median is the kept copy"
+            )
         if "printer" in run.extra:
             printer = run.extra["printer"]
             print(
@@ -822,6 +849,9 @@ def main() -> None:
     parser.add_argument("--heavy-repeat", type=int, default=3, help="… per CSV download")
     parser.add_argument("--import-rows", type=int, default=10_000, help="0: skip the import")
     parser.add_argument("--no-printer", action="store_true", help="skip the CLI printer")
+    parser.add_argument(
+        "--public-only", action="store_true", help="only the public pages (no coordinator's)"
+    )
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--keep", action="store_true", help="keep and reuse the databases")
     parser.add_argument(

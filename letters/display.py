@@ -90,10 +90,19 @@ def facility_allowances(facility: Facility | None) -> list[tuple[str, bool | Non
 
 def display_name(prisoner: Prisoner) -> str:
     """The name as a person reads it: nominative, given name first."""
-    parts = (prisoner.given_names, prisoner.patronymic, prisoner.family_name)
-    names = " ".join(p for p in parts if p)
-    if prisoner.latin_name and prisoner.latin_name != names:
-        return f"{names} ({prisoner.latin_name})"
+    return name_from_parts(
+        prisoner.given_names, prisoner.patronymic, prisoner.family_name, prisoner.latin_name
+    )
+
+
+def name_from_parts(
+    given_names: str | None, patronymic: str | None, family_name: str | None, latin_name: str | None
+) -> str:
+    """``display_name`` from the columns themselves, for lists read as plain rows (the
+    birthday feed's thousands of names)."""
+    names = " ".join(p for p in (given_names, patronymic, family_name) if p)
+    if latin_name and latin_name != names:
+        return f"{names} ({latin_name})"
     return names
 
 

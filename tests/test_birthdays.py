@@ -9,10 +9,11 @@ import pytest
 from babel.dates import format_skeleton
 from flask import Flask
 from flask.testing import FlaskClient
-from icalendar import Calendar
+from icalendar import Calendar, Event
 from sqlalchemy import select
 
-from letters.birthdays import services
+from letters.birthdays import calendar, services
+from letters.display import display_name
 from letters.extensions import db
 from letters.models import Facility, GroupSettings, Prisoner
 from tests.conftest import count_statements, make_facility, make_person
@@ -318,6 +319,88 @@ def test_ics_looks_a_year_ahead(client: FlaskClient, app: Flask) -> None:
     assert "Far" not in client.get("/birthdays").get_data(as_text=True)
 
 
+def _feed_by_icalendar(birthdays: list[services.FeedBirthday], today: date) -> bytes:
+    """The feed as the ``icalendar`` package writes it (how the app made it before issue 14):
+    the reference the app's own writer is held to."""
+    from flask_babel import gettext as _
+
+    cal = Calendar()
+    cal.add("prodid", "-//letters//birthdays//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", _("Prisoners' birthdays"))
+    stamp = datetime(today.year, today.month, today.day, tzinfo=UTC)
+    for b in birthdays:
+        name = b.name
+        url = calendar.write_page_link(b.prisoner_id)
+        for uid, day, summary, description in (
+            (
+                calendar.birthday_uid(b),
+                b.birthday,
+                _("Birthday: %(name)s", name=name),
+                _(
+                    "Post a card at least %(days)d days before: letters take that long.",
+                    days=b.transit_days,
+                ),
+            ),
+            (
+                calendar.post_by_uid(b),
+                b.post_by,
+                _("Post a birthday card to %(name)s by today", name=name),
+                _("A letter takes about %(days)d days to arrive.", days=b.transit_days),
+            ),
+        ):
+            event = Event()
+            event.add("uid", uid)
+            event.add("dtstamp", stamp)
+            event.add("dtstart", day)
+            event.add("dtend", day + timedelta(days=1))
+            event.add("summary", summary)
+            event.add("description", description)
+            if url is not None:
+                event.add("url", url)
+            event.add("transp", "TRANSPARENT")
+            cal.add_component(event)
+    return cal.to_ical()
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_the_feed_is_what_icalendar_writes(app: Flask, language: str) -> None:
+    """Written line by line for speed (issue 14), the feed is byte for byte what the
+    ``icalendar`` package writes for the same events: names with a comma, a semicolon, a
+    backslash or a newline escaped as TEXT; long lines folded at 75 octets, never inside a
+    Cyrillic letter or between a letter and its combining accent; links kept as they are."""
+    app.config.update(SERVER_NAME="letters.example.org", PREFERRED_URL_SCHEME="https")
+    today = date.today()
+    home("DE")
+    facility = make_facility(country_code="RU", name="ИК-2")
+    born = date(BIRTH_YEAR, *_month_day(today + timedelta(days=5)))
+    person("Иванова-Петровская, Екатерина; \\ Ива\u0301нова", born, facility)
+    person("Short", born, make_facility(country_code="DE", name="JVA Tegel"))
+    person("O'Brien\nLine " + "Seán " * 12, born, facility)
+    db.session.commit()
+    with app.test_request_context("/birthdays.ics", headers={"Accept-Language": language}):
+        birthdays = services.feed_birthdays(today, days=services.FEED_DAYS)
+        assert len(birthdays) == 3
+        ours = calendar.birthdays_calendar(birthdays, today)
+        assert ours == _feed_by_icalendar(birthdays, today)
+    assert all(len(line) <= 75 for line in ours.split(b"\r\n"))
+    parsed = Calendar.from_ical(ours)
+    summaries = sorted(str(e["SUMMARY"]) for e in parsed.walk("VEVENT"))
+    assert any("Иванова-Петровская, Екатерина; \\ Ива\u0301нова" in s for s in summaries)
+    assert any("O'Brien\nLine" in s for s in summaries)
+
+
+def test_folding_keeps_characters_whole() -> None:
+    line = "SUMMARY:" + "Ива\u0301нов 😀 " * 12
+    folded = calendar.fold(line)
+    pieces = folded.encode("utf-8").split(b"\r\n ")
+    assert len(pieces) > 1
+    assert all(len(piece) <= calendar.FOLD_AT for piece in pieces)
+    assert "".join(piece.decode("utf-8") for piece in pieces) == line  # each piece decodes
+    assert calendar.fold("SUMMARY:short") == "SUMMARY:short"
+
+
 @pytest.mark.parametrize(
     ("today", "days"),
     [
@@ -347,3 +430,99 @@ def test_only_birthdays_in_the_window_are_read_and_none_is_lost(
     )
     found = sorted(b.prisoner.id for b in services.upcoming_birthdays(today, days=days))
     assert found == expected
+    # The feed reads the same window as plain rows: the same people, days and order.
+    assert [
+        (b.prisoner_id, b.name, b.birthday, b.post_by, b.transit_days)
+        for b in services.feed_birthdays(today, days=days)
+    ] == [
+        (b.prisoner.id, display_name(b.prisoner), b.birthday, b.post_by, b.transit_days)
+        for b in services.upcoming_birthdays(today, days=days)
+    ]
+
+
+# --- the page, 50 at a time -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("today", "days"),
+    [
+        (date(2026, 12, 20), 60),  # the window runs over New Year
+        (date(2027, 1, 15), 60),  # 29 February in a common year: with those of the 28th
+        (date(2028, 1, 15), 60),  # and on its own day in a leap year
+        (date(2027, 2, 28), 30),  # a common year's 28 February is the window's first day
+        (date(2028, 2, 29), 30),  # the leap day itself is
+        (date(2027, 12, 31), 60),  # over New Year into a leap year's February
+        (date(2026, 6, 1), 0),  # today only
+        (date(2026, 3, 1), 364),  # nearly the whole year
+    ],
+)
+def test_pages_in_sql_list_the_same_birthdays_in_the_same_order(
+    app: Flask, today: date, days: int
+) -> None:
+    """Ordered and cut in SQL, the pages joined together are exactly ``upcoming_birthdays``
+    (worked out per prisoner in Python), around New Year and 29 February too."""
+    home("DE")
+    facility = make_facility(country_code="DE", name="JVA Tegel")
+    for offset in range(0, 366, 2):
+        person(f"P{offset:03d}", date(1992, 1, 1) + timedelta(days=offset), facility)
+    person("Leap", date(1996, 2, 29), facility)
+    person("LeapToo", date(2000, 2, 29), facility)
+    person("Hidden", date(1990, 2, 28), facility, is_listed=False)
+    db.session.flush()
+    expected = [(b.prisoner.id, b.birthday, b.post_by) for b in by_name_list(today, days)]
+    first = services.birthdays_page(1, today, days=days, per_page=7)
+    found = []
+    for number in range(1, first.pages + 1):
+        page = services.birthdays_page(number, today, days=days, per_page=7)
+        assert len(page.items) <= 7
+        found += [(b.prisoner.id, b.birthday, b.post_by) for b in page.items]
+    assert first.total == len(expected)
+    assert found == expected
+
+
+def by_name_list(today: date, days: int) -> list[services.Birthday]:
+    return services.upcoming_birthdays(today, days=days)
+
+
+def test_the_public_page_shows_fifty_then_the_next_page(client: FlaskClient, app: Flask) -> None:
+    home("DE")
+    facility = make_facility(country_code="DE", name="JVA Tegel")
+    soon = date.today() + timedelta(days=10)
+    born = date(BIRTH_YEAR, *_month_day(soon))
+    for number in range(51):
+        person(f"Card{number:02d}", born, facility)
+    person("Laterova", date(BIRTH_YEAR, *_month_day(date.today() + timedelta(days=30))), facility)
+    db.session.commit()
+    first = client.get("/birthdays").get_data(as_text=True)
+    assert "52 birthdays in the next 60 days" in first
+    assert first.count(">Write a card<") == 50
+    assert "Card49" in first
+    assert "Card50" not in first
+    assert "Laterova" not in first
+    assert 'href="/birthdays?page=2"' in first
+    second = client.get("/birthdays?page=2").get_data(as_text=True)
+    assert second.count(">Write a card<") == 2
+    assert "Card50" in second
+    assert "Laterova" in second
+    assert "Card49" not in second
+    # A wrong page number is the first page; one past the end (an old link) the last.
+    assert "Card00" in client.get("/birthdays?page=x").get_data(as_text=True)
+    past = client.get("/birthdays?page=9").get_data(as_text=True)
+    assert "Laterova" in past
+    assert "Card00" not in past
+
+
+def test_a_page_loads_only_its_own_prisoners(client: FlaskClient, app: Flask) -> None:
+    """Two queries for the birthdays whatever their number: a count and the page's rows."""
+    home("DE")
+    facility = make_facility(country_code="DE", name="JVA Tegel")
+    born = date(BIRTH_YEAR, *_month_day(date.today() + timedelta(days=10)))
+    for number in range(60):
+        person(f"Card{number:02d}", born, facility)
+    db.session.commit()
+    client.get("/birthdays")  # warm: settings and the like
+    with count_statements() as statements:
+        client.get("/birthdays")
+    loads = [sql for sql in statements if "prisoners.family_name" in sql]
+    assert len(loads) == 1
+    assert "LIMIT" in loads[0].upper()

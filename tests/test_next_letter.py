@@ -6,6 +6,7 @@ import random
 from collections import Counter
 from datetime import date, timedelta
 
+import pytest
 from conftest import count_statements, make_facility, make_person
 from flask import Flask
 from flask.testing import FlaskClient
@@ -274,3 +275,126 @@ def test_write_next_with_nobody_goes_back_to_the_list(client: FlaskClient) -> No
     assert response.headers["Location"] == "/prisoners"
     html = client.get("/prisoners").get_data(as_text=True)
     assert "Nobody can be suggested right now" in html
+
+
+# --- the pick, drawn in the database ----------------------------------------------------------
+
+
+def _registry_of_needs() -> None:
+    """Prisoners with every kind of need: never written, written long ago (past the cap), a
+    while ago, often lately, one with a letter dated ahead."""
+    make_person("Never")
+    for number, (days_ago, letters) in enumerate(
+        [(400, 3), (365, 1), (200, 2), (61, 5), (59, 1), (30, 2), (1, 1), (1, 4), (0, 1)]
+    ):
+        prisoner = make_person(f"Written{number}")
+        sent(prisoner, days_ago, letters=letters)
+        sent(prisoner, days_ago + 3)
+    ahead = make_person("Ahead")
+    db.session.add(
+        LetterSent(
+            prisoner_id=ahead.id,
+            sent_on=TODAY + timedelta(days=2),
+            letters=1,
+            recorded_on=TODAY - timedelta(days=1),
+        )
+    )
+    make_person("Checking", address_needs_checking=True)
+    db.session.flush()
+
+
+def test_the_databases_weights_are_pick_weight(ctx: None) -> None:
+    _registry_of_needs()
+    need = services.need_scores(TODAY, public=True)
+    in_sql = dict(
+        db.session.execute(
+            select(Prisoner.id, services.weight_column(need, TODAY)).outerjoin(
+                need, need.c.prisoner_id == Prisoner.id
+            )
+        ).all()
+    )
+    candidates = services.pick_candidates(TODAY)
+    assert len(candidates) == 11
+    for candidate in candidates:
+        assert in_sql[candidate.prisoner_id] == pytest.approx(candidate.weight, rel=1e-12)
+
+
+def test_the_pick_draws_as_random_choices_would(ctx: None) -> None:
+    """The same seed picks the same person as ``random.choices`` over the candidates' weights:
+    the rule has not changed, only where the sums are done."""
+    _registry_of_needs()
+    candidates = services.pick_candidates(TODAY)
+    weights = [c.weight for c in candidates]
+    for seed in range(150):
+        expected = random.Random(seed).choices(candidates, weights=weights, k=1)[0]
+        picked = services.pick_prisoner_to_write(random.Random(seed), TODAY)
+        assert picked is not None
+        assert picked.id == expected.prisoner_id
+
+
+def test_the_pick_never_gives_the_one_to_skip(ctx: None) -> None:
+    forgotten, busy = make_person("Forgotten"), make_person("Busy")
+    sent(busy, 1, letters=9)
+    db.session.flush()
+    rng = random.Random(3)
+    picks = {
+        services.pick_prisoner_to_write(rng, TODAY, exclude=forgotten.id).id  # type: ignore[union-attr]
+        for _ in range(50)
+    }
+    assert picks == {busy.id}
+    assert services.pick_prisoner_to_write(rng, TODAY, exclude=busy.id).id == forgotten.id  # type: ignore[union-attr]
+    db.session.delete(busy)
+    db.session.flush()
+    assert services.pick_prisoner_to_write(rng, TODAY, exclude=forgotten.id) is None
+
+
+def test_the_pick_loads_one_prisoner_whatever_the_registry(ctx: None) -> None:
+    """The candidates are weighed in the database: the same statements with 3 or 40
+    prisoners, and the only prisoner row read is the one picked."""
+
+    def statements_for_a_pick() -> list[str]:
+        services.pick_prisoner_to_write(random.Random(0), TODAY)  # the summary, if any
+        db.session.expunge_all()  # the one picked is read, not found in the session
+        with count_statements() as statements:
+            assert services.pick_prisoner_to_write(random.Random(1), TODAY) is not None
+        return statements
+
+    for number in range(3):
+        sent(make_person(f"Few{number}"), number + 1)
+    db.session.flush()
+    few = statements_for_a_pick()
+    for number in range(37):
+        sent(make_person(f"Many{number}"), number + 1)
+    db.session.flush()
+    many = statements_for_a_pick()
+    assert len(few) == len(many)
+    assert len([sql for sql in many if "prisoners.family_name" in sql]) == 1
+
+
+@pytest.mark.parametrize("per_page", [1, 2, 3, 4, 5, 7, 50])
+def test_pages_read_from_the_end_are_the_same_order(app: Flask, per_page: int) -> None:
+    """Pages in the second half are read in the reverse order from the end (cheap last pages):
+    joined together, the pages are exactly the whole list in need order, ties included
+    (same name and figures, told apart by id), the never written first and the released last."""
+    people = [make_person("Same") for _ in range(3)]  # identical but for the id
+    people += [make_person(f"P{n}") for n in range(5)]
+    people.append(make_person("Released", status=Status.RELEASED))
+    people.append(make_person("Never"))
+    twin = make_person("Same")
+    twin.given_names = "B"
+    people.append(twin)
+    for index, someone in enumerate(people[:9]):  # figures as of the real today
+        day = date.today() - timedelta(days=index % 3)
+        db.session.add(
+            LetterSent(prisoner_id=someone.id, sent_on=day, letters=1 + index % 2, recorded_on=day)
+        )
+    db.session.flush()
+    with app.test_request_context():
+        expected = [p.id for p in db.session.scalars(services.prisoners_by_need(False))]
+        first = services.page_by_need(select(Prisoner), per_page=per_page, page=1)
+        found: list[int] = []
+        for number in range(1, first.pages + 2):  # one past the end: empty
+            page = services.page_by_need(select(Prisoner), per_page=per_page, page=number)
+            found += [p.id for p in page.items]
+    assert first.total == len(expected) == 11
+    assert found == expected

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, extract, or_, select, true
+from sqlalchemy import ColumnElement, case, extract, func, or_, select, true
 from sqlalchemy.orm import contains_eager
 
+from ..display import name_from_parts
 from ..extensions import db
 from ..models import NOT_WRITABLE, Facility, Prisoner
+from ..paging import Page
 from ..settings.services import group_settings
 
 # Default days a letter takes when the facility has no transit_days of its own. Russian and
@@ -32,6 +34,12 @@ POST_SOON_DAYS = 7
 
 # The public page looks two months ahead: enough to buy and post a card abroad.
 PAGE_DAYS = 60
+
+
+# The page shows them 50 at a time, the soonest first, as the prisoners' list pages: at 10,000
+# prisoners two months hold some 1,650 birthdays (471 KB in one page before issue 14), and the
+# ones whose card must go out now are on the first page anyway.
+PER_PAGE = 50
 
 
 # The iCalendar feed looks a year ahead, so a subscribed calendar always has every birthday.
@@ -82,9 +90,14 @@ def transit_days(facility: Facility, posted_from: str) -> int:
 
     The facility's own figure if a coordinator set one, else the route's default.
     """
-    if facility.transit_days is not None:
-        return facility.transit_days
-    destination = facility.country_code.upper()
+    return route_transit_days(facility.transit_days, facility.country_code, posted_from)
+
+
+def route_transit_days(own: int | None, country_code: str, posted_from: str) -> int:
+    """``transit_days`` from a facility's own figure (``own``) and country, as plain values."""
+    if own is not None:
+        return own
+    destination = country_code.upper()
     if posted_from and posted_from.upper() == destination:
         return TRANSIT_DOMESTIC
     if destination in SLOW_FROM_ABROAD:
@@ -153,3 +166,146 @@ def upcoming_birthdays(
         )
     birthdays.sort(key=lambda b: (b.birthday, b.prisoner.family_name, b.prisoner.id))
     return birthdays
+
+
+def _month_day_column() -> ColumnElement[int]:
+    """A birth date's month * 100 + day in SQL. On PostgreSQL ``date_part`` (a float), not
+    ``EXTRACT``, which returns a numeric since version 14 and made this most of the page's
+    query; SQLite's ``EXTRACT`` is already an integer from ``strftime``."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        month = func.date_part("month", Prisoner.birth_date)
+        day = func.date_part("day", Prisoner.birth_date)
+        return month * 100 + day
+    return extract("month", Prisoner.birth_date) * 100 + extract("day", Prisoner.birth_date)
+
+
+def _birthday_key(today: date, last_day: date) -> ColumnElement[int]:
+    """A birth date's next celebration from ``today`` as month * 100 + day, in SQL: 29 February
+    becomes 28 February when its next celebration falls in a common year
+    (``birthday_in_year``; which one, Python works out once for the whole query). Only a
+    window that reaches 28 February needs to know."""
+    month_day = _month_day_column()
+    leap_day = next_birthday(date(2000, 2, 29), today)
+    if leap_day.day == 29 or leap_day > last_day:
+        return month_day
+    return case((month_day == 229, 228), else_=month_day)
+
+
+def birthdays_page(
+    page: int,
+    today: date | None = None,
+    days: int = PAGE_DAYS,
+    per_page: int = PER_PAGE,
+    posted_from: str | None = None,
+) -> Page[Birthday]:
+    """Page ``page`` of the birthdays from ``today`` to ``today + days`` (at most a year), in
+    the order of ``upcoming_birthdays``: by birthday, then family name and id.
+
+    Counted, ordered and cut in SQL, so a page loads its 50 prisoners whatever the size of the
+    registry. The order is the celebration's month and day counted from today's, those after
+    New Year after those before it; the exact date is then worked out in Python for the page's
+    rows (``next_birthday``) as for the feed."""
+    today = today or date.today()
+    page = max(page, 1)
+    if posted_from is None:
+        posted_from = group_settings().home_country
+    days = min(days, 364)  # a month and day must not come round twice
+    last_day = today + timedelta(days=days)
+    key = _birthday_key(today, last_day)
+    start, end = _month_day(today), _month_day(last_day)
+    in_window: ColumnElement[bool]
+    from_today: ColumnElement[int]
+    if start <= end:
+        in_window, from_today = key.between(start, end), key
+    else:  # over New Year: the end of one year, then the start of the next
+        in_window = or_(key >= start, key <= end)
+        # Not days (month * 100 + day skips some numbers), but in the right order.
+        from_today = case((key >= start, key - start), else_=key - start + 1300)
+    writable = (
+        Prisoner.is_listed.is_(True),
+        Prisoner.birth_date.is_not(None),
+        Prisoner.facility_id.is_not(None),
+        Prisoner.status.not_in(NOT_WRITABLE),
+        in_window,
+    )
+    ordered = (
+        select(Prisoner, func.count().over().label("total"))
+        .join(Prisoner.facility)
+        .options(contains_eager(Prisoner.facility))
+        .where(*writable)
+        .order_by(from_today, Prisoner.family_name, Prisoner.id)
+        .limit(per_page)
+    )
+    # The total rides along with the page's rows (a window count): one pass over the registry.
+    rows = db.session.execute(ordered.offset((page - 1) * per_page)).all()
+    if rows:
+        current = Page[Birthday]([], page, per_page, int(rows[0].total))
+    else:  # no birthdays, or a page past the end (an old link): count, then the last page
+        total = db.session.scalar(select(func.count()).select_from(Prisoner).where(*writable))
+        current = Page[Birthday]([], 1, per_page, total or 0)
+        current = Page[Birthday]([], current.pages, per_page, current.total)
+        if current.total:
+            rows = db.session.execute(ordered.offset(current.offset)).all()
+    prisoners = [row[0] for row in rows]
+    birthdays = []
+    for prisoner in prisoners:
+        if prisoner.birth_date is None or prisoner.facility is None:
+            continue  # excluded by the query; the check narrows the types
+        day = next_birthday(prisoner.birth_date, today)
+        transit = transit_days(prisoner.facility, posted_from)
+        birthdays.append(Birthday(prisoner, day, day - timedelta(days=transit), transit))
+    return Page(birthdays, current.page, per_page, current.total)
+
+
+@dataclass(frozen=True)
+class FeedBirthday:
+    """A coming birthday as the calendar feed needs it: plain values, no prisoner object (the
+    feed holds every birthday of the year: 6,000 at 10,000 prisoners)."""
+
+    prisoner_id: int
+    name: str  # as ``display_name`` writes it
+    birthday: date
+    post_by: date
+    transit_days: int
+
+
+def feed_birthdays(
+    today: date | None = None, days: int = FEED_DAYS, posted_from: str | None = None
+) -> list[FeedBirthday]:
+    """``upcoming_birthdays``, the same people in the same order, read as plain rows."""
+    today = today or date.today()
+    if posted_from is None:
+        posted_from = group_settings().home_country
+    last_day = today + timedelta(days=days)
+    rows = db.session.execute(
+        select(
+            Prisoner.id,
+            Prisoner.given_names,
+            Prisoner.patronymic,
+            Prisoner.family_name,
+            Prisoner.latin_name,
+            Prisoner.birth_date,
+            Facility.transit_days,
+            Facility.country_code,
+        )
+        .join(Prisoner.facility)
+        .where(
+            Prisoner.is_listed.is_(True),
+            Prisoner.birth_date.is_not(None),
+            Prisoner.status.not_in(NOT_WRITABLE),
+            _day_of_year_between(today, last_day + timedelta(days=1)),
+        )
+    ).all()
+    found = []
+    for prisoner_id, given, patronymic, family, latin, born, own, country in rows:
+        if born is None:
+            continue  # excluded by the query; the check narrows the type
+        day = next_birthday(born, today)
+        if day > last_day:
+            continue
+        transit = route_transit_days(own, country, posted_from)
+        name = name_from_parts(given, patronymic, family, latin)
+        entry = FeedBirthday(prisoner_id, name, day, day - timedelta(days=transit), transit)
+        found.append((day, family, prisoner_id, entry))
+    found.sort(key=lambda row: row[:3])
+    return [row[3] for row in found]

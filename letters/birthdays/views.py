@@ -7,6 +7,7 @@ from functools import partial
 
 from flask import Blueprint, Response, render_template, request
 
+from ..paging import page_number
 from . import calendar, services
 
 bp = Blueprint("birthdays", __name__)
@@ -14,10 +15,13 @@ bp = Blueprint("birthdays", __name__)
 
 @bp.route("/birthdays")
 def upcoming() -> str:
+    """The next two months' birthdays, soonest first, a page at a time (``?page=``)."""
     today = date.today()
+    page = services.birthdays_page(page_number(request.args.get("page")), today)
     return render_template(
         "birthdays/upcoming.html",
-        birthdays=services.upcoming_birthdays(today, days=services.PAGE_DAYS),
+        page=page,
+        birthdays=page.items,
         today=today,
         days=services.PAGE_DAYS,
     )
@@ -35,7 +39,7 @@ def calendar_feed() -> Response:
         response = Response(status=304)
     else:
         body = calendar.cached_calendar(
-            tag, partial(services.upcoming_birthdays, today, days=services.FEED_DAYS), today
+            tag, partial(services.feed_birthdays, today, days=services.FEED_DAYS), today
         )
         response = Response(body, content_type="text/calendar; charset=utf-8")
         response.headers["Content-Disposition"] = 'inline; filename="birthdays.ics"'

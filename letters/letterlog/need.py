@@ -14,7 +14,18 @@ from datetime import date
 from typing import Any, TypeVar, cast
 
 from flask import has_request_context, request
-from sqlalchemy import Select, Subquery, case, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Integer,
+    Select,
+    Subquery,
+    case,
+    func,
+    literal,
+    select,
+)
+from sqlalchemy import cast as sql_cast
 
 from ..extensions import db
 from ..models import NOT_WRITABLE, Prisoner
@@ -72,26 +83,27 @@ def order_by_need(
 _AnySelect = TypeVar("_AnySelect", bound=Select[Any])
 
 
-def _ordered_by(need: Subquery, query: _AnySelect) -> _AnySelect:
-    """``query`` joined to ``need`` (from ``need_scores``) and ordered as ``order_by_need``."""
+def _ordered_by(need: Subquery, query: _AnySelect, *, reverse: bool = False) -> _AnySelect:
+    """``query`` joined to ``need`` (from ``need_scores``) and ordered as ``order_by_need``;
+    ``reverse``: the exact reverse order, every key descending (the ids make the order total,
+    and both databases put NULLs at the other end when a key is reversed)."""
     recent = func.coalesce(need.c.recent, 0)
     # "Never written" sorts before every date. Spelled as a CASE because NULLS FIRST is not
     # supported by every SQLite still in use, and PostgreSQL sorts NULLs last by default.
     never_first = case((need.c.last_sent_on.is_(None), 0), else_=1)
     not_writable_last = case((Prisoner.status.in_(NOT_WRITABLE), 1), else_=0)
-    return (
-        query.outerjoin(need, need.c.prisoner_id == Prisoner.id)
-        .order_by(None)
-        .order_by(
-            not_writable_last,
-            recent,
-            never_first,
-            need.c.last_sent_on,
-            Prisoner.family_name,
-            Prisoner.given_names,
-            Prisoner.id,
-        )
-    )
+    keys: list[Any] = [
+        not_writable_last,
+        recent,
+        never_first,
+        need.c.last_sent_on,
+        Prisoner.family_name,
+        Prisoner.given_names,
+        Prisoner.id,
+    ]
+    if reverse:
+        keys = [key.desc() for key in keys]
+    return query.outerjoin(need, need.c.prisoner_id == Prisoner.id).order_by(None).order_by(*keys)
 
 
 def page_by_need(
@@ -110,19 +122,36 @@ def page_by_need(
         page = page_number(request.args.get("page")) if has_request_context() else 1
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     current = Page[Prisoner]([], page, per_page, total or 0)
-    ids = list(
-        db.session.scalars(
-            order_by_need(query, public=public)
-            .with_only_columns(Prisoner.id)
-            .limit(per_page)
-            .offset(current.offset)
-        )
-    )
+    ids = _page_ids(query, current, public=public)
     rows = cast(
         "Iterable[Prisoner]", db.session.scalars(query.where(Prisoner.id.in_(ids))).unique()
     )
     loaded = {p.id: p for p in rows}
     return Page([loaded[i] for i in ids if i in loaded], page, per_page, total or 0)
+
+
+def _page_ids(query: Select[tuple[Prisoner]], page: Page[Prisoner], *, public: bool) -> list[int]:
+    """The ids on ``page`` of ``query`` ordered by need.
+
+    A page in the second half is read from the end, in the reverse order: the last page is
+    then the first few rows of a reversed sort, which the database finds with a small top-N
+    sort as for page 1, instead of sorting every listed prisoner to skip all but the last 50
+    (at 10,000 prisoners the last page cost twice page 1, and grew with the registry)."""
+    need = need_scores(public=public)
+    narrow = query.with_only_columns(Prisoner.id)
+    if page.offset * 2 <= page.total:
+        ordered = _ordered_by(need, narrow).limit(page.per_page).offset(page.offset)
+        return list(db.session.scalars(ordered))
+    rows_left = page.total - page.offset
+    if rows_left <= 0:
+        return []
+    from_end = max(0, rows_left - page.per_page)
+    reversed_ids = db.session.scalars(
+        _ordered_by(need, narrow, reverse=True)
+        .limit(min(page.per_page, rows_left))
+        .offset(from_end)
+    )
+    return list(reversed_ids)[::-1]
 
 
 def prisoners_by_need(
@@ -187,6 +216,17 @@ def pick_weight(recent_letters: int, days_since_last: int) -> float:
     return (1 + days) / (1 + max(recent_letters, 0)) ** 2
 
 
+def _writable_now() -> tuple[ColumnElement[bool], ...]:
+    """Who may be picked: listed, with a facility (an address), not released or dead, and
+    without an address to check (a letter there would likely come back)."""
+    return (
+        Prisoner.is_listed.is_(True),
+        Prisoner.facility_id.is_not(None),
+        Prisoner.address_needs_checking.is_(False),
+        Prisoner.status.not_in(NOT_WRITABLE),
+    )
+
+
 def pick_candidates(today: date | None = None) -> list[Candidate]:
     """Listed prisoners who can be written to now, with their need: one query.
 
@@ -194,18 +234,16 @@ def pick_candidates(today: date | None = None) -> list[Candidate]:
     address needs checking (a letter there would likely come back). Need is counted as the
     public sees it (rows recorded before today): anyone can ask for picks again and again, and
     a weight that fell at a click would time it.
+
+    The pick itself weighs candidates in SQL (``weight_column``); this lists the same figures
+    in Python, a row per candidate, to check and explain them.
     """
     today = today or date.today()
     need = need_scores(today, public=True)
     rows = db.session.execute(
         select(Prisoner.id, need.c.recent, need.c.last_sent_on)
         .outerjoin(need, need.c.prisoner_id == Prisoner.id)
-        .where(
-            Prisoner.is_listed.is_(True),
-            Prisoner.facility_id.is_not(None),
-            Prisoner.address_needs_checking.is_(False),
-            Prisoner.status.not_in(NOT_WRITABLE),
-        )
+        .where(*_writable_now())
         .order_by(Prisoner.id)  # a stable order, so a seeded pick is reproducible
     ).all()
     return [
@@ -220,6 +258,27 @@ def pick_candidates(today: date | None = None) -> list[Candidate]:
     ]
 
 
+def _days_before(today: date, day: Any) -> ColumnElement[int]:
+    """Whole days from the date column ``day`` to ``today``, in the database's own arithmetic
+    (PostgreSQL subtracts dates; SQLite counts Julian days)."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return sql_cast(func.julianday(literal(today.isoformat())) - func.julianday(day), Integer)
+    return sql_cast(literal(today) - day, Integer)
+
+
+def weight_column(need: Subquery, today: date) -> ColumnElement[Any]:
+    """``pick_weight`` in SQL, for a row of ``need`` (a prisoner without one: never written)."""
+    days = _days_before(today, need.c.last_sent_on)
+    capped = case(
+        (need.c.last_sent_on.is_(None), DAYS_SINCE_CAP),
+        (days > DAYS_SINCE_CAP, DAYS_SINCE_CAP),
+        (days < 0, 0),
+        else_=days,
+    )
+    recent = sql_cast(func.coalesce(need.c.recent, 0), Float)
+    return (1.0 + sql_cast(capped, Float)) / ((1.0 + recent) * (1.0 + recent))
+
+
 def pick_prisoner_to_write(
     rng: random.Random | None = None, today: date | None = None, *, exclude: int | None = None
 ) -> Prisoner | None:
@@ -229,14 +288,39 @@ def pick_prisoner_to_write(
     evening, a shared link), and the top of the list alone would get every letter.
     ``exclude``: the person just suggested, when the visitor asked for someone else (the same
     face again would read as a broken button).
+
+    Drawn in the database, as ``random.choices`` draws: a random fraction of the weights'
+    sum, and the first candidate (by id) whose running sum of weights passes it. One query
+    answering one id, instead of a row per candidate (10,000 at the scale of issue 14, each
+    made into an object in Python to pick one): the database does the sums.
     """
-    candidates = [c for c in pick_candidates(today) if c.prisoner_id != exclude]
-    if not candidates:
-        return None
+    today = today or date.today()
+    need = need_scores(today, public=True)
+    weight = weight_column(need, today)
+    where = _writable_now()
+    if exclude is not None:
+        where = (*where, Prisoner.id != exclude)
+    sums = (
+        select(
+            Prisoner.id.label("id"),
+            func.sum(weight).over(order_by=Prisoner.id, rows=(None, 0)).label("running"),
+            func.sum(weight).over().label("total"),
+        )
+        .outerjoin(need, need.c.prisoner_id == Prisoner.id)
+        .where(*where)
+        .subquery()
+    )
     # Not for security: spreading letters only needs a fair spread, not unpredictability.
-    chooser = rng or random.Random()  # noqa: S311
-    chosen = chooser.choices(candidates, weights=[c.weight for c in candidates], k=1)[0]
-    return db.session.get(Prisoner, chosen.prisoner_id)
+    fraction = (rng or random.Random()).random()  # noqa: S311
+    chosen = db.session.scalar(
+        select(sums.c.id)
+        .where(sums.c.running > sums.c.total * fraction)
+        .order_by(sums.c.id)
+        .limit(1)
+    )
+    if chosen is None:  # nobody, or the point fell on the last sum's rounding: the last one
+        chosen = db.session.scalar(select(func.max(sums.c.id)))
+    return db.session.get(Prisoner, chosen) if chosen is not None else None
 
 
 def last_letter_day(prisoner_id: int, today: date | None = None) -> date | None:

@@ -71,6 +71,10 @@ FIELD_LABELS: dict[str, LazyString] = {
     "return_reason": _l("Reason for return"),
     "note": _l("Note"),
     "resolved": _l("Resolved"),
+    "description": _l("Description"),
+    "link": _l("Link"),
+    "published": _l("Published"),
+    "photo": _l("Photo"),
     # writing aids
     "slug": _l("Section"),
     "language": _l("Language"),
@@ -119,6 +123,7 @@ TOKEN_FIELDS = frozenset(
         "allows_stamps",
         "report_published",
         "resolved",
+        "published",
         "require_second_factor",
         "is_active",
         "password",

@@ -41,6 +41,7 @@ from ..models import (
     AuditEntry,
     AvoidTerm,
     Campaign,
+    CampaignAction,
     Facility,
     GroupSettings,
     GuidelineSection,
@@ -147,6 +148,13 @@ AUDITED: dict[type[Any], AuditSpec] = {
         prisoner_column="prisoner_id",
         record_created=False,
         record_deleted=False,
+    ),
+    # An action a visitor reported is theirs (and recorded by nobody); what a coordinator does
+    # with it (publishes, corrects, deletes) is recorded.
+    CampaignAction: AuditSpec(
+        "reported action",
+        fields=("kind", "city", "country_code", "happened_on", "description", "link", "published"),
+        record_created=False,
     ),
     GuidelineSection: AuditSpec("guideline"),
     LetterTemplate: AuditSpec("template"),

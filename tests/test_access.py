@@ -45,6 +45,11 @@ PUBLIC_ENDPOINTS = {
     "mail.report_address",
     # A campaign's report-back page, once a coordinator publishes it (404 until then).
     "campaigns.report",
+    # A visitor reports an action on a published call (rate-limited, nothing kept about them),
+    # sees the published ones and their photos (404 until published).
+    "actions.report",
+    "actions.listing",
+    "actions.photo",
     # Someone invited by an admin sets their password (the signed link is the credential).
     "accounts.accept_invitation",
     # For load balancers: "ok" or what is wrong in general words, never any data.

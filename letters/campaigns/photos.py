@@ -82,6 +82,8 @@ def clean_photo(data: bytes) -> CleanPhoto:
                 image.seek(0)  # an animated WebP or PNG: its first frame
                 image.load()
                 return _reencoded(image)
+        except PhotoError:
+            raise  # (a ValueError too: not to be taken for a damaged file below)
         except (Image.DecompressionBombWarning, Image.DecompressionBombError):
             raise _too_many_pixels() from None
         except UnidentifiedImageError:

@@ -397,9 +397,16 @@ def test_an_unpublished_report_and_its_photo_are_invisible_to_the_public(
     assert served.status_code == 200
     assert served.headers["Content-Type"] == "image/jpeg"
     assert served.headers["X-Content-Type-Options"] == "nosniff"
-    assert served.headers["Cache-Control"] == "public, max-age=86400"
+    assert served.headers["Cache-Control"] == "public, no-cache"
     assert served.data == shown_photo.data
     assert_no_metadata(served.data)
+    # Asked for again (no-cache), an unchanged photo costs a 304; an unpublished one is gone.
+    etag = served.headers["ETag"]
+    url = f"/campaigns/actions/photos/{shown_photo.id}.jpg"
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    db.session.get_one(CampaignAction, shown.id).published = False
+    db.session.commit()
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 404
 
     # A coordinator sees the waiting one to moderate it, never cached.
     auth.create_and_login()

@@ -37,9 +37,10 @@ bp = Blueprint("actions", __name__)
 #: app's own ``MAX_CONTENT_LENGTH`` (5 MB, for CSV files) is too small for three photos.
 MAX_REPORT_BYTES = MAX_PHOTOS * MAX_PHOTO_BYTES + 1024 * 1024
 
-#: A published photo is public and never changes (a new photo is a new id), so browsers and
-#: the group's own proxy may keep it a day; unpublishing takes effect within that day at most.
-PUBLIC_PHOTO_CACHE = "public, max-age=86400"
+#: A published photo may be kept by browsers and proxies but must be asked for again each time
+#: it is shown (a 304 when unchanged): a photo a coordinator unpublishes or deletes, because it
+#: shows a face, is gone at once rather than when a cache lets it go.
+PUBLIC_PHOTO_CACHE = "public, no-cache"
 
 
 def report_rate_limit() -> str:
@@ -140,7 +141,8 @@ def photo(photo_id: int) -> Response:
     response.headers["X-Content-Type-Options"] = "nosniff"
     public = found.action.published and not coordinator
     response.headers["Cache-Control"] = PUBLIC_PHOTO_CACHE if public else "private, no-store"
-    return response
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 # --- coordinators -----------------------------------------------------------------------------

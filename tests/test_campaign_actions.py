@@ -511,6 +511,7 @@ def test_a_coordinator_publishes_edits_deletes_a_photo_and_the_report_audited(
     campaign = make_call(report_published=True)
     action = add_action(campaign, "Kaunas", "LT", published=False, description="Faces visible")
     first, second = with_photo(action).id, with_photo(action).id
+    action_id = action.id
     db.session.commit()
     auth.create_and_login()
     queue = f"/manage/campaigns/{campaign.id}/actions"
@@ -553,16 +554,16 @@ def test_a_coordinator_publishes_edits_deletes_a_photo_and_the_report_audited(
     assert db.session.scalars(select(ActionPhoto)).all() == []
 
     trail = [(e.action, json.loads(e.changes)) for e in entries()]
-    assert [action for action, _changes in trail] == [
-        "changed",
-        "changed",
-        "photo deleted",
-        "changed",
-        "deleted",
-    ]
+    assert [action for action, _changes in trail] == ["changed", "changed", "changed", "deleted"]
     assert ["published", "false", "true"] in trail[0][1]
     assert ["description", "Faces visible", "An info stall"] in trail[1][1]
-    assert all(e.account_id is not None for e in entries())
+    photos_trail = entries("reported action photo")
+    assert [(e.entity_id, e.action) for e in photos_trail] == [
+        (first, "deleted"),
+        (second, "deleted"),
+    ]
+    assert ["action_id", str(action_id), ""] in json.loads(photos_trail[0].changes)
+    assert all(e.account_id is not None for e in entries() + photos_trail)
 
 
 def test_a_photo_or_action_of_another_campaign_is_not_found(

@@ -74,7 +74,7 @@ FIELD_LABELS: dict[str, LazyString] = {
     "description": _l("Description"),
     "link": _l("Link"),
     "published": _l("Published"),
-    "photo": _l("Photo"),
+    "action_id": _l("Reported action"),
     # writing aids
     "slug": _l("Section"),
     "language": _l("Language"),

@@ -36,6 +36,7 @@ from sqlalchemy.orm.attributes import NO_VALUE
 from ..display import display_name
 from ..extensions import db
 from ..models import (
+    ActionPhoto,
     AddressHistoryEntry,
     AddressReport,
     AuditEntry,
@@ -155,6 +156,10 @@ AUDITED: dict[type[Any], AuditSpec] = {
         "reported action",
         fields=("kind", "city", "country_code", "happened_on", "description", "link", "published"),
         record_created=False,
+    ),
+    # A photo is bytes: which report it belonged to and where it stood is what an entry says.
+    ActionPhoto: AuditSpec(
+        "reported action photo", fields=("action_id", "position"), record_created=False
     ),
     GuidelineSection: AuditSpec("guideline"),
     LetterTemplate: AuditSpec("template"),

@@ -32,6 +32,7 @@ ENTITY_LABELS = {
     "mail": _l("Reply or returned letter"),
     "address report": _l("Address report"),
     "reported action": _l("Reported action"),
+    "reported action photo": _l("Photo of a reported action"),
     "guideline": _l("Guideline"),
     "template": _l("Letter template"),
     "phrase": _l("Phrase"),
@@ -50,7 +51,6 @@ ACTION_LABELS = {
     "recovery codes regenerated": _l("recovery codes regenerated"),
     "other sessions ended": _l("other sessions logged out"),
     "used": _l("used"),
-    "photo deleted": _l("photo deleted"),
 }
 CONTEXT_LABELS = {
     "transfer": _l("transfer"),

@@ -16,7 +16,6 @@ from urllib.parse import urlsplit
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from ..audit.recording import record_event
 from ..extensions import db
 from ..models import ActionKind, ActionPhoto, Campaign, CampaignAction
 from ..validation import FieldError, check_day_between, max_length
@@ -224,9 +223,8 @@ def delete_photo(action: CampaignAction, photo_id: int) -> None:
     if photo is None:
         raise LookupError(photo_id)
     action.photos.remove(photo)
-    record_event(
-        "reported action", action.id, "photo deleted", [("photo", str(photo.position + 1), "")]
-    )
+    # Deleted by name, not only as an orphan: the audit trail sees what the session deletes.
+    db.session.delete(photo)
     db.session.flush()
 
 

@@ -2,7 +2,8 @@
 coordinator publishes it from the moderation queue, and the public page shows it, the photo
 without any metadata.
 
-Screenshots of each step land in ``artifacts/screenshots`` (CI keeps them).
+Each page has no accessibility violations (axe-core). Screenshots of each step land in
+``artifacts/screenshots`` (CI keeps them).
 """
 
 from __future__ import annotations
@@ -27,6 +28,14 @@ pytestmark = pytest.mark.commits
 __all__ = ["live_server", "page"]
 
 PASSWORD = "correct horse battery staple"  # conftest's, which AuthActions.create uses
+
+
+def assert_accessible(page: Any) -> None:
+    """axe-core finds nothing, of any impact (its bundled script: nothing is fetched)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
 
 
 def published_call(app: Flask) -> int:
@@ -56,6 +65,7 @@ def test_a_reported_banner_is_published_and_shown_with_a_clean_photo(
     page.goto(f"/campaigns/{campaign_id}/actions")
     page.click("text=Report an action")
     assert page.locator("#photo-warning").is_visible()
+    assert_accessible(page)
     page.check("input[name=kind][value=banner]")
     page.fill("input[name=city]", "Vilnius")
     page.fill("input[name=country]", "Lithuania")
@@ -80,6 +90,7 @@ def test_a_reported_banner_is_published_and_shown_with_a_clean_photo(
     assert "A banner on the Green Bridge." in page.inner_text("main")
     assert page.locator("main article img").evaluate("img => img.naturalWidth") > 0
     screenshot(page, "actions-02-queue")
+    assert_accessible(page)
     page.click("main article button:has-text('Publish')")
     assert "The action in Vilnius is published." in page.inner_text("main")
 
@@ -95,4 +106,5 @@ def test_a_reported_banner_is_published_and_shown_with_a_clean_photo(
     assert served.headers["content-type"] == "image/jpeg"
     assert_no_metadata(served.body())
     screenshot(page, "actions-03-public")
+    assert_accessible(page)
     assert {urlsplit(page.url).hostname} == page.requested_hosts == {"127.0.0.1"}

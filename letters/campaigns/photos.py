@@ -80,6 +80,7 @@ def clean_photo(data: bytes) -> CleanPhoto:
                 if image.width * image.height > MAX_PIXELS:
                     raise _too_many_pixels()
                 image.seek(0)  # an animated WebP or PNG: its first frame
+                _decode_reduced(image)
                 image.load()
                 return _reencoded(image)
         except PhotoError:
@@ -93,6 +94,15 @@ def clean_photo(data: bytes) -> CleanPhoto:
         except (OSError, ValueError, SyntaxError, EOFError):
             # A truncated or damaged file of a known kind.
             raise PhotoError(_l("This photo could not be read: the file is damaged.")) from None
+
+
+def _decode_reduced(image: Image.Image) -> None:
+    """Let a JPEG decode straight at a half, quarter or eighth of its size, no smaller than what
+    is kept: a 12-megapixel photo then takes a quarter of the time and memory."""
+    long_side = max(image.size)
+    if image.format == "JPEG" and long_side > MAX_SIDE:
+        scale = MAX_SIDE / long_side
+        image.draft("RGB", (round(image.width * scale), round(image.height * scale)))
 
 
 def _too_many_pixels() -> PhotoError:

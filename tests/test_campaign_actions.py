@@ -105,12 +105,22 @@ def test_a_phone_photo_is_stored_as_a_new_jpeg_without_gps_or_any_metadata(fmt: 
     assert (clean.width, clean.height) == (800, 600)
 
 
-def test_the_orientation_is_applied_to_the_pixels() -> None:
+@pytest.mark.parametrize(
+    ("size", "upright_size"),
+    [((400, 200), (200, 400)), ((4000, 2000), (1000, 2000))],  # (the second decoded reduced)
+)
+def test_the_orientation_is_applied_to_the_pixels(
+    size: tuple[int, int], upright_size: tuple[int, int]
+) -> None:
     # Orientation 6: the camera was turned; shown upright the left (red) half is at the top.
-    clean = clean_photo(phone_photo((400, 200), orientation=6))
-    assert (clean.width, clean.height) == (200, 400)
+    clean = clean_photo(phone_photo(size, orientation=6))
+    assert (clean.width, clean.height) == upright_size
     upright = Image.open(io.BytesIO(clean.data)).convert("RGB")
-    top, bottom = upright.getpixel((100, 50)), upright.getpixel((100, 350))
+    width, height = upright.size
+    top, bottom = (
+        upright.getpixel((width // 2, height // 8)),
+        upright.getpixel((width // 2, height * 7 // 8)),
+    )
     assert (top[0] > 180, top[2] < 60) == (True, True), top
     assert (bottom[2] > 180, bottom[0] < 60) == (True, True), bottom
 

@@ -84,6 +84,7 @@ def blueprints() -> list[Blueprint]:
     from .audit.views import bp as audit
     from .auth.views import bp as auth
     from .birthdays.views import bp as birthdays
+    from .campaigns.action_views import bp as actions
     from .campaigns.views import bp as campaigns
     from .csv_io.views import bp as csv_io
     from .dashboard.views import bp as dashboard
@@ -114,6 +115,7 @@ def blueprints() -> list[Blueprint]:
         letterlog,
         dashboard,
         campaigns,
+        actions,
         api,
         audit,
         health,

@@ -66,6 +66,10 @@ DEFAULTS: dict[str, Any] = {
     # Reports of a wrong address are short notes from visitors: a few an hour from one network
     # is plenty.
     "ADDRESS_REPORT_RATE_LIMIT": "5 per hour",
+    # Actions reported back on a public call, per network address. A group entering its week's
+    # evenings and banners at once, correcting a mistake or two, stays under it; a script
+    # filling the moderation queue (each report may carry three photos to decode) is stopped.
+    "ACTION_REPORT_RATE_LIMIT": "20 per hour",
     # Argon2id cost of a password hash (argon2-cffi's recommended defaults). The parameters are
     # stored in every hash, so raising them later still verifies old hashes.
     "ARGON2_TIME_COST": argon2.DEFAULT_TIME_COST,

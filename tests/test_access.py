@@ -50,6 +50,11 @@ PUBLIC_ENDPOINTS = {
     # Its poster and flyer, while the call is published (404 until then).
     "printing.poster",
     "printing.flyer",
+    # A visitor reports an action on a published call (rate-limited, nothing kept about them),
+    # sees the published ones and their photos (404 until published).
+    "actions.report",
+    "actions.listing",
+    "actions.photo",
     # Someone invited by an admin sets their password (the signed link is the credential).
     "accounts.accept_invitation",
     # For load balancers: "ok" or what is wrong in general words, never any data.

@@ -40,9 +40,12 @@ from letters.csv_io.services import import_csv
 from letters.extensions import db
 from letters.hostile_input import MAX_ID, MAX_JSON_DEPTH
 from letters.models import (
+    ActionKind,
+    ActionPhoto,
     AddressReport,
     AvoidTerm,
     Campaign,
+    CampaignAction,
     CampaignCall,
     CampaignKind,
     Facility,
@@ -109,7 +112,16 @@ def make_world() -> dict[str, int]:
         via=SentVia.EVENING,
     )
     report = AddressReport(prisoner=prisoner, message="moved")
-    db.session.add_all([entry, report])
+    action = CampaignAction(
+        campaign=campaign,
+        kind=ActionKind.BANNER,
+        city="Berlin",
+        country_code="DE",
+        happened_on=date.today(),
+        received_on=date.today(),
+        photos=[ActionPhoto(position=0, width=1, height=1, data=b"\xff\xd8")],
+    )
+    db.session.add_all([entry, report, action])
     account = create_user("someone@example.org", PASSWORD, Role.COORDINATOR)
     invitation, _link = invite("invited@example.org", Role.COORDINATOR)
     db.session.flush()
@@ -129,6 +141,8 @@ def make_world() -> dict[str, int]:
         "section_id": first[GuidelineSection],
         "user_id": account.id,
         "invitation_id": invitation.id,
+        "action_id": action.id,
+        "photo_id": action.photos[0].id,
     }
     db.session.commit()
     assert all(ids.values()), ids

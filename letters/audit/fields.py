@@ -76,6 +76,10 @@ FIELD_LABELS: dict[str, LazyString] = {
     "return_reason": _l("Reason for return"),
     "note": _l("Note"),
     "resolved": _l("Resolved"),
+    "description": _l("Description"),
+    "link": _l("Link"),
+    "published": _l("Published"),
+    "action_id": _l("Reported action"),
     # writing aids
     "slug": _l("Section"),
     "language": _l("Language"),
@@ -126,6 +130,7 @@ TOKEN_FIELDS = frozenset(
         "report_published",
         "call_published",
         "resolved",
+        "published",
         "require_second_factor",
         "is_active",
         "password",

@@ -36,11 +36,13 @@ from sqlalchemy.orm.attributes import NO_VALUE
 from ..display import display_name
 from ..extensions import db
 from ..models import (
+    ActionPhoto,
     AddressHistoryEntry,
     AddressReport,
     AuditEntry,
     AvoidTerm,
     Campaign,
+    CampaignAction,
     CampaignCall,
     Facility,
     GroupSettings,
@@ -150,6 +152,17 @@ AUDITED: dict[type[Any], AuditSpec] = {
         prisoner_column="prisoner_id",
         record_created=False,
         record_deleted=False,
+    ),
+    # An action a visitor reported is theirs (and recorded by nobody); what a coordinator does
+    # with it (publishes, corrects, deletes) is recorded.
+    CampaignAction: AuditSpec(
+        "reported action",
+        fields=("kind", "city", "country_code", "happened_on", "description", "link", "published"),
+        record_created=False,
+    ),
+    # A photo is bytes: which report it belonged to and where it stood is what an entry says.
+    ActionPhoto: AuditSpec(
+        "reported action photo", fields=("action_id", "position"), record_created=False
     ),
     GuidelineSection: AuditSpec("guideline"),
     LetterTemplate: AuditSpec("template"),

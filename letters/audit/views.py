@@ -32,6 +32,8 @@ ENTITY_LABELS = {
     "letters": _l("Letters recorded"),
     "mail": _l("Reply or returned letter"),
     "address report": _l("Address report"),
+    "reported action": _l("Reported action"),
+    "reported action photo": _l("Photo of a reported action"),
     "guideline": _l("Guideline"),
     "template": _l("Letter template"),
     "phrase": _l("Phrase"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from flask_babel import gettext as _
 
@@ -23,16 +23,13 @@ from ..validation import (
     check_single_line,
     iso_639_1_codes,
 )
+from .actions import accepts_action_reports
 from .visibility import call_is_public, report_is_public
 
 # The call and its evenings block are Text columns: a limit keeps a pasted book off the page.
 # A long call ("International days of solidarity ...") runs to a page or two.
 BODY_MAX = 10_000
 EVENINGS_MAX = 3_000
-
-# How long after the last day other groups may still report an action they held: reports of
-# a week's banners trickle in for a while, but not for ever.
-REPORTING_DAYS_AFTER = 30
 
 
 # --- one language's text ------------------------------------------------------------------------
@@ -192,15 +189,6 @@ def has_started(campaign: Campaign, today: date) -> bool:
     return campaign.starts_on is None or today >= campaign.starts_on
 
 
-def takes_action_reports(campaign: Campaign, today: date) -> bool:
-    """Other groups may report an action: the call is public and the week not long over."""
-    if not call_is_public(campaign):
-        return False
-    return campaign.ends_on is None or today <= campaign.ends_on + timedelta(
-        days=REPORTING_DAYS_AFTER
-    )
-
-
 @dataclass(frozen=True)
 class PublicCampaign:
     """What `/campaigns/<id>` shows: the call (before and during the week, while published)
@@ -240,6 +228,6 @@ def public_campaign(
         shows_report=report_public,
         over=over,
         started=has_started(campaign, today),
-        takes_reports=takes_action_reports(campaign, today),
+        takes_reports=accepts_action_reports(campaign, today),
         people=featured_people(campaign),
     )

@@ -533,7 +533,9 @@ class CampaignCall(db.Model):  # type: ignore[name-defined]
     title: Mapped[str] = mapped_column(String(MAX_LENGTH["address_line"]))
     body: Mapped[str] = mapped_column(Text, default="")
     evenings: Mapped[str] = mapped_column(Text, default="", server_default="")
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # The day only: the feed's "updated" is a day, and a public call has no need of the moment
+    # a coordinator was editing it.
+    updated_on: Mapped[date] = mapped_column(default=date.today, onupdate=date.today)
 
     campaign: Mapped[Campaign] = relationship(back_populates="calls")
 

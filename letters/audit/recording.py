@@ -62,7 +62,7 @@ COMMAND_LINE = "command line"
 ACCOUNT = "account"
 
 # Never in an entry, whatever the class: derived, bookkeeping, or the row's own id.
-NEVER_RECORDED = frozenset({"id", "search_text", "created_at", "updated_at"})
+NEVER_RECORDED = frozenset({"id", "search_text", "created_at", "updated_at", "updated_on"})
 
 
 class AuditTrailIsAppendOnly(RuntimeError):

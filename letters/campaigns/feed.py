@@ -81,7 +81,7 @@ def call_entry(campaign: Campaign, locale: str | None) -> FeedEntry | None:
                 Markup("").join(Markup("<li>{}</li>").format(display_name(p)) for p in people)
             )
         )
-    updated = max((_day(c.updated_at) or date.min for c in campaign.calls), default=date.min)
+    updated = max((c.updated_on or date.min for c in campaign.calls), default=date.min)
     return FeedEntry(
         campaign_id=campaign.id,
         key="call",

@@ -13,11 +13,19 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import delete, func, select, update
 
 from letters.campaigns import services as campaigns
+from letters.dashboard import services as dashboard
 from letters.extensions import db
 from letters.letterlog.need import need_scores
 from letters.letterlog.services import record_letter_sent
 from letters.letterlog.summary import logged_figures, make_summary, summed
-from letters.models import Campaign, CampaignKind, LetterSent, NeedSummary, Prisoner
+from letters.models import (
+    Campaign,
+    CampaignKind,
+    LetterDaySummary,
+    LetterSent,
+    NeedSummary,
+    Prisoner,
+)
 
 
 def today() -> date:
@@ -176,3 +184,94 @@ def test_the_command_sums_the_day_for_cron(app: Flask, runner: FlaskCliRunner) -
     result = runner.invoke(args=["letters", "summarize"])
     assert result.exit_code == 0, result.output
     assert summed(today())
+
+
+# --- letters per day, for the dashboard's chart -------------------------------------------------
+
+
+def weeks_grouped_anew() -> list[tuple[date, int]]:
+    """The chart's weeks summed straight from the log, as ``weekly_letters`` did before the
+    summary: what it must still return."""
+    first, last = dashboard.week_window(today())
+    rows = db.session.execute(
+        select(LetterSent.sent_on, func.sum(LetterSent.letters))
+        .where(LetterSent.sent_on.between(first, last))
+        .group_by(LetterSent.sent_on)
+    )
+    totals = {first + timedelta(weeks=n): 0 for n in range(dashboard.WEEKS)}
+    for day, letters in rows:
+        totals[dashboard.week_start(day)] += int(letters)
+    return list(totals.items())
+
+
+def test_the_summary_sums_letters_per_day_and_the_chart_reads_it_with_today_s_letters(
+    app: Flask,
+) -> None:
+    people = fill()
+    with app.test_request_context():
+        make_summary(today())
+    # Recorded today: one sent today, one sent last week and entered late (an evening's count).
+    record_letter_sent(people[0], letters=3)
+    record_letter_sent(people[1], letters=4, sent_on=today() - timedelta(days=8))
+    db.session.commit()
+    assert summed(today())
+    stored = db.session.scalar(select(func.sum(LetterDaySummary.letters)))
+    assert stored == db.session.scalar(
+        select(func.sum(LetterSent.letters)).where(LetterSent.recorded_on < today())
+    )
+    with count_statements() as statements:
+        weeks = dashboard.weekly_letters(today())
+    assert weeks == weeks_grouped_anew()
+    assert weeks[-1][1] >= 3
+    # No sum over the log's half year: the summary's days and today's rows only.
+    assert any("FROM letter_day_summaries" in sql for sql in statements)
+    assert not [sql for sql in statements if "GROUP BY letters_sent.sent_on" in sql]
+
+
+def test_without_the_summary_the_chart_groups_the_log(app: Flask) -> None:
+    fill()
+    with count_statements() as statements:
+        weeks = dashboard.weekly_letters(today())
+    assert weeks == weeks_grouped_anew()
+    assert sum(letters for _, letters in weeks) > 0
+    assert not any("letter_day_summaries" in sql for sql in statements)
+
+
+def test_a_deleted_entry_drops_the_letters_per_day_and_the_chart_follows(app: Flask) -> None:
+    people = fill()
+    entry = LetterSent(
+        prisoner_id=people[3].id,
+        sent_on=today() - timedelta(days=2),
+        recorded_on=today() - timedelta(days=2),
+        letters=70,
+    )
+    db.session.add(entry)
+    db.session.commit()
+    with app.test_request_context():
+        make_summary(today())
+    before = dashboard.weekly_letters(today())
+    db.session.delete(entry)
+    db.session.commit()
+    assert not summed(today())
+    assert db.session.scalar(select(func.count()).select_from(LetterDaySummary)) == 0
+    after = dashboard.weekly_letters(today())
+    assert after == weeks_grouped_anew()
+    assert sum(n for _, n in before) - sum(n for _, n in after) == 70
+
+
+@pytest.mark.parametrize("how", ["object", "statement"])
+def test_a_deleted_prisoner_drops_the_letters_per_day(app: Flask, how: str) -> None:
+    """Their logged rows go by ON DELETE CASCADE, which no hook on the log sees: the chart
+    must not keep counting them."""
+    people = fill()
+    with app.test_request_context():
+        make_summary(today())
+    gone = people[4]
+    if how == "object":
+        db.session.delete(gone)
+    else:
+        db.session.execute(delete(Prisoner).where(Prisoner.id == gone.id))
+    db.session.commit()
+    assert not summed(today())
+    assert db.session.scalar(select(func.count()).select_from(LetterDaySummary)) == 0
+    assert dashboard.weekly_letters(today()) == weeks_grouped_anew()

@@ -36,7 +36,8 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from ..database import READ_METHODS, write_transaction
 from ..extensions import db
-from ..models import LetterSent, NeedSummary, NeedSummaryDay
+from ..models import LetterDaySummary, LetterSent, NeedSummary, NeedSummaryDay, Prisoner
+from .services import public_count_day
 
 log = logging.getLogger(__name__)
 
@@ -102,12 +103,60 @@ def summary_figures(day: date, *, with_today: bool) -> Subquery:
     )
 
 
+def daily_letters(today: date, first: date, last: date) -> list[tuple[date, int]]:
+    """(day, letters sent that day) for the days from ``first`` to ``last`` with letters, every
+    row of the log counted (a coordinator's figures, as of ``today``), in date order.
+
+    From the day's summary (``LetterDaySummary``, at most a row per day) plus the rows recorded
+    today, when the summary exists: the same numbers as grouping the log, since rows recorded
+    before today never change without dropping the summary. Else grouped from the log, and the
+    summary offered for the next page (as ``need_scores`` does).
+    """
+    day = public_count_day(today)  # the day summaries are made for, as in ``need_scores``
+    in_days = LetterSent.sent_on.between(first, last)
+    if summed(day):
+        stored = select(
+            LetterDaySummary.sent_on.label("sent_on"), LetterDaySummary.letters.label("letters")
+        ).where(LetterDaySummary.day == day, LetterDaySummary.sent_on.between(first, last))
+        fresh = select(LetterSent.sent_on, LetterSent.letters).where(
+            LetterSent.recorded_on >= day, in_days
+        )
+        both = stored.union_all(fresh).subquery("logged")
+        query = select(both.c.sent_on, func.sum(both.c.letters)).group_by(both.c.sent_on)
+    else:
+        if may_make_summary():
+            make_summary_after_response(day)
+        query = (
+            select(LetterSent.sent_on, func.sum(LetterSent.letters))
+            .where(in_days)
+            .group_by(LetterSent.sent_on)
+        )
+    rows = db.session.execute(query).all()
+    return sorted((sent_on, int(letters)) for sent_on, letters in rows)
+
+
+def _drop_all(session: Session) -> None:
+    for table in (NeedSummary, LetterDaySummary, NeedSummaryDay):
+        session.execute(delete(table))
+
+
 def sum_day(session: Session, day: date) -> None:
     """Write ``day``'s summary in ``session``'s transaction (the caller commits), and drop
     earlier days', which no page asks for once the day has turned."""
     figures = logged_figures(day, recorded_before=day).subquery()
     session.execute(delete(NeedSummary).where(NeedSummary.day <= day))
+    session.execute(delete(LetterDaySummary).where(LetterDaySummary.day <= day))
     session.execute(delete(NeedSummaryDay).where(NeedSummaryDay.day <= day))
+    # Letters per day sent, for the dashboard's chart: the same rows as the figures below
+    # (recorded before ``day``), grouped by day instead of by prisoner.
+    session.execute(
+        insert(LetterDaySummary).from_select(
+            ["day", "sent_on", "letters"],
+            select(literal(day), LetterSent.sent_on, func.sum(LetterSent.letters))
+            .where(LetterSent.recorded_on < day)
+            .group_by(LetterSent.sent_on),
+        )
+    )
     session.execute(
         insert(NeedSummary).from_select(
             ["day", "prisoner_id", "recent", "total", "last_sent_on"],
@@ -185,17 +234,23 @@ def _drop_summaries_touched_by(session: Session, _context: Any) -> None:
             or (row not in session.new and session.is_modified(row))
         )
     ]
-    if touched:
-        session.execute(delete(NeedSummary))
-        session.execute(delete(NeedSummaryDay))
+    # A prisoner deleted takes their logged rows along (ON DELETE CASCADE, in the database,
+    # where no hook sees it): their need row goes too, but the letters per day would not.
+    gone = any(isinstance(row, Prisoner) for row in session.deleted)
+    if touched or gone:
+        _drop_all(session)
 
 
 def _drop_summaries_on_bulk_change(state: ORMExecuteState) -> None:
-    """``UPDATE``/``DELETE`` statements on the log (not row by row): drop every summary."""
+    """``UPDATE``/``DELETE`` statements on the log (not row by row), or ``DELETE`` of
+    prisoners (their rows go by cascade): drop every summary."""
     mapper = state.bind_mapper
-    if (state.is_update or state.is_delete) and mapper is not None and mapper.class_ is LetterSent:
-        state.session.execute(delete(NeedSummary))
-        state.session.execute(delete(NeedSummaryDay))
+    if mapper is None:
+        return
+    if ((state.is_update or state.is_delete) and mapper.class_ is LetterSent) or (
+        state.is_delete and mapper.class_ is Prisoner
+    ):
+        _drop_all(state.session)
 
 
 def listen() -> None:

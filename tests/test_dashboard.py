@@ -286,6 +286,48 @@ def test_campaigns_count_their_letters_and_the_people_written_to(ctx: None) -> N
     assert by_name["Nobody came"].goal_progress is None
 
 
+def test_the_dashboard_shows_the_newest_campaigns_and_links_to_all(
+    app: Flask, client: FlaskClient, auth: Any
+) -> None:
+    auth.create_and_login()
+    today = date.today()
+    someone = make_person("Someone")
+    shown = dashboard.DASHBOARD_CAMPAIGNS
+    drives = [campaign(f"Drive {n}", starts_on=today - timedelta(days=n)) for n in range(shown + 2)]
+    for n, drive in enumerate(drives):
+        sent(someone, today - timedelta(days=n), letters=n + 1, campaign=drive)
+    db.session.commit()
+    ids = [drive.id for drive in drives]
+
+    with count_statements() as statements:
+        figures = dashboard.overview(today)
+
+    assert [row.campaign.id for row in figures.campaigns] == ids[:shown]
+    assert [row.progress.letters for row in figures.campaigns] == list(range(1, shown + 1))
+    assert figures.campaigns_total == shown + 2
+    # Only the campaigns shown have their letters grouped.
+    grouped = [sql for sql in statements if "GROUP BY letters_sent.campaign_id" in sql]
+    assert len(grouped) == 1
+    html = client.get("/manage/dashboard").get_data(as_text=True)
+    for campaign_id in ids[:shown]:
+        assert f'id="campaign-{campaign_id}"' in html
+    for campaign_id in ids[shown:]:
+        assert f'id="campaign-{campaign_id}"' not in html
+    assert f"All {shown + 2} evenings and campaigns" in html
+    assert 'href="/manage/campaigns"' in html
+
+
+def test_the_dashboard_has_no_link_to_more_campaigns_when_it_shows_them_all(
+    app: Flask, client: FlaskClient, auth: Any
+) -> None:
+    auth.create_and_login()
+    campaign("The only one")
+    db.session.commit()
+    html = client.get("/manage/dashboard").get_data(as_text=True)
+    assert "The only one" in html
+    assert "evenings and campaigns</a>" not in html
+
+
 # --- replies and returns ----------------------------------------------------------------------
 
 

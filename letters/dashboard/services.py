@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from sqlalchemy import ColumnElement, Subquery, case, func, select
 from sqlalchemy.orm import joinedload
 
-from ..campaigns.services import CampaignProgress, campaign_progress
+from ..campaigns.services import CampaignProgress, campaign_count, campaign_progress
 from ..display import display_name
 from ..extensions import db
 from ..letterlog.need import need_scores
@@ -36,6 +36,10 @@ from ..paging import Page
 # Half a year: long enough to see a campaign's effect fade, short enough for one chart.
 WEEKS = 26
 RECENT_MAIL_EVENTS = 20
+# The newest evenings and campaigns, what a coordinator follows; the campaigns page has them
+# all. Every one of them (one per 30 prisoners in the benchmark's registry) grew the page and
+# its grouping with the years.
+DASHBOARD_CAMPAIGNS = 10
 
 
 # --- letters per week -------------------------------------------------------------------------
@@ -247,7 +251,8 @@ class Overview:
     today: date
     weeks: list[tuple[date, int]]
     prisoners: Page[PrisonerActivity]
-    campaigns: list[CampaignProgress]
+    campaigns: list[CampaignProgress]  # the newest DASHBOARD_CAMPAIGNS
+    campaigns_total: int
     mail: MailSummary
 
     @property
@@ -261,7 +266,8 @@ def overview(today: date, weeks: int = WEEKS, *, name: str = "", page: int = 1) 
         today=today,
         weeks=weekly_letters(today, weeks),
         prisoners=prisoner_activity(today, name=name, page=page),
-        campaigns=campaign_progress(),
+        campaigns=campaign_progress(limit=DASHBOARD_CAMPAIGNS),
+        campaigns_total=campaign_count(),
         mail=mail_summary(today, weeks),
     )
 

@@ -237,8 +237,21 @@ def test_prisoner_activity_costs_the_same_for_many_prisoners(ctx: None) -> None:
     with count_statements() as statements:
         rows = dashboard.prisoner_activity(TODAY, per_page=50).items
     assert len(rows) == 12
-    # "Is the day summed?", how many there are, and one query for the page's rows.
-    assert len(statements) == 3
+    assert all(row.replies == 1 for row in rows)
+    # "Is the day summed?", how many there are, the page's ids and figures, and the page's
+    # prisoners with their mail.
+    assert len(statements) == 4
+    # Mail is grouped for the page's prisoners only, not for everyone.
+    (mail_query,) = [sql for sql in statements if "FROM mail_events" in sql]
+    assert "mail_events.prisoner_id IN" in mail_query
+
+
+def test_a_dashboard_page_past_the_end_is_empty(ctx: None) -> None:
+    make_person("Someone")
+    db.session.flush()
+    page = dashboard.prisoner_activity(TODAY, page=3, per_page=50)
+    assert page.items == []
+    assert page.total == 1
 
 
 # --- per campaign -----------------------------------------------------------------------------

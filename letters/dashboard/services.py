@@ -99,8 +99,10 @@ class PrisonerActivity:
         return self.status not in NOT_WRITABLE
 
 
-def _mail_counts() -> Subquery:
-    """Replies and returned letters per prisoner, ever: one grouped query, as a subquery."""
+def _mail_counts(prisoner_ids: list[int]) -> Subquery:
+    """Replies and returned letters per prisoner of ``prisoner_ids``, ever: one grouped query,
+    as a subquery. Only a page's prisoners: the order never depends on mail, so grouping every
+    prisoner's events (10,000 at 10,000 prisoners) only to join 50 of them was waste."""
 
     def count(kind: MailEventKind) -> ColumnElement[int]:
         return func.sum(case((MailEvent.kind == kind, 1), else_=0))
@@ -111,6 +113,7 @@ def _mail_counts() -> Subquery:
             count(MailEventKind.REPLY).label("replies"),
             count(MailEventKind.RETURNED).label("returns"),
         )
+        .where(MailEvent.prisoner_id.in_(prisoner_ids))
         .group_by(MailEvent.prisoner_id)
         .subquery("mail")
     )
@@ -123,60 +126,73 @@ PRISONERS_PER_PAGE = 50
 def prisoner_activity(
     today: date, *, name: str = "", page: int = 1, per_page: int = PRISONERS_PER_PAGE
 ) -> Page[PrisonerActivity]:
-    """One page of prisoners, listed or not, with their letters and mail: two queries (how
-    many, and the page), however many prisoners there are.
+    """One page of prisoners, listed or not, with their letters and mail: three queries (how
+    many, the page's ids and figures, the page's prisoners with their mail), however many
+    prisoners there are.
 
     Order: longest since the last letter first, never written to before anyone; the released
     and the dead go last, since nobody can write to them any more and they would otherwise sit
     on top for ever. Then by name. ``name``: only prisoners whose name holds its words.
+
+    Ids first, as ``page_by_need``: the order sorts every prisoner, so it sorts narrow rows
+    (id, figures, the name columns it orders by), and only the page's 50 are loaded whole.
     """
     need = need_scores(today)
-    mail = _mail_counts()
     matching = name_matches(name)
     total = db.session.scalar(select(func.count(Prisoner.id)).where(*matching)) or 0
     never_first = case((need.c.last_sent_on.is_(None), 0), else_=1)
     not_writable_last = case((Prisoner.status.in_(NOT_WRITABLE), 1), else_=0)
     current = Page[PrisonerActivity]([], page, per_page, total)
-    rows = db.session.execute(
-        select(
-            Prisoner,
-            need.c.recent,
-            need.c.total,
-            need.c.last_sent_on,
-            mail.c.replies,
-            mail.c.returns,
+    figures = {
+        prisoner_id: (recent, total_letters, last)
+        for prisoner_id, recent, total_letters, last in db.session.execute(
+            select(Prisoner.id, need.c.recent, need.c.total, need.c.last_sent_on)
+            .outerjoin(need, need.c.prisoner_id == Prisoner.id)
+            .where(*matching)
+            .order_by(
+                not_writable_last,
+                never_first,
+                need.c.last_sent_on,
+                Prisoner.family_name,
+                Prisoner.given_names,
+                Prisoner.id,
+            )
+            .limit(per_page)
+            .offset(current.offset)
         )
-        .outerjoin(need, need.c.prisoner_id == Prisoner.id)
-        .outerjoin(mail, mail.c.prisoner_id == Prisoner.id)
-        .where(*matching)
-        .order_by(
-            not_writable_last,
-            never_first,
-            need.c.last_sent_on,
-            Prisoner.family_name,
-            Prisoner.given_names,
-            Prisoner.id,
+    }
+    if not figures:
+        return current
+    mail = _mail_counts(list(figures))
+    loaded = {
+        prisoner.id: (prisoner, replies, returns)
+        for prisoner, replies, returns in db.session.execute(
+            select(Prisoner, mail.c.replies, mail.c.returns)
+            .outerjoin(mail, mail.c.prisoner_id == Prisoner.id)
+            .where(Prisoner.id.in_(list(figures)))
         )
-        .limit(per_page)
-        .offset(current.offset)
-    ).all()
-    items = [
-        PrisonerActivity(
-            prisoner_id=prisoner.id,
-            name=display_name(prisoner),
-            is_listed=prisoner.is_listed,
-            status=prisoner.status,
-            gender=prisoner.gender,
-            address_needs_checking=prisoner.address_needs_checking,
-            total_letters=int(total_letters or 0),
-            recent_letters=int(recent or 0),
-            last_letter_on=last,
-            days_since_last=None if last is None else (today - last).days,
-            replies=int(replies or 0),
-            returns=int(returns or 0),
+    }
+    items = []
+    for prisoner_id, (recent, total_letters, last) in figures.items():  # in the page's order
+        if prisoner_id not in loaded:  # deleted between the two queries
+            continue
+        prisoner, replies, returns = loaded[prisoner_id]
+        items.append(
+            PrisonerActivity(
+                prisoner_id=prisoner.id,
+                name=display_name(prisoner),
+                is_listed=prisoner.is_listed,
+                status=prisoner.status,
+                gender=prisoner.gender,
+                address_needs_checking=prisoner.address_needs_checking,
+                total_letters=int(total_letters or 0),
+                recent_letters=int(recent or 0),
+                last_letter_on=last,
+                days_since_last=None if last is None else (today - last).days,
+                replies=int(replies or 0),
+                returns=int(returns or 0),
+            )
         )
-        for prisoner, recent, total_letters, last, replies, returns in rows
-    ]
     return Page(items, page, per_page, total)
 
 

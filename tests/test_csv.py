@@ -30,7 +30,7 @@ from letters.csv_io import services as csv_services
 from letters.csv_io.services import HEADER, export_csv, import_csv
 from letters.extensions import db
 from letters.models import AddressHistoryEntry, Facility, Gender, Prisoner, Status
-from letters.spreadsheet import csv_chunks, write_protected
+from letters.spreadsheet import csv_chunks, protect_cell, write_protected
 
 DATA = Path(__file__).parent / "data"
 SAMPLE = DATA / "five_countries.csv"
@@ -927,6 +927,19 @@ def test_csv_chunks_leave_before_the_rows_are_all_read() -> None:
     text = first + "".join(rest)
     assert text.count("\r\n") == 2501
     assert text == export_like(rows_written=2500)
+
+
+def test_csv_chunks_write_protected_rows_as_given() -> None:
+    """``protected=True``: the caller protected each cell already; nothing is added twice, and
+    the chunks are the same as for rows protected here."""
+    raw = [[str(n), "=1+1" if n % 2 else "'=x", "plain"] for n in range(2300)]
+    ours = "".join(csv_chunks(("n", "a", "b"), raw, bom=True, rows_per_chunk=1000))
+    given = [[protect_cell(cell) for cell in row] for row in raw]
+    theirs = list(csv_chunks(("n", "a", "b"), given, bom=True, protected=True))
+    assert len(theirs) == 3
+    assert "".join(theirs) == ours
+    assert "1,'=1+1,plain\r\n" in ours
+    assert "0,''=x,plain\r\n" in ours
 
 
 def export_like(rows_written: int) -> str:

@@ -485,6 +485,32 @@ def test_letter_log_exports_inert_cells_and_no_volunteer_identity(
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
 
 
+def test_the_letter_log_protects_each_repeated_name_and_campaign_exactly_once(ctx: None) -> None:
+    """Names and campaigns are protected once per distinct value and reused for every row: a
+    value that already looks protected (``'=``) gets one more quote on every row, never two."""
+
+    def named(given: str) -> Prisoner:
+        return make_prisoner(family_name="X", given_names=given, patronymic="", latin_name="")
+
+    trap = named("=cmd|' /C calc'!A0")
+    quoted = named("'=already quoted")
+    drive = campaign("@SUM(1)")
+    for day in (1, 2, 3):
+        sent(trap, date(2025, 3, day), campaign=drive)
+        sent(quoted, date(2025, 3, day))
+    db.session.flush()
+
+    rows = list(csv.reader(io.StringIO(letter_log_csv(), newline="")))[1:]
+
+    assert len(rows) == 6
+    by_id = {str(trap.id): "'=cmd|' /C calc'!A0 X", str(quoted.id): "''=already quoted X"}
+    for row in rows:
+        assert row[2] == by_id[row[1]]
+        assert row[5] == ("'@SUM(1)" if row[1] == str(trap.id) else "")
+        assert row[0] in {"2025-03-01", "2025-03-02", "2025-03-03"}
+        assert row[6] == date.today().isoformat()
+
+
 def test_the_letter_log_after_an_anonymous_i_sent_it_holds_no_time_of_day(
     app: Flask, client: FlaskClient, auth: Any
 ) -> None:

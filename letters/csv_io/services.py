@@ -248,7 +248,9 @@ def _all_prisoner_cells() -> Iterator[list[str]]:
     Plain rows, the facility joined, never ORM objects: building a ``Prisoner`` and loading
     each batch's facilities was most of the export's time (46 µs a prisoner at 10,000 on
     PostgreSQL, bench/README.md), and the export only reads columns."""
-    for row in db.session.execute(_export_query().execution_options(yield_per=EXPORT_BATCH)):
+    query = _export_query().execution_options(yield_per=EXPORT_BATCH)
+    # On the session's connection: plain rows need none of the ORM's per-row loading.
+    for row in db.session.connection().execute(query):
         yield export_cells(row)
 
 

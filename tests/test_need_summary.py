@@ -275,3 +275,37 @@ def test_a_deleted_prisoner_drops_the_letters_per_day(app: Flask, how: str) -> N
     assert not summed(today())
     assert db.session.scalar(select(func.count()).select_from(LetterDaySummary)) == 0
     assert dashboard.weekly_letters(today()) == weeks_grouped_anew()
+
+
+def test_the_dashboard_reads_the_summary_joined_and_shows_the_same_figures(app: Flask) -> None:
+    """The dashboard's page of prisoners joins the summary by key instead of regrouping it with
+    today's rows: the same figures and order as grouped from the log, for someone written to
+    only today, someone written to before and today, and someone never written to."""
+    people = fill()
+    facility = make_facility()
+    only_today = make_person("OnlyToday", facility=facility)
+    make_person("Never", facility=facility)
+    db.session.commit()
+    record_letter_sent(only_today, letters=2)
+    record_letter_sent(people[0], letters=3)
+    record_letter_sent(people[2], letters=1, sent_on=today() - timedelta(days=200))
+    db.session.commit()
+
+    def shown() -> list[tuple[str, int, int, date | None]]:
+        page = dashboard.prisoner_activity(today())
+        return [
+            (row.name, row.recent_letters, row.total_letters, row.last_letter_on)
+            for row in page.items
+        ]
+
+    grouped = shown()
+    with app.test_request_context():
+        make_summary(today())
+    with count_statements() as statements:
+        joined = shown()
+
+    assert joined == grouped
+    assert grouped[0][0] == "A Never"
+    assert ("A OnlyToday", 2, 2, today()) in grouped
+    assert not [sql for sql in statements if "GROUP BY logged.prisoner_id" in sql]
+    assert any("need_summaries" in sql for sql in statements)

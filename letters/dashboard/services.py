@@ -19,8 +19,15 @@ from sqlalchemy.orm import joinedload
 from ..campaigns.services import CampaignProgress, campaign_count, campaign_progress
 from ..display import display_name
 from ..extensions import db
-from ..letterlog.need import need_scores
-from ..letterlog.summary import daily_letters
+from ..letterlog.services import public_count_day
+from ..letterlog.summary import (
+    daily_letters,
+    joined_figures,
+    logged_figures,
+    make_summary_after_response,
+    may_make_summary,
+    summed,
+)
 from ..lookups import name_matches
 from ..models import (
     NOT_WRITABLE,
@@ -137,22 +144,35 @@ def prisoner_activity(
     Ids first, as ``page_by_need``: the order sorts every prisoner, so it sorts narrow rows
     (id, figures, the name columns it orders by), and only the page's 50 are loaded whole.
     """
-    need = need_scores(today)
     matching = name_matches(name)
     total = db.session.scalar(select(func.count(Prisoner.id)).where(*matching)) or 0
-    never_first = case((need.c.last_sent_on.is_(None), 0), else_=1)
+    day = public_count_day(today)
+    if summed(day):  # the summary joined by key (see joined_figures), nothing regrouped
+        joined = joined_figures(select(Prisoner.id), day)
+        ids, recent, total_letters, last = (
+            joined.query,
+            joined.recent,
+            joined.total,
+            joined.last_sent_on,
+        )
+    else:  # grouped from the log, as ``need_scores`` does, and the summary offered
+        if may_make_summary():
+            make_summary_after_response(day)
+        need = logged_figures(today).subquery("need")
+        ids = select(Prisoner.id).outerjoin(need, need.c.prisoner_id == Prisoner.id)
+        recent, total_letters, last = need.c.recent, need.c.total, need.c.last_sent_on
+    never_first = case((last.is_(None), 0), else_=1)
     not_writable_last = case((Prisoner.status.in_(NOT_WRITABLE), 1), else_=0)
     current = Page[PrisonerActivity]([], page, per_page, total)
     figures = {
-        prisoner_id: (recent, total_letters, last)
-        for prisoner_id, recent, total_letters, last in db.session.execute(
-            select(Prisoner.id, need.c.recent, need.c.total, need.c.last_sent_on)
-            .outerjoin(need, need.c.prisoner_id == Prisoner.id)
+        row[0]: tuple(row[1:])
+        for row in db.session.execute(
+            ids.add_columns(recent, total_letters, last)
             .where(*matching)
             .order_by(
                 not_writable_last,
                 never_first,
-                need.c.last_sent_on,
+                last,
                 Prisoner.family_name,
                 Prisoner.given_names,
                 Prisoner.id,

@@ -24,15 +24,29 @@ before: the summary is only ever a shortcut to the same numbers.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
 from flask import Flask, Response, after_this_request, current_app, g, has_request_context, request
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import ColumnElement, Subquery, case, delete, event, func, insert, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Subquery,
+    and_,
+    case,
+    delete,
+    event,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm import ORMExecuteState, Session, aliased
 
 from ..database import READ_METHODS, write_transaction
 from ..extensions import db
@@ -138,6 +152,61 @@ def daily_letters(today: date, first: date, last: date) -> list[tuple[date, int]
 def _drop_all(session: Session) -> None:
     for table in (NeedSummary, LetterDaySummary, NeedSummaryDay):
         session.execute(delete(table))
+
+
+@dataclass(frozen=True)
+class JoinedFigures:
+    """``day``'s summary and today's rows as columns beside each prisoner (see
+    ``joined_figures``); None where a prisoner has no letter."""
+
+    query: Select[Any]
+    recent: ColumnElement[Any]
+    total: ColumnElement[Any]
+    last_sent_on: ColumnElement[Any]
+
+
+def joined_figures(query: Select[Any], day: date) -> JoinedFigures:
+    """``query`` (a select from prisoners) outer-joined to ``day``'s summary row of each
+    prisoner (by its key) and to the rows recorded since ``day`` grouped by prisoner (a few),
+    with the figures combined in columns: the same numbers as ``summary_figures(day,
+    with_today=True)``, for an existing summary.
+
+    Why: ``summary_figures`` unions the summary with today's rows and regroups the union, a
+    hash aggregate of every prisoner's row on every view; joined by key, nothing is regrouped.
+    Measured at 10,000 prisoners (PostgreSQL), the dashboard's page of prisoners took half the
+    time this way (bench/README.md, "Coordinator pages").
+    """
+    stored = aliased(NeedSummary)
+    fresh = (
+        select(
+            LetterSent.prisoner_id.label("prisoner_id"),
+            func.sum(_recent(recent_since(day))).label("recent"),
+            func.sum(LetterSent.letters).label("total"),
+            func.max(LetterSent.sent_on).label("last_sent_on"),
+        )
+        .where(LetterSent.recorded_on >= day)
+        .group_by(LetterSent.prisoner_id)
+        .subquery("fresh")
+    )
+    anyone = or_(stored.prisoner_id.is_not(None), fresh.c.prisoner_id.is_not(None))
+
+    def added(one: Any, other: Any) -> ColumnElement[Any]:
+        # None for a prisoner with no letter at all, as a missing summary row would be.
+        return case((anyone, func.coalesce(one, 0) + func.coalesce(other, 0)), else_=None)
+
+    return JoinedFigures(
+        query=query.outerjoin(
+            stored, and_(stored.prisoner_id == Prisoner.id, stored.day == day)
+        ).outerjoin(fresh, fresh.c.prisoner_id == Prisoner.id),
+        recent=added(stored.recent, fresh.c.recent),
+        total=added(stored.total, fresh.c.total),
+        # The later of the two; either may be missing (spelled as a CASE: PostgreSQL's
+        # greatest() and SQLite's max() differ on NULL).
+        last_sent_on=case(
+            (fresh.c.last_sent_on > stored.last_sent_on, fresh.c.last_sent_on),
+            else_=func.coalesce(stored.last_sent_on, fresh.c.last_sent_on),
+        ),
+    )
 
 
 def sum_day(session: Session, day: date) -> None:

@@ -17,7 +17,7 @@ from letters.dashboard import services as dashboard
 from letters.extensions import db
 from letters.letterlog.need import need_scores
 from letters.letterlog.services import record_letter_sent
-from letters.letterlog.summary import logged_figures, make_summary, summed
+from letters.letterlog.summary import logged_figures, make_summary, sum_day, summed
 from letters.models import (
     Campaign,
     CampaignKind,
@@ -309,3 +309,41 @@ def test_the_dashboard_reads_the_summary_joined_and_shows_the_same_figures(app: 
     assert ("A OnlyToday", 2, 2, today()) in grouped
     assert not [sql for sql in statements if "GROUP BY logged.prisoner_id" in sql]
     assert any("need_summaries" in sql for sql in statements)
+
+
+def test_the_next_day_s_letters_per_day_carry_the_last_summary_forward(app: Flask) -> None:
+    """The next summary's letters per day are the last summary's plus the rows recorded since,
+    not the log grouped again: and the same numbers as grouping it."""
+    people = fill()  # rows recorded up to yesterday
+    with app.test_request_context():
+        make_summary(today())
+    record_letter_sent(people[1], letters=5)  # recorded today: in tomorrow's summary
+    record_letter_sent(people[2], letters=2, sent_on=today() - timedelta(days=9))
+    db.session.commit()
+    tomorrow = today() + timedelta(days=1)
+
+    with count_statements() as statements:
+        sum_day(db.session, tomorrow)
+    db.session.commit()
+
+    made = [sql for sql in statements if "INSERT INTO letter_day_summaries" in sql]
+    assert len(made) == 1
+    assert "FROM letter_day_summaries" in made[0]
+    stored = dict(
+        db.session.execute(
+            select(LetterDaySummary.sent_on, LetterDaySummary.letters).where(
+                LetterDaySummary.day == tomorrow
+            )
+        ).all()
+    )
+    grouped = dict(
+        db.session.execute(
+            select(LetterSent.sent_on, func.sum(LetterSent.letters))
+            .where(LetterSent.recorded_on < tomorrow)
+            .group_by(LetterSent.sent_on)
+        ).all()
+    )
+    assert stored == grouped
+    assert stored[today()] == 5
+    # Only tomorrow's days are kept.
+    assert set(db.session.scalars(select(LetterDaySummary.day).distinct())) == {tomorrow}

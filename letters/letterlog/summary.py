@@ -209,23 +209,51 @@ def joined_figures(query: Select[Any], day: date) -> JoinedFigures:
     )
 
 
+def _letters_per_day(session: Session, day: date) -> Select[date, int]:
+    """Letters per day sent over the rows recorded before ``day``, as a select.
+
+    From the latest earlier summary when there is one: its days plus the rows recorded since
+    it (yesterday's, usually: a few hundred), instead of grouping the whole log again. It is
+    still right: a summary exists only while no row recorded before its day has been changed
+    or deleted (they drop it), and rows are recorded on the day they are inserted. Grouping the
+    whole log by day was 40 % of making the summary on SQLite at 1M rows (11 s of 28 s on the
+    busy benchmark machine), with the write lock held.
+    """
+    previous = session.scalar(select(func.max(NeedSummaryDay.day)).where(NeedSummaryDay.day < day))
+    if previous is None:
+        return (
+            select(LetterSent.sent_on, func.sum(LetterSent.letters))
+            .where(LetterSent.recorded_on < day)
+            .group_by(LetterSent.sent_on)
+        )
+    carried = select(
+        LetterDaySummary.sent_on.label("sent_on"), LetterDaySummary.letters.label("letters")
+    ).where(LetterDaySummary.day == previous)
+    since = select(LetterSent.sent_on, LetterSent.letters).where(
+        LetterSent.recorded_on >= previous, LetterSent.recorded_on < day
+    )
+    both = carried.union_all(since).subquery("days")
+    return select(both.c.sent_on, func.sum(both.c.letters)).group_by(both.c.sent_on)
+
+
 def sum_day(session: Session, day: date) -> None:
     """Write ``day``'s summary in ``session``'s transaction (the caller commits), and drop
     earlier days', which no page asks for once the day has turned."""
     figures = logged_figures(day, recorded_before=day).subquery()
-    session.execute(delete(NeedSummary).where(NeedSummary.day <= day))
-    session.execute(delete(LetterDaySummary).where(LetterDaySummary.day <= day))
-    session.execute(delete(NeedSummaryDay).where(NeedSummaryDay.day <= day))
+    per_day = _letters_per_day(session, day).subquery("per_day")
+    session.execute(delete(LetterDaySummary).where(LetterDaySummary.day == day))
     # Letters per day sent, for the dashboard's chart: the same rows as the figures below
-    # (recorded before ``day``), grouped by day instead of by prisoner.
+    # (recorded before ``day``), by day instead of by prisoner. Written before the earlier
+    # days are dropped: it may be made from the latest of them.
     session.execute(
         insert(LetterDaySummary).from_select(
             ["day", "sent_on", "letters"],
-            select(literal(day), LetterSent.sent_on, func.sum(LetterSent.letters))
-            .where(LetterSent.recorded_on < day)
-            .group_by(LetterSent.sent_on),
+            select(literal(day), per_day.c[0], per_day.c[1]),
         )
     )
+    session.execute(delete(NeedSummary).where(NeedSummary.day <= day))
+    session.execute(delete(LetterDaySummary).where(LetterDaySummary.day < day))
+    session.execute(delete(NeedSummaryDay).where(NeedSummaryDay.day <= day))
     session.execute(
         insert(NeedSummary).from_select(
             ["day", "prisoner_id", "recent", "total", "last_sent_on"],

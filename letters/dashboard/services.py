@@ -19,15 +19,8 @@ from sqlalchemy.orm import joinedload
 from ..campaigns.services import CampaignProgress, campaign_count, campaign_progress
 from ..display import display_name
 from ..extensions import db
-from ..letterlog.services import public_count_day
-from ..letterlog.summary import (
-    daily_letters,
-    joined_figures,
-    logged_figures,
-    make_summary_after_response,
-    may_make_summary,
-    summed,
-)
+from ..letterlog.need import need_scores
+from ..letterlog.summary import daily_letters
 from ..lookups import name_matches
 from ..models import (
     NOT_WRITABLE,
@@ -133,9 +126,9 @@ PRISONERS_PER_PAGE = 50
 def prisoner_activity(
     today: date, *, name: str = "", page: int = 1, per_page: int = PRISONERS_PER_PAGE
 ) -> Page[PrisonerActivity]:
-    """One page of prisoners, listed or not, with their letters and mail: three queries (how
-    many, the page's ids and figures, the page's prisoners with their mail), however many
-    prisoners there are.
+    """One page of prisoners, listed or not, with their letters and mail: four queries (whether
+    the day is summed, how many, the page's ids and figures, the page's prisoners with their
+    mail), however many prisoners there are.
 
     Order: longest since the last letter first, never written to before anyone; the released
     and the dead go last, since nobody can write to them any more and they would otherwise sit
@@ -146,21 +139,9 @@ def prisoner_activity(
     """
     matching = name_matches(name)
     total = db.session.scalar(select(func.count(Prisoner.id)).where(*matching)) or 0
-    day = public_count_day(today)
-    if summed(day):  # the summary joined by key (see joined_figures), nothing regrouped
-        joined = joined_figures(select(Prisoner.id), day)
-        ids, recent, total_letters, last = (
-            joined.query,
-            joined.recent,
-            joined.total,
-            joined.last_sent_on,
-        )
-    else:  # grouped from the log, as ``need_scores`` does, and the summary offered
-        if may_make_summary():
-            make_summary_after_response(day)
-        need = logged_figures(today).subquery("need")
-        ids = select(Prisoner.id).outerjoin(need, need.c.prisoner_id == Prisoner.id)
-        recent, total_letters, last = need.c.recent, need.c.total, need.c.last_sent_on
+    need = need_scores(today)
+    ids = select(Prisoner.id).outerjoin(need, need.c.prisoner_id == Prisoner.id)
+    recent, total_letters, last = need.c.recent, need.c.total, need.c.last_sent_on
     never_first = case((last.is_(None), 0), else_=1)
     not_writable_last = case((Prisoner.status.in_(NOT_WRITABLE), 1), else_=0)
     current = Page[PrisonerActivity]([], page, per_page, total)

@@ -10,7 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import AuthActions, csrf_token, csv_bytes, csv_row, make_facility, make_prisoner
+from conftest import (
+    AuthActions,
+    count_statements,
+    csrf_token,
+    csv_bytes,
+    csv_row,
+    make_facility,
+    make_prisoner,
+)
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import delete, select
@@ -18,10 +26,11 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.http import parse_options_header
 from werkzeug.test import encode_multipart
 
+from letters.csv_io import services as csv_services
 from letters.csv_io.services import HEADER, export_csv, import_csv
 from letters.extensions import db
 from letters.models import AddressHistoryEntry, Facility, Gender, Prisoner, Status
-from letters.spreadsheet import csv_chunks, write_protected
+from letters.spreadsheet import csv_chunks, protect_cell, write_protected
 
 DATA = Path(__file__).parent / "data"
 SAMPLE = DATA / "five_countries.csv"
@@ -247,6 +256,72 @@ def test_formula_cells_export_inert_and_reimport_as_stored(ctx: None, bio: str) 
 
     assert import_csv(exported.encode("utf-8"), dry_run=False).ok
     assert prisoners()[0].bio == bio
+
+
+def test_export_reads_plain_rows_in_one_query_however_many_batches(
+    ctx: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One statement for every prisoner, however many batches they are read in: no query per
+    batch for facilities, none per row (the export used to load ORM prisoners and, per batch
+    of 500, their facilities)."""
+    monkeypatch.setattr(csv_services, "EXPORT_BATCH", 4)
+    facilities = [make_facility(name=f"SIZO-{n}") for n in range(3)]
+    for n in range(11):
+        make_prisoner(facilities[n % 3], family_name=f"Family{n:02d}")
+    homeless = make_prisoner(family_name="Nowhere")
+    homeless.facility = None
+    db.session.commit()
+
+    with count_statements() as statements:
+        text = export_csv()
+
+    assert len(statements) == 1
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [row["family_name"] for row in rows] == [f"Family{n:02d}" for n in range(11)] + [
+        "Nowhere"
+    ]
+    assert rows[4]["facility"] == "SIZO-1"
+    assert rows[-1]["facility"] == rows[-1]["city"] == rows[-1]["country"] == ""
+
+
+def test_export_cells_are_what_the_prisoner_holds(ctx: None) -> None:
+    """Each cell as the coordinator typed it: the full birth date or the year, gender and
+    status as their codes, languages joined by ";", blanks where nothing is known."""
+    penza = make_facility()
+    make_prisoner(
+        penza,
+        family_name="Full",
+        birth_year=None,
+        birth_date=date(1990, 4, 2),
+        gender=Gender.FEMALE,
+        languages="ru en",
+        status=Status.SENTENCED,
+        release_date=date(2031, 1, 15),
+        unit="Отряд 3",
+    )
+    make_prisoner(penza, family_name="Sparse", birth_year=1985, languages="", gender=None)
+    make_prisoner(penza, family_name="Unknown", birth_year=None, languages="de")
+    db.session.commit()
+
+    rows = {row["family_name"]: row for row in csv.DictReader(io.StringIO(export_csv()))}
+
+    full, sparse, unknown = rows["Full"], rows["Sparse"], rows["Unknown"]
+    assert (full["birth_date"], full["gender"], full["languages"]) == (
+        "1990-04-02",
+        "female",
+        "ru;en",
+    )
+    assert (full["status"], full["release_date"], full["unit"]) == (
+        "sentenced",
+        "2031-01-15",
+        "Отряд 3",
+    )
+    assert full["postal_code"] == "440039"
+    assert full["region"] == "Пензенская область"
+    assert (sparse["birth_date"], sparse["gender"], sparse["languages"]) == ("1985", "", "")
+    assert sparse["release_date"] == ""
+    assert unknown["birth_date"] == ""
+    assert list(full) == list(HEADER)
 
 
 def test_hyperlink_bio_exports_with_a_leading_apostrophe(ctx: None) -> None:
@@ -852,6 +927,19 @@ def test_csv_chunks_leave_before_the_rows_are_all_read() -> None:
     text = first + "".join(rest)
     assert text.count("\r\n") == 2501
     assert text == export_like(rows_written=2500)
+
+
+def test_csv_chunks_write_protected_rows_as_given() -> None:
+    """``protected=True``: the caller protected each cell already; nothing is added twice, and
+    the chunks are the same as for rows protected here."""
+    raw = [[str(n), "=1+1" if n % 2 else "'=x", "plain"] for n in range(2300)]
+    ours = "".join(csv_chunks(("n", "a", "b"), raw, bom=True, rows_per_chunk=1000))
+    given = [[protect_cell(cell) for cell in row] for row in raw]
+    theirs = list(csv_chunks(("n", "a", "b"), given, bom=True, protected=True))
+    assert len(theirs) == 3
+    assert "".join(theirs) == ours
+    assert "1,'=1+1,plain\r\n" in ours
+    assert "0,''=x,plain\r\n" in ours
 
 
 def export_like(rows_written: int) -> str:

@@ -237,8 +237,21 @@ def test_prisoner_activity_costs_the_same_for_many_prisoners(ctx: None) -> None:
     with count_statements() as statements:
         rows = dashboard.prisoner_activity(TODAY, per_page=50).items
     assert len(rows) == 12
-    # "Is the day summed?", how many there are, and one query for the page's rows.
-    assert len(statements) == 3
+    assert all(row.replies == 1 for row in rows)
+    # "Is the day summed?", how many there are, the page's ids and figures, and the page's
+    # prisoners with their mail.
+    assert len(statements) == 4
+    # Mail is grouped for the page's prisoners only, not for everyone.
+    (mail_query,) = [sql for sql in statements if "FROM mail_events" in sql]
+    assert "mail_events.prisoner_id IN" in mail_query
+
+
+def test_a_dashboard_page_past_the_end_is_empty(ctx: None) -> None:
+    make_person("Someone")
+    db.session.flush()
+    page = dashboard.prisoner_activity(TODAY, page=3, per_page=50)
+    assert page.items == []
+    assert page.total == 1
 
 
 # --- per campaign -----------------------------------------------------------------------------
@@ -284,6 +297,48 @@ def test_campaigns_count_their_letters_and_the_people_written_to(ctx: None) -> N
     assert by_name["Nobody came"].progress.letters == 0
     assert by_name["Nobody came"].progress.people == 0
     assert by_name["Nobody came"].goal_progress is None
+
+
+def test_the_dashboard_shows_the_newest_campaigns_and_links_to_all(
+    app: Flask, client: FlaskClient, auth: Any
+) -> None:
+    auth.create_and_login()
+    today = date.today()
+    someone = make_person("Someone")
+    shown = dashboard.DASHBOARD_CAMPAIGNS
+    drives = [campaign(f"Drive {n}", starts_on=today - timedelta(days=n)) for n in range(shown + 2)]
+    for n, drive in enumerate(drives):
+        sent(someone, today - timedelta(days=n), letters=n + 1, campaign=drive)
+    db.session.commit()
+    ids = [drive.id for drive in drives]
+
+    with count_statements() as statements:
+        figures = dashboard.overview(today)
+
+    assert [row.campaign.id for row in figures.campaigns] == ids[:shown]
+    assert [row.progress.letters for row in figures.campaigns] == list(range(1, shown + 1))
+    assert figures.campaigns_total == shown + 2
+    # Only the campaigns shown have their letters grouped.
+    grouped = [sql for sql in statements if "GROUP BY letters_sent.campaign_id" in sql]
+    assert len(grouped) == 1
+    html = client.get("/manage/dashboard").get_data(as_text=True)
+    for campaign_id in ids[:shown]:
+        assert f'id="campaign-{campaign_id}"' in html
+    for campaign_id in ids[shown:]:
+        assert f'id="campaign-{campaign_id}"' not in html
+    assert f"All {shown + 2} evenings and campaigns" in html
+    assert 'href="/manage/campaigns"' in html
+
+
+def test_the_dashboard_has_no_link_to_more_campaigns_when_it_shows_them_all(
+    app: Flask, client: FlaskClient, auth: Any
+) -> None:
+    auth.create_and_login()
+    campaign("The only one")
+    db.session.commit()
+    html = client.get("/manage/dashboard").get_data(as_text=True)
+    assert "The only one" in html
+    assert "evenings and campaigns</a>" not in html
 
 
 # --- replies and returns ----------------------------------------------------------------------
@@ -428,6 +483,32 @@ def test_letter_log_exports_inert_cells_and_no_volunteer_identity(
     assert rows[1][2:6] == ["A Plain", "1", "web", ""]
     # No cell anywhere starts a formula.
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+
+
+def test_the_letter_log_protects_each_repeated_name_and_campaign_exactly_once(ctx: None) -> None:
+    """Names and campaigns are protected once per distinct value and reused for every row: a
+    value that already looks protected (``'=``) gets one more quote on every row, never two."""
+
+    def named(given: str) -> Prisoner:
+        return make_prisoner(family_name="X", given_names=given, patronymic="", latin_name="")
+
+    trap = named("=cmd|' /C calc'!A0")
+    quoted = named("'=already quoted")
+    drive = campaign("@SUM(1)")
+    for day in (1, 2, 3):
+        sent(trap, date(2025, 3, day), campaign=drive)
+        sent(quoted, date(2025, 3, day))
+    db.session.flush()
+
+    rows = list(csv.reader(io.StringIO(letter_log_csv(), newline="")))[1:]
+
+    assert len(rows) == 6
+    by_id = {str(trap.id): "'=cmd|' /C calc'!A0 X", str(quoted.id): "''=already quoted X"}
+    for row in rows:
+        assert row[2] == by_id[row[1]]
+        assert row[5] == ("'@SUM(1)" if row[1] == str(trap.id) else "")
+        assert row[0] in {"2025-03-01", "2025-03-02", "2025-03-03"}
+        assert row[6] == date.today().isoformat()
 
 
 def test_the_letter_log_after_an_anonymous_i_sent_it_holds_no_time_of_day(

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from conftest import AuthActions, csrf_token, make_facility, make_prisoner
+from conftest import AuthActions, count_statements, csrf_token, make_facility, make_prisoner
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, inspect, select, text
@@ -264,3 +264,28 @@ def test_the_needs_checking_page_shows_known_problems_first_a_page_at_a_time(
     assert "62 addresses to check." in client.get("/manage/needs-checking?why=x").get_data(
         as_text=True
     )
+
+
+def test_the_needs_checking_list_costs_four_queries_and_reads_reports_once(app: Flask) -> None:
+    """How many, the page's ids, its prisoners, their open reports: however many prisoners.
+    Open reports are read as one list, not probed prisoner by prisoner (a correlated EXISTS,
+    twice per prisoner, was the part of the page that grew with the registry)."""
+    facility = make_facility()
+    people = [
+        make_prisoner(facility, family_name=f"P{n:02d}", address_confirmed_on=TODAY)
+        for n in range(12)
+    ]
+    for person in people[::3]:
+        mail.report_address(person, "moved")
+    mail.resolve_report(mail.report_address(people[1], "old news"))
+    db.session.commit()
+
+    with count_statements() as statements:
+        page = mail.needs_checking(TODAY, per_page=3)
+
+    assert len(statements) == 4
+    assert not any("EXISTS" in sql.upper() for sql in statements)
+    assert page.total == 4
+    assert [item.prisoner.family_name for item in page.items] == ["P00", "P03", "P06"]
+    assert all(item.reasons == [mail.REPORTED] for item in page.items)
+    assert [report.message for report in page.items[0].reports] == ["moved"]

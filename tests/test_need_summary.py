@@ -13,11 +13,19 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import delete, func, select, update
 
 from letters.campaigns import services as campaigns
+from letters.dashboard import services as dashboard
 from letters.extensions import db
 from letters.letterlog.need import need_scores
 from letters.letterlog.services import record_letter_sent
-from letters.letterlog.summary import logged_figures, make_summary, summed
-from letters.models import Campaign, CampaignKind, LetterSent, NeedSummary, Prisoner
+from letters.letterlog.summary import logged_figures, make_summary, sum_day, summed
+from letters.models import (
+    Campaign,
+    CampaignKind,
+    LetterDaySummary,
+    LetterSent,
+    NeedSummary,
+    Prisoner,
+)
 
 
 def today() -> date:
@@ -176,3 +184,169 @@ def test_the_command_sums_the_day_for_cron(app: Flask, runner: FlaskCliRunner) -
     result = runner.invoke(args=["letters", "summarize"])
     assert result.exit_code == 0, result.output
     assert summed(today())
+
+
+# --- letters per day, for the dashboard's chart -------------------------------------------------
+
+
+def weeks_grouped_anew() -> list[tuple[date, int]]:
+    """The chart's weeks summed straight from the log, as ``weekly_letters`` did before the
+    summary: what it must still return."""
+    first, last = dashboard.week_window(today())
+    rows = db.session.execute(
+        select(LetterSent.sent_on, func.sum(LetterSent.letters))
+        .where(LetterSent.sent_on.between(first, last))
+        .group_by(LetterSent.sent_on)
+    )
+    totals = {first + timedelta(weeks=n): 0 for n in range(dashboard.WEEKS)}
+    for day, letters in rows:
+        totals[dashboard.week_start(day)] += int(letters)
+    return list(totals.items())
+
+
+def test_the_summary_sums_letters_per_day_and_the_chart_reads_it_with_today_s_letters(
+    app: Flask,
+) -> None:
+    people = fill()
+    with app.test_request_context():
+        make_summary(today())
+    # Recorded today: one sent today, one sent last week and entered late (an evening's count).
+    record_letter_sent(people[0], letters=3)
+    record_letter_sent(people[1], letters=4, sent_on=today() - timedelta(days=8))
+    db.session.commit()
+    assert summed(today())
+    stored = db.session.scalar(select(func.sum(LetterDaySummary.letters)))
+    assert stored == db.session.scalar(
+        select(func.sum(LetterSent.letters)).where(LetterSent.recorded_on < today())
+    )
+    with count_statements() as statements:
+        weeks = dashboard.weekly_letters(today())
+    assert weeks == weeks_grouped_anew()
+    assert weeks[-1][1] >= 3
+    # No sum over the log's half year: the summary's days and today's rows only.
+    assert any("FROM letter_day_summaries" in sql for sql in statements)
+    assert not [sql for sql in statements if "GROUP BY letters_sent.sent_on" in sql]
+    # Today's rows are chosen by the day they were recorded alone: given a condition on
+    # sent_on too, SQLite reads them through the sent_on index (a quarter of a large log).
+    assert not [sql for sql in statements if "letters_sent.sent_on BETWEEN" in sql]
+
+
+def test_without_the_summary_the_chart_groups_the_log(app: Flask) -> None:
+    fill()
+    with count_statements() as statements:
+        weeks = dashboard.weekly_letters(today())
+    assert weeks == weeks_grouped_anew()
+    assert sum(letters for _, letters in weeks) > 0
+    assert not any("letter_day_summaries" in sql for sql in statements)
+
+
+def test_a_deleted_entry_drops_the_letters_per_day_and_the_chart_follows(app: Flask) -> None:
+    people = fill()
+    entry = LetterSent(
+        prisoner_id=people[3].id,
+        sent_on=today() - timedelta(days=2),
+        recorded_on=today() - timedelta(days=2),
+        letters=70,
+    )
+    db.session.add(entry)
+    db.session.commit()
+    with app.test_request_context():
+        make_summary(today())
+    before = dashboard.weekly_letters(today())
+    db.session.delete(entry)
+    db.session.commit()
+    assert not summed(today())
+    assert db.session.scalar(select(func.count()).select_from(LetterDaySummary)) == 0
+    after = dashboard.weekly_letters(today())
+    assert after == weeks_grouped_anew()
+    assert sum(n for _, n in before) - sum(n for _, n in after) == 70
+
+
+@pytest.mark.parametrize("how", ["object", "statement"])
+def test_a_deleted_prisoner_drops_the_letters_per_day(app: Flask, how: str) -> None:
+    """Their logged rows go by ON DELETE CASCADE, which no hook on the log sees: the chart
+    must not keep counting them."""
+    people = fill()
+    with app.test_request_context():
+        make_summary(today())
+    gone = people[4]
+    if how == "object":
+        db.session.delete(gone)
+    else:
+        db.session.execute(delete(Prisoner).where(Prisoner.id == gone.id))
+    db.session.commit()
+    assert not summed(today())
+    assert db.session.scalar(select(func.count()).select_from(LetterDaySummary)) == 0
+    assert dashboard.weekly_letters(today()) == weeks_grouped_anew()
+
+
+def test_the_dashboard_shows_the_same_figures_from_the_summary(app: Flask) -> None:
+    """The dashboard's page of prisoners from the summary and today's rows: the same figures
+    and order as grouped from the log, for someone written to only today, someone written to
+    before and today, and someone never written to."""
+    people = fill()
+    facility = make_facility()
+    only_today = make_person("OnlyToday", facility=facility)
+    make_person("Never", facility=facility)
+    db.session.commit()
+    record_letter_sent(only_today, letters=2)
+    record_letter_sent(people[0], letters=3)
+    record_letter_sent(people[2], letters=1, sent_on=today() - timedelta(days=200))
+    db.session.commit()
+
+    def shown() -> list[tuple[str, int, int, date | None]]:
+        page = dashboard.prisoner_activity(today())
+        return [
+            (row.name, row.recent_letters, row.total_letters, row.last_letter_on)
+            for row in page.items
+        ]
+
+    grouped = shown()
+    with app.test_request_context():
+        make_summary(today())
+    with count_statements() as statements:
+        joined = shown()
+
+    assert joined == grouped
+    assert grouped[0][0] == "A Never"
+    assert ("A OnlyToday", 2, 2, today()) in grouped
+    assert not [sql for sql in statements if "GROUP BY letters_sent.prisoner_id" in sql]
+    assert any("need_summaries" in sql for sql in statements)
+
+
+def test_the_next_day_s_letters_per_day_carry_the_last_summary_forward(app: Flask) -> None:
+    """The next summary's letters per day are the last summary's plus the rows recorded since,
+    not the log grouped again: and the same numbers as grouping it."""
+    people = fill()  # rows recorded up to yesterday
+    with app.test_request_context():
+        make_summary(today())
+    record_letter_sent(people[1], letters=5)  # recorded today: in tomorrow's summary
+    record_letter_sent(people[2], letters=2, sent_on=today() - timedelta(days=9))
+    db.session.commit()
+    tomorrow = today() + timedelta(days=1)
+
+    with count_statements() as statements:
+        sum_day(db.session, tomorrow)
+    db.session.commit()
+
+    made = [sql for sql in statements if "INSERT INTO letter_day_summaries" in sql]
+    assert len(made) == 1
+    assert "FROM letter_day_summaries" in made[0]
+    stored = dict(
+        db.session.execute(
+            select(LetterDaySummary.sent_on, LetterDaySummary.letters).where(
+                LetterDaySummary.day == tomorrow
+            )
+        ).all()
+    )
+    grouped = dict(
+        db.session.execute(
+            select(LetterSent.sent_on, func.sum(LetterSent.letters))
+            .where(LetterSent.recorded_on < tomorrow)
+            .group_by(LetterSent.sent_on)
+        ).all()
+    )
+    assert stored == grouped
+    assert stored[today()] == 5
+    # Only tomorrow's days are kept.
+    assert set(db.session.scalars(select(LetterDaySummary.day).distinct())) == {tomorrow}

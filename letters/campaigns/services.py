@@ -142,11 +142,18 @@ def neediest_ids(rows: Sequence[NeedRow], count: int) -> list[int]:
     return list(islice(reachable, max(count, 0)))
 
 
-def campaigns_newest_first() -> list[Campaign]:
+def campaigns_newest_first(limit: int | None = None) -> list[Campaign]:
+    """Every campaign (or the ``limit`` newest), newest first by first day (or creation)."""
     query = select(Campaign).order_by(
         func.coalesce(Campaign.starts_on, func.date(Campaign.created_at)).desc(), Campaign.id.desc()
     )
+    if limit is not None:
+        query = query.limit(limit)
     return list(db.session.scalars(query))
+
+
+def campaign_count() -> int:
+    return db.session.scalar(select(func.count(Campaign.id))) or 0
 
 
 # --- progress ---------------------------------------------------------------------------------
@@ -228,10 +235,14 @@ class CampaignProgress:
         return None if percent is None else min(percent, 100)
 
 
-def campaign_progress() -> list[CampaignProgress]:
-    """Every campaign and evening, newest first, with letters and people written to: two
-    queries, and the same figures as the campaigns pages show."""
-    campaigns = campaigns_newest_first()
+def campaign_progress(limit: int | None = None) -> list[CampaignProgress]:
+    """Every campaign and evening (or the ``limit`` newest), newest first, with letters and
+    people written to: two queries, and the same figures as the campaigns pages show.
+
+    With a ``limit`` the letters grouped are only those counted to the campaigns shown, read
+    through the log's ``campaign_id`` index: a cost that follows the campaigns' size, not the
+    log's (every campaign at once is a fifth of a million-row log)."""
+    campaigns = campaigns_newest_first(limit)
     done = progress_of_all(campaigns)
     return [CampaignProgress(campaign, done[campaign.id]) for campaign in campaigns]
 

@@ -109,14 +109,15 @@ def needs_checking(
     ``max_age_days`` ago. ``reason`` (one of ``REASONS``) keeps only those with it.
 
     Known problems first (mail came back, then reports), then the longest unconfirmed: never
-    confirmed, then the oldest confirmation. Three queries however long the list: how many,
-    the page, and the page's open reports.
+    confirmed, then the oldest confirmation. Four queries however long the list: how many,
+    the page's ids, its prisoners, and their open reports.
     """
     cutoff = today - timedelta(days=max_age_days)
-    reported = (
-        select(AddressReport.id)
-        .where(AddressReport.prisoner_id == Prisoner.id, AddressReport.resolved.is_(False))
-        .exists()
+    # "Has an open report" as membership of one list (open reports are few), which both
+    # databases work out once per query; a correlated EXISTS was a probe per prisoner, twice
+    # (filter and order), and the part of the page that grew with the registry.
+    reported = Prisoner.id.in_(
+        select(AddressReport.prisoner_id).where(AddressReport.resolved.is_(False))
     )
     why = {
         RETURNED: Prisoner.address_needs_checking.is_(True),
@@ -127,8 +128,10 @@ def needs_checking(
     condition = why[reason] if reason in why else or_(*why.values())
     total = db.session.scalar(select(func.count(Prisoner.id)).where(condition)) or 0
     current = Page[NeedsChecking]([], page, per_page, total)
-    prisoners = db.session.scalars(
-        select(Prisoner)
+    # Ids first: the order sorts every prisoner in the list (thousands), so it sorts narrow
+    # rows; only the page's 50 are loaded whole.
+    ids = db.session.scalars(
+        select(Prisoner.id)
         .where(condition)
         .order_by(
             case((why[RETURNED], 0), else_=1),
@@ -141,6 +144,8 @@ def needs_checking(
         .limit(per_page)
         .offset(current.offset)
     ).all()
+    loaded = {p.id: p for p in db.session.scalars(select(Prisoner).where(Prisoner.id.in_(ids)))}
+    prisoners = [loaded[i] for i in ids if i in loaded]
     open_reports: dict[int, list[AddressReport]] = {}
     for report in db.session.scalars(
         select(AddressReport)

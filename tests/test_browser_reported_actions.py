@@ -38,6 +38,15 @@ def assert_accessible(page: Any) -> None:
     assert results.violations_count == 0, results.generate_report()
 
 
+def loaded_width(image: Any) -> int:
+    """The natural width of ``image`` (a locator) once it has loaded: photos load lazily, so
+    it is scrolled into view and waited for rather than read while still 0."""
+    image.scroll_into_view_if_needed()
+    handle = image.element_handle()
+    image.page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=handle)
+    return int(image.evaluate("img => img.naturalWidth"))
+
+
 def published_call(app: Flask) -> int:
     today = date.today()
     with app.app_context():
@@ -89,7 +98,7 @@ def test_a_reported_banner_is_published_and_shown_with_a_clean_photo(
     page.goto(f"/manage/campaigns/{campaign_id}")
     page.click("text=Reported actions (1 waiting)")
     assert "A banner on the Green Bridge." in page.inner_text("main")
-    assert page.locator("main article img").evaluate("img => img.naturalWidth") > 0
+    assert loaded_width(page.locator("main article img")) > 0
     screenshot(page, "actions-02-queue")
     assert_accessible(page)
     page.click("main article button:has-text('Publish')")
@@ -102,7 +111,7 @@ def test_a_reported_banner_is_published_and_shown_with_a_clean_photo(
     assert "1 action in 1 city in 1 country" in main
     assert "Banner · Vilnius, Lithuania" in main
     image = page.locator("#reported-actions img")
-    assert image.evaluate("img => img.naturalWidth") == 1200
+    assert loaded_width(image) == 1200
     served = page.request.get(image.get_attribute("src"))
     assert served.headers["content-type"] == "image/jpeg"
     assert_no_metadata(served.body())

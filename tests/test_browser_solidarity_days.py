@@ -26,14 +26,15 @@ from urllib.parse import urlsplit
 import pytest
 import time_machine
 from browser import follow_nav, live_server, page, screenshot
-from conftest import PASSWORD, AuthActions, make_facility, make_prisoner
+from conftest import PASSWORD, AuthActions
 from flask import Flask
 from PIL import Image
+from test_browser_reported_actions import loaded_width
 from test_campaign_actions import GPS_IFD, assert_no_metadata, phone_photo
-from test_poster import LONG_COLONY, column_texts, decoded_qr_codes, flat
+from test_poster import column_texts, decoded_qr_codes, flat, make_three_people
 
 from letters.extensions import db
-from letters.models import Campaign, LetterSent, Prisoner
+from letters.models import Campaign, LetterSent
 from letters.printing import services
 from letters.settings.services import save_group_settings
 
@@ -51,43 +52,6 @@ def log_in(page: Any) -> None:
     page.fill("input[name=password]", PASSWORD)
     page.click("main button[type=submit]")
     assert urlsplit(page.url).path.startswith("/manage")
-
-
-def three_people() -> list[Prisoner]:
-    """In a Penza SIZO, in a Mordovian colony with a very long name, and in London."""
-    penza = make_prisoner()
-    colony = make_prisoner(
-        make_facility(
-            name=LONG_COLONY,
-            street_address="ул. Лесная, д. 14, корп. 2",
-            city="пос. Озёрный",
-            country_area="Республика Мордовия",
-            postal_code="431130",
-        ),
-        family_name="Кузнецов",
-        given_names="Андрей",
-        patronymic="Викторович",
-        latin_name="Andrey Kuznetsov",
-        birth_year=1987,
-    )
-    brixton = make_prisoner(
-        make_facility(
-            name="HMP Brixton",
-            country_code="GB",
-            street_address="Jebb Avenue",
-            city="London",
-            country_area="",
-            postal_code="SW2 5XF",
-        ),
-        family_name="Smith",
-        given_names="Alex",
-        patronymic="",
-        latin_name="",
-        birth_year=None,
-        prisoner_number="A1234BC",
-        languages="en",
-    )
-    return [penza, colony, brixton]
 
 
 def text_of(page: Any, selector: str = "main") -> str:
@@ -110,7 +74,7 @@ def test_a_week_in_february_from_the_call_to_the_report_back(
                 "DE",
                 donation_instructions="**Bank transfer**: IBAN DE00 1234 5678 9012 3456 78",
             )
-            people = three_people()
+            people = make_three_people()
             db.session.commit()
             ids = [p.id for p in people]
             # The addresses exactly as an envelope posted from the group's country prints them.
@@ -217,7 +181,7 @@ def test_a_week_in_february_from_the_call_to_the_report_back(
             assert visitor.inner_text("#payment-reference") == "205"
             assert "Bank transfer" in text_of(visitor)
             image = visitor.locator("#reported-actions img")
-            assert image.evaluate("img => img.naturalWidth") == 1200
+            assert loaded_width(image) == 1200
             served = visitor.request.get(image.get_attribute("src"))
             assert served.status == 200
             assert served.headers["content-type"] == "image/jpeg"

@@ -124,9 +124,9 @@ def make_call_campaign(prisoners: list[Prisoner], **fields: Any) -> Campaign:
     return campaign
 
 
-@pytest.fixture
-def three_people() -> list[Prisoner]:
-    """Three listed people at three facilities, Russian and not."""
+def make_three_people() -> list[Prisoner]:
+    """Three listed people at three facilities: a Penza SIZO, a Mordovian colony with a very
+    long name, and HMP Brixton (also used by the solidarity-week browser test)."""
     penza = make_prisoner()
     colony = make_prisoner(
         make_facility(
@@ -160,6 +160,12 @@ def three_people() -> list[Prisoner]:
         languages="en",
     )
     return [penza, colony, brixton]
+
+
+@pytest.fixture
+def three_people() -> list[Prisoner]:
+    """Three listed people at three facilities, Russian and not."""
+    return make_three_people()
 
 
 @pytest.fixture

@@ -109,6 +109,19 @@ def _month_day(day: date) -> int:
     return day.month * 100 + day.day
 
 
+def _in_window(today: date, last_day: date) -> tuple[ColumnElement[bool], ...]:
+    """Listed people who can receive a card, with a birthday from ``today`` to ``last_day``:
+    the conditions of the page and of the feed alike. The day after ``last_day`` is included
+    so that 29 February, kept on 28 February in a common year, is not lost at the window's end;
+    callers work out the exact next birthday."""
+    return (
+        Prisoner.is_listed.is_(True),
+        Prisoner.birth_date.is_not(None),
+        Prisoner.status.not_in(NOT_WRITABLE),
+        _day_of_year_between(today, last_day + timedelta(days=1)),
+    )
+
+
 def _day_of_year_between(first: date, last: date) -> ColumnElement[bool]:
     """Birth dates whose month and day fall from ``first`` to ``last``. Callers end a day
     late: 29 February is celebrated on 28 February in other years (``birthday_in_year``)."""
@@ -141,12 +154,7 @@ def upcoming_birthdays(
         select(Prisoner)
         .join(Prisoner.facility)
         .options(contains_eager(Prisoner.facility))
-        .where(
-            Prisoner.is_listed.is_(True),
-            Prisoner.birth_date.is_not(None),
-            Prisoner.status.not_in(NOT_WRITABLE),
-            _day_of_year_between(today, last_day + timedelta(days=1)),
-        )
+        .where(*_in_window(today, last_day))
     ).all()
     birthdays = []
     for prisoner in prisoners:
@@ -289,12 +297,7 @@ def feed_birthdays(
             Facility.country_code,
         )
         .join(Prisoner.facility)
-        .where(
-            Prisoner.is_listed.is_(True),
-            Prisoner.birth_date.is_not(None),
-            Prisoner.status.not_in(NOT_WRITABLE),
-            _day_of_year_between(today, last_day + timedelta(days=1)),
-        )
+        .where(*_in_window(today, last_day))
     ).all()
     found = []
     for prisoner_id, given, patronymic, family, latin, born, own, country in rows:

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..addressing import name_line, number_on_name_line, return_block, sender_country_missing
+from ..campaigns.calls import choose_call, featured_people
 from ..display import (
     campaign_dates,
     country_codes,
@@ -31,7 +32,7 @@ from ..drafting.services import phrasebook, templates_for
 from ..extensions import db
 from ..guidelines.markdown import markdown_paragraphs
 from ..guidelines.services import before_you_write_for_print, page_language
-from ..models import Campaign, CampaignCall, Occasion, Prisoner
+from ..models import Campaign, Occasion, Prisoner
 from ..postal import address_block, postal_address, recipient
 from ..prisoners.services import prisoner_query
 from ..settings.services import group_settings
@@ -630,17 +631,10 @@ def poster_language(campaign: Campaign) -> str:
     return code
 
 
-def poster_call(campaign: Campaign, language: str) -> CampaignCall | None:
-    """The call printed: the one in ``language``, else the first; ``None`` when there is none."""
-    return next((c for c in campaign.calls if c.language == language), None) or next(
-        iter(campaign.calls), None
-    )
-
-
 def poster_people(campaign: Campaign) -> list[Prisoner]:
-    """Who a poster features: the campaign's listed people whose facility is known (a
-    poster is public; an unlisted person's address must not go on a wall)."""
-    return [p for p in campaign.prisoners if p.is_listed and p.facility is not None]
+    """Who a poster features: the people the call page shows (``calls.featured_people``: listed
+    only, so an unlisted person's address never goes on a wall) whose facility is known."""
+    return [p for p in featured_people(campaign) if p.facility is not None]
 
 
 def poster_for(campaign: Campaign, link: str | None) -> Poster:
@@ -648,7 +642,8 @@ def poster_for(campaign: Campaign, link: str | None) -> Poster:
     ``force_locale(poster_language(campaign))``): the call's title and first paragraphs, the
     dates, the featured people's envelope addresses as posted from the group's home country,
     the donation reference, and ``link`` (the call page) for the QR code."""
-    call = poster_call(campaign, poster_language(campaign))
+    # The call page's own choice, asked for the poster's language.
+    call = choose_call(campaign, None, wanted=poster_language(campaign))
     posted_from = group_settings().home_country.upper() or None
     people = []
     for prisoner in poster_people(campaign):

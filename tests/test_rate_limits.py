@@ -52,10 +52,10 @@ def hit_together(storage: MemoryStorage) -> list[BaseException]:
 
 
 def test_two_threads_hitting_at_once_do_not_break_the_locked_store() -> None:
-    # limits' own store (5.8.0) fails so, which is why the app does not use it: when a release
-    # fixes it (alisaifee/limits#352), this first assertion fails and the lock can go.
-    plain = slow_to_swap_timers(MemoryStorage)()
-    assert [str(e) for e in hit_together(plain)] == ["threads can only be started once"]
+    # limits' own store (5.8.0) can fail so ("threads can only be started once", and a KeyError
+    # in its expiry timer), which is why the app does not use it (alisaifee/limits#352). It is
+    # no longer exercised here: whether it fails depends on the expiry thread's timing, and the
+    # control made CI fail at random (it passed and failed on the same code).
     locked = slow_to_swap_timers(LockedMemoryStorage)()
     assert hit_together(locked) == []
     assert locked.get("sent/192.0.2.1") == 2  # both hits counted

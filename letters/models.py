@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -367,6 +368,9 @@ class GroupSettings(db.Model):  # type: ignore[name-defined]
     # How to give money (Markdown, sanitised on display): bank transfer, PayPal address, crypto,
     # whatever the group writes. Campaigns and prisoners add a reference to it.
     donation_instructions: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # When on, /api/v1/letters publishes letters per listed prisoner per day (counts only, up
+    # to yesterday) so that groups following this one can show "letters from all groups".
+    publish_letter_days: Mapped[bool] = mapped_column(default=False, server_default=false())
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
@@ -744,6 +748,120 @@ class AddressReport(db.Model):  # type: ignore[name-defined]
     reported_on: Mapped[date] = mapped_column(default=date.today)
 
     prisoner: Mapped[Prisoner] = relationship()
+
+
+# --- other groups' lists this group follows -------------------------------------------------------
+
+
+class Source(db.Model):  # type: ignore[name-defined]
+    """Another group's instance whose public list this group follows (``/api/v1/prisoners``).
+
+    Days only, as elsewhere: when a sync last ran and last succeeded is all a follower needs.
+    """
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The instance's base URL as the coordinator gave it, normalised: scheme, host, port, path
+    # without a trailing slash ("https://abc-berlin.example" or "http://127.0.0.1:5001").
+    base_url: Mapped[str] = mapped_column(String(MAX_LENGTH["link"]), unique=True)
+    # The coordinator's name for it ("ABC Moscow"); the base URL's host when left empty.
+    name: Mapped[str] = mapped_column(String(MAX_LENGTH["short"]), default="")
+    added_on: Mapped[date] = mapped_column(default=date.today)
+    last_attempt_on: Mapped[date | None] = mapped_column(default=None)
+    last_success_on: Mapped[date | None] = mapped_column(default=None)
+    # Why the last sync failed, or which items it refused ("" after a clean sync).
+    last_error: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The newest ``updated_at`` day read in full: the next sync asks ``?updated_since=`` it.
+    synced_through: Mapped[date | None] = mapped_column(default=None)
+    # Whether to read the source's letters per day (/api/v1/letters), when it publishes them.
+    read_letters: Mapped[bool] = mapped_column(default=True, server_default=true())
+
+    links: Mapped[list[SourceLink]] = relationship(
+        back_populates="source", cascade="all, delete-orphan", passive_deletes=True
+    )
+    changes: Mapped[list[SourceChange]] = relationship(
+        back_populates="source", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class SourceLink(db.Model):  # type: ignore[name-defined]
+    """A local prisoner is the source's person ``remote_id``: adopted from it or linked by hand.
+
+    ``seen`` is the source's record as last taken into account (JSON, the parsed feed item):
+    a sync proposes a change only where the source's new record differs from ``seen``, so a
+    local edit is never mistaken for the source's and never overwritten.
+    """
+
+    __tablename__ = "source_links"
+    __table_args__ = (
+        UniqueConstraint("source_id", "remote_id"),
+        # Prisoner first: the constraint's name comes from its first column, and its index
+        # serves "which sources is this person linked to".
+        UniqueConstraint("prisoner_id", "source_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    remote_id: Mapped[int] = mapped_column(BigInteger)
+    prisoner_id: Mapped[int] = mapped_column(ForeignKey("prisoners.id", ondelete="CASCADE"))
+    seen: Mapped[str] = mapped_column(Text, default="{}")
+    linked_on: Mapped[date] = mapped_column(default=date.today)
+
+    source: Mapped[Source] = relationship(back_populates="links")
+    prisoner: Mapped[Prisoner] = relationship()
+
+
+class ChangeKind(enum.StrEnum):
+    NEW_PERSON = "new_person"  # listed at the source, not linked here: adopt, or link by hand
+    TRANSFER = "transfer"  # the facility (or its address) changed
+    STATUS = "status"  # released, deceased, sentenced…
+    NAME = "name"  # the spelling of a name part, or the gender used to decline it
+    LANGUAGES = "languages"
+    UNLISTED = "unlisted"  # the source no longer lists them (a tombstone)
+
+
+class SourceChange(db.Model):  # type: ignore[name-defined]
+    """What a sync proposes, waiting for a coordinator: adopt a new person, or take a linked
+    person's change (old → new). Accepting applies it and deletes the row; dismissing a change
+    deletes it too (the link's ``seen`` moves on, so it is not proposed again), while a
+    dismissed new person stays, ``dismissed``, so that the next sync does not offer them again.
+
+    ``old`` and ``new`` are JSON: the values as the coordinator is shown them.
+    """
+
+    __tablename__ = "source_changes"
+    __table_args__ = (UniqueConstraint("source_id", "remote_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    remote_id: Mapped[int] = mapped_column(BigInteger)
+    # The linked local person; None for a new person.
+    prisoner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("prisoners.id", ondelete="CASCADE"), index=True, default=None
+    )
+    kind: Mapped[ChangeKind] = mapped_column(_enum(ChangeKind))
+    old: Mapped[str] = mapped_column(Text, default="null")
+    new: Mapped[str] = mapped_column(Text, default="null")
+    proposed_on: Mapped[date] = mapped_column(default=date.today)
+    dismissed: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+    source: Mapped[Source] = relationship(back_populates="changes")
+    prisoner: Mapped[Prisoner | None] = relationship()
+
+
+class SourceLetterDay(db.Model):  # type: ignore[name-defined]
+    """Letters the source's group sent to its person ``remote_id`` on ``sent_on``: counts only,
+    never who wrote. Shown beside a linked prisoner's own count as "letters from all groups"."""
+
+    __tablename__ = "source_letter_days"
+
+    source_id: Mapped[int] = mapped_column(
+        ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True
+    )
+    remote_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    sent_on: Mapped[date] = mapped_column(primary_key=True)
+    letters: Mapped[int]
 
 
 # --- the audit trail ---------------------------------------------------------------------------

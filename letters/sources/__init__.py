@@ -1,0 +1,1 @@
+"""Following other groups' lists: sources, syncs, the changes they propose (docs/feed.md)."""

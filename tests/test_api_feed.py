@@ -12,10 +12,11 @@ import pytest
 from conftest import AuthActions, count_statements, csrf_token, make_facility, make_prisoner
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from letters.extensions import db
 from letters.models import (
+    AuditEntry,
     Facility,
     Gender,
     GroupSettings,
@@ -614,3 +615,14 @@ def test_an_admin_turns_publishing_letters_per_day_on_and_off(
 
     client.post("/manage/settings", data={**data, "csrf_token": token})
     assert client.get("/api/v1/letters?since=2026-01-01").status_code == 404
+    # Who turned it on and off is in the audit trail, like any other setting.
+    audited = [
+        dict((name, (old, new)) for name, old, new in json.loads(entry.changes))
+        for entry in db.session.scalars(
+            select(AuditEntry).where(AuditEntry.entity == "settings").order_by(AuditEntry.id)
+        )
+    ]
+    assert [e["publish_letter_days"] for e in audited if "publish_letter_days" in e] == [
+        ("", "true"),  # the first save creates the settings row
+        ("true", "false"),
+    ]

@@ -456,6 +456,20 @@ def test_each_response_has_an_etag_and_if_none_match_gets_a_bare_304(
         assert other.headers["Access-Control-Expose-Headers"] == "ETag", path
 
 
+def test_a_page_script_may_ask_with_if_none_match(client: FlaskClient) -> None:
+    response = client.options(
+        "/api/v1/prisoners",
+        headers={
+            "Origin": "https://group.example",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "if-none-match",
+        },
+    )
+    assert response.status_code == 200
+    allowed = response.headers["Access-Control-Allow-Headers"].lower()
+    assert "if-none-match" in [name.strip() for name in allowed.split(",")]
+
+
 def test_the_etag_changes_with_the_body(app: Flask, client: FlaskClient) -> None:
     prisoner = make_prisoner()
     db.session.commit()

@@ -79,7 +79,9 @@ def allow_any_origin(response: Response) -> Response:
     if request.method == "OPTIONS":
         # Flask answers OPTIONS itself (with Allow); this makes it a CORS preflight answer.
         response.headers["Access-Control-Allow-Methods"] = "GET, OPTIONS"
-        response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+        # If-None-Match is not a header a script may send across origins unasked: allowed, so
+        # that a page asking "changed?" with the exposed ETag gets its 304.
+        response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, If-None-Match"
         response.headers["Access-Control-Max-Age"] = "86400"
     return response
 

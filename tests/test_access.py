@@ -37,6 +37,9 @@ PUBLIC_ENDPOINTS = {
     # Read-only JSON for group websites: listed prisoners only.
     "api.prisoners",
     "api.prisoner",
+    # Letters per listed prisoner per day, counts only, when the group publishes them (404
+    # until then): what groups following this list read.
+    "api.letters",
     # Who needs a letter next, and birthdays (day and month only).
     "writing.write_next",
     "birthdays.upcoming",

@@ -1,22 +1,23 @@
-"""``GET /api/v1/prisoners`` and ``GET /api/v1/prisoners/<id>``: listed prisoners, read-only.
+"""``GET /api/v1/prisoners``, ``GET /api/v1/prisoners/<id>`` and ``GET /api/v1/letters``:
+listed prisoners and, when the group publishes them, their letters per day; read-only.
 
 Group websites call this from their own pages' scripts, hence CORS open to any origin: the
-API is read-only, needs no cookie, and says nothing the public profile does not.
+API is read-only, needs no cookie, and says nothing the public profile does not. Other
+instances follow the list through it (docs/feed.md).
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from datetime import date
+
+from flask import Blueprint, abort, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from ..extensions import db
 from ..hostile_input import MAX_ID
-from ..letterlog.services import LetterCounts, letter_counts
 from ..lookups import listed_prisoner_or_404
-from ..prisoners.services import prisoner_query
 from ..security import ERROR_PAGE_CODES
-from . import services
+from . import letters_per_day, services
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -38,28 +39,9 @@ def prisoners() -> Response:
     per_page = _int_arg(
         "per_page", default=services.DEFAULT_PER_PAGE, low=1, high=services.MAX_PER_PAGE
     )
-    # prisoner_query loads each facility in the same query (contains_eager), by name.
-    page = db.paginate(
-        prisoner_query(listed_only=True),
-        page=page_number,
-        per_page=per_page,
-        error_out=False,
-        count=True,
-    )
-    listed = list(page.items)
-    # Counts up to yesterday: one that moved at a click would let a poller time it.
-    counts = letter_counts((p.id for p in listed), public=True)
-    empty = LetterCounts()
-    return _cacheable(
-        jsonify(
-            prisoners=[
-                services.prisoner_json(p, counts.get(p.id, empty), posted_from) for p in listed
-            ],
-            page=page_number,
-            per_page=per_page,
-            total=page.total,
-            pages=page.pages,
-        )
+    updated_since = _day_arg("updated_since")
+    return _published(
+        jsonify(services.prisoner_list(page_number, per_page, posted_from, updated_since))
     )
 
 
@@ -69,17 +51,37 @@ def prisoner(prisoner_id: int) -> Response:
     # Unlisted people are as absent as unknown ones: the same 404, the same words (as JSON,
     # by json_error below).
     found = listed_prisoner_or_404(prisoner_id, description="No listed prisoner has this id.")
-    counts = letter_counts([found.id], public=True).get(found.id, LetterCounts())
-    return _cacheable(jsonify(services.prisoner_json(found, counts, posted_from)))
+    return _published(jsonify(services.one_prisoner(found, posted_from)))
+
+
+@bp.get("/letters")
+def letters() -> Response:
+    # Before the parameters are read: a group that does not publish them has no such page.
+    if not letters_per_day.published():
+        abort(404, description="This group does not publish its letters per day.")
+    since = _required_day_arg("since")
+    page_number = _int_arg("page", default=1, low=1, high=MAX_ID)
+    per_page = _int_arg(
+        "per_page",
+        default=letters_per_day.DEFAULT_PER_PAGE,
+        low=1,
+        high=letters_per_day.MAX_PER_PAGE,
+    )
+    return _published(jsonify(letters_per_day.letter_days(since, page_number, per_page)))
 
 
 @bp.after_request
 def allow_any_origin(response: Response) -> Response:
     response.headers["Access-Control-Allow-Origin"] = "*"
+    # A page's script may read the ETag to ask "changed?" itself (If-None-Match); a browser
+    # hides every response header from scripts but a few unless it is exposed.
+    response.headers["Access-Control-Expose-Headers"] = "ETag"
     if request.method == "OPTIONS":
         # Flask answers OPTIONS itself (with Allow); this makes it a CORS preflight answer.
         response.headers["Access-Control-Allow-Methods"] = "GET, OPTIONS"
-        response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+        # If-None-Match is not a header a script may send across origins unasked: allowed, so
+        # that a page asking "changed?" with the exposed ETag gets its 304.
+        response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, If-None-Match"
         response.headers["Access-Control-Max-Age"] = "86400"
     return response
 
@@ -96,10 +98,14 @@ for _code in ERROR_PAGE_CODES:
     bp.register_error_handler(_code, json_error)
 
 
-def _cacheable(response: Response) -> Response:
-    # The security hook keeps a view's own Cache-Control (its default is no-store).
+def _published(response: Response) -> Response:
+    """Briefly cacheable, with an ETag (a hash of the body): a follower or a group's page
+    asking again with ``If-None-Match`` gets a bodiless 304 while nothing changed."""
+    # The security hook keeps a view's own Cache-Control (its default is no-store). Set before
+    # the 304 is made, so the 304 keeps it too.
     response.headers["Cache-Control"] = CACHE_CONTROL
-    return response
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 def _posted_from() -> str | None:
@@ -110,6 +116,18 @@ def _posted_from() -> str | None:
             "“from” must be a two-letter country code (ISO 3166-1, e.g. DE), or empty for "
             "“posted from abroad”."
         ) from None
+
+
+def _day_arg(name: str) -> date | None:
+    """An optional day: absent or empty is ``None``."""
+    return _required_day_arg(name) if request.args.get(name) else None
+
+
+def _required_day_arg(name: str) -> date:
+    try:
+        return services.parse_day(request.args.get(name, ""))
+    except ValueError:
+        raise BadParameter(f"“{name}” must be a day written YYYY-MM-DD, e.g. 2026-11-30.") from None
 
 
 def _int_arg(name: str, default: int, low: int, high: int | None) -> int:

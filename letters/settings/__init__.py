@@ -1,1 +1,2 @@
-"""The group's settings: name, return address, home country, donation instructions."""
+"""The group's settings: name, return address, home country, donation instructions, and
+whether letters per day are published to groups that follow this list."""

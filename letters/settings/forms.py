@@ -67,6 +67,13 @@ class SettingsForm(FlaskForm):
         ),
         render_kw={"rows": 8},
     )
+    publish_letter_days = BooleanField(
+        _l("Publish letters per day for groups that follow this list"),
+        description=_l(
+            "Only how many letters each listed person was sent each day crosses, never who "
+            "wrote them."
+        ),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

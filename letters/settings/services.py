@@ -1,6 +1,7 @@
 """The group's one settings row: its name, the return address envelopes print by default, the
 country it posts from (which decides whether an envelope needs a country line), whether
-every account must have a second factor, and how supporters can give money."""
+every account must have a second factor, how supporters can give money, and whether groups
+following this list may read its letters per day."""
 
 from __future__ import annotations
 
@@ -41,6 +42,7 @@ def group_settings() -> GroupSettings:
         home_country=(current_app.config.get("POSTED_FROM") or "").upper(),
         require_second_factor=False,
         donation_instructions="",
+        publish_letter_days=False,
     )
 
 
@@ -50,10 +52,11 @@ def save_group_settings(
     home_country: str,
     require_second_factor: bool | None = None,
     donation_instructions: str | None = None,
+    publish_letter_days: bool | None = None,
 ) -> GroupSettings:
     """Check and store the group's name, return address and home country, whether a second
-    factor is required and the donation instructions (``None``: left as they are). The caller
-    commits.
+    factor is required, the donation instructions and whether letters per day are published
+    (``None``: left as they are). The caller commits.
 
     Raises ``FieldError`` for an unknown country, a return address that would not fit, or a
     return address without a country (``lacks_country``).
@@ -74,6 +77,8 @@ def save_group_settings(
         settings.require_second_factor = require_second_factor
     if donation_instructions is not None:
         settings.donation_instructions = donation_instructions
+    if publish_letter_days is not None:
+        settings.publish_letter_days = publish_letter_days
     db.session.add(settings)
     return settings
 

@@ -1,5 +1,5 @@
-"""The group's own details, kept by admins: its name, return address, home country and
-donation instructions."""
+"""The group's own details, kept by admins: its name, return address, home country, donation
+instructions, and whether following groups may read its letters per day."""
 
 from __future__ import annotations
 
@@ -39,6 +39,7 @@ def edit() -> ResponseReturnValue:
                 form.home_country.data or "",
                 bool(form.require_second_factor.data),
                 form.donation_instructions.data or "",
+                bool(form.publish_letter_days.data),
             )
         except FieldError as exc:
             form.home_country.errors = [*form.home_country.errors, str(exc)]

@@ -543,8 +543,8 @@ def test_letters_per_day_sum_each_listed_persons_days_recorded_before_today(
         ],
         "since": "2026-09-01",
         "page": 1,
-        "per_page": 1000,
-        "total": 3,
+        "per_page": 100,
+        "total": 2,  # listed people
         "pages": 1,
     }
     # Counts only: nothing about who wrote, recorded or how.
@@ -556,20 +556,31 @@ def test_letters_per_day_sum_each_listed_persons_days_recorded_before_today(
     ]
 
 
-def test_letters_per_day_are_paginated(app: Flask, client: FlaskClient) -> None:
-    prisoner_id = make_prisoner().id
-    for n in range(5):
-        _log(prisoner_id, date(2026, 10, 1 + n), letters=n + 1)
+def test_letters_per_day_are_paginated_by_people_each_page_holding_all_their_days(
+    app: Flask, client: FlaskClient
+) -> None:
+    facility = make_facility()
+    people = [make_prisoner(facility, family_name=f"Узник {n}").id for n in range(3)]
+    hidden = make_prisoner(facility, family_name="Скрытый", is_listed=False).id
+    for n, prisoner_id in enumerate(people):
+        for day in range(n + 1):  # 1, 2 and 3 days
+            _log(prisoner_id, date(2026, 10, 1 + day), letters=n + 1)
+    _log(hidden, date(2026, 10, 1))
     db.session.commit()
     _publish_letters()
 
     pages = [
         client.get(f"/api/v1/letters?since=2026-01-01&per_page=2&page={n}").get_json()
-        for n in (1, 2, 3, 4)
+        for n in (1, 2, 3)
     ]
-    assert [[d["letters"] for d in page["days"]] for page in pages] == [[1, 2], [3, 4], [5], []]
-    assert {(p["total"], p["pages"], p["per_page"]) for p in pages} == {(5, 3, 2)}
-    assert [p["page"] for p in pages] == [1, 2, 3, 4]
+    assert [[(d["id"], d["letters"]) for d in page["days"]] for page in pages] == [
+        [(people[0], 1), (people[1], 2), (people[1], 2)],
+        [(people[2], 3)] * 3,
+        [],
+    ]
+    # People are counted (the listed ones), not days: a page is every day of its people.
+    assert {(p["total"], p["pages"], p["per_page"]) for p in pages} == {(3, 2, 2)}
+    assert [p["page"] for p in pages] == [1, 2, 3]
     assert client.get("/api/v1/letters?since=2026-01-01&per_page=1000").status_code == 200
 
 
@@ -602,7 +613,7 @@ def test_letters_per_day_cost_the_same_queries_whatever_the_page_size(
     def statements_for(per_page: int) -> int:
         with count_statements() as statements:
             data = client.get(f"/api/v1/letters?since=2026-01-01&per_page={per_page}").get_json()
-        assert len(data["days"]) == min(per_page, 60)
+        assert len(data["days"]) == min(per_page, 12) * 5
         return len(statements)
 
     assert statements_for(1) == statements_for(1000)

@@ -360,3 +360,38 @@ def _checked_address(record: Record) -> Record:
         city_area=normal.city_area,
     )
     return record
+
+
+# --- letters per day ----------------------------------------------------------------------------
+
+#: More letters to one person on one day than any group sends: a count beyond it is not real.
+MAX_LETTERS_PER_DAY = 100_000
+
+
+def parse_letter_day(raw: Any, since: date, today: date) -> tuple[int, date, int]:
+    """One ``/api/v1/letters`` entry ``{"id", "sent_on", "letters"}`` as ``(id, day, count)``.
+
+    The day must lie from ``since`` (what was asked: an earlier day would collide with the
+    stored days the sync keeps) up to ``today``.
+    """
+    if not isinstance(raw, dict):
+        raise ItemError("", str(_l("An item must be an object.")))
+    remote_id = _id(raw, "id")
+    day = _parsed(raw, "sent_on", parse_date)
+    if day is None:
+        raise ItemError("sent_on", str(_l("Required.")))
+    if day > today:
+        raise ItemError("sent_on", str(_l("The date cannot be after today.")))
+    if day < since:
+        raise ItemError(
+            "sent_on", str(_l("The day is before the one asked for (%(since)s).", since=since))
+        )
+    letters = raw.get("letters")
+    if isinstance(letters, bool) or not isinstance(letters, int):
+        raise ItemError("letters", _expected("a whole number"))
+    if not 0 <= letters <= MAX_LETTERS_PER_DAY:
+        raise ItemError(
+            "letters",
+            str(_l("Must be from 0 to %(limit)s.", limit=MAX_LETTERS_PER_DAY)),
+        )
+    return remote_id, day, letters

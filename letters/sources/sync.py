@@ -217,20 +217,20 @@ def _read_letter_days(
     raw_days = _read_pages(
         base + LETTERS_PATH, {"since": since.isoformat()}, "days", LETTERS_PER_PAGE
     )
-    days: dict[tuple[int, date], int] = {}
-    twice: set[tuple[int, date]] = set()
+    parsed: list[tuple[int, date, int]] = []
     for raw in raw_days:
         try:
-            remote_id, day, letters = parse_letter_day(raw, since, today)
+            parsed.append(parse_letter_day(raw, since, today))
         except ItemError:
             report.letter_days_refused += 1
-            continue
-        if (remote_id, day) in days:
-            twice.add((remote_id, day))
-        days[remote_id, day] = letters
-    for key in twice:  # two counts for one day: neither is believed
-        del days[key]
-        report.letter_days_refused += 1
+    # Two counts for one person's day: neither is believed (and both are refused).
+    times = Counter((remote_id, day) for remote_id, day, _n in parsed)
+    days: dict[tuple[int, date], int] = {}
+    for remote_id, day, letters in parsed:
+        if times[remote_id, day] > 1:
+            report.letter_days_refused += 1
+        else:
+            days[remote_id, day] = letters
     return days
 
 

@@ -71,7 +71,10 @@ class FakeSource:
         self.server.daemon_threads = True
         self.server.block_on_close = False  # a slow answer must not hold the test's end
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # A short poll: shutting down waits for it, once per test.
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     def __enter__(self) -> FakeSource:
         self.thread.start()

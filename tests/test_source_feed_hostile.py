@@ -5,6 +5,7 @@ nothing but the attempt and its reason; a bad item is refused alone, naming its 
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -132,6 +133,23 @@ def test_a_hundred_megabytes_stop_at_the_limit(feed: FakeSource, source: Source)
     # server write a little past it before it notices).
     assert feed.done.wait(10)
     assert feed.sent < 30 * 1024 * 1024
+
+
+def test_a_compressed_bomb_counts_what_it_becomes(feed: FakeSource, source: Source) -> None:
+    # 50 MB of spaces are about 50 kB gzipped: the limit counts the bytes unpacked.
+    def bomb() -> Iterator[bytes]:
+        packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: the gzip format
+        yield packer.compress(b'{"prisoners": [')
+        block = b" " * (1024 * 1024)
+        for _megabyte in range(50):
+            yield packer.compress(block)
+        yield packer.compress(b'], "pages": 1}') + packer.flush()
+
+    feed.answer = lambda path, query: Answer(
+        200, {"Content-Type": "application/json", "Content-Encoding": "gzip"}, bomb()
+    )
+
+    assert_refused_whole(source, sync_source(source), "larger than 5.0 MB")
 
 
 def test_a_lower_limit_is_counted_on_the_bytes_read(

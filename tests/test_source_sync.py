@@ -472,3 +472,21 @@ def test_penza_item_matches_the_local_factory(app: Any) -> None:
     local = local_record(make_prisoner())
     assert all(same_in_group(local, record, group) for group in GROUPS)
     assert PENZA["postal_code"] == record["facility"]["postal_code"]
+
+
+def test_a_sync_reads_no_more_for_more_people(feed: FakeSource, source: Source) -> None:
+    from tests.conftest import count_statements
+
+    def run(remote_ids: range) -> int:
+        for remote_id in remote_ids:
+            linked(source, remote_id)
+        feed.people = [item(n, status="sentenced") for n in remote_ids]
+        feed.people += [item(n + 1000) for n in remote_ids]  # offered as new
+        with count_statements() as statements:
+            report = sync_source(source)
+        assert report.changes == len(remote_ids)
+        # Reads only: SQLite's driver inserts the proposals one statement each, whatever the
+        # code does (PostgreSQL's batches them); what must not grow is a query per person.
+        return sum(1 for sql in statements if sql.lstrip().upper().startswith("SELECT"))
+
+    assert run(range(1, 3)) == run(range(10, 16))

@@ -247,7 +247,7 @@ def _why(exc: BaseException) -> str:
     """The innermost reason of a network error ("Connection refused"), without the nesting of
     pool and adapter messages requests wraps around it."""
     reason: BaseException = exc
-    while True:
+    for _depth in range(10):  # a chain is a few links long; never follow one forever
         inner = getattr(reason, "reason", None) or reason.__context__ or reason.__cause__
         if not isinstance(inner, BaseException) or inner is reason:
             break

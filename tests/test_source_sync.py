@@ -23,10 +23,11 @@ from letters.models import (
     Status,
 )
 from letters.sources.items import parse_item
+from letters.sources.records import GROUPS, local_record, same_in_group
 from letters.sources.services import unreachable_sources
 from letters.sources.sync import propose_differences, sync_source
-from tests.conftest import make_facility, make_prisoner
-from tests.source_server import PENZA, VLADIMIR, FakeSource, days_ago, item, tombstone
+from tests.conftest import count_statements, make_facility, make_prisoner
+from tests.source_server import PENZA, VLADIMIR, Answer, FakeSource, days_ago, item, tombstone
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -430,8 +431,6 @@ def test_letters_failing_do_not_undo_the_people(feed: FakeSource, source: Source
 
     def letters_broken(path: str, query: dict[str, str]) -> Any:
         if path == "/api/v1/letters":
-            from tests.source_server import Answer
-
             return Answer(200, {"Content-Type": "text/html"}, [b"<html></html>"])
         return contract(path, query)
 
@@ -466,8 +465,6 @@ def test_sources_not_read_for_a_week_are_unreachable(app: Any) -> None:
 
 def test_penza_item_matches_the_local_factory(app: Any) -> None:
     # The tests above rely on item() describing make_prisoner()'s person exactly.
-    from letters.sources.records import GROUPS, local_record, same_in_group
-
     record = parse_item(item(7))
     local = local_record(make_prisoner())
     assert all(same_in_group(local, record, group) for group in GROUPS)
@@ -475,8 +472,6 @@ def test_penza_item_matches_the_local_factory(app: Any) -> None:
 
 
 def test_a_sync_reads_no_more_for_more_people(feed: FakeSource, source: Source) -> None:
-    from tests.conftest import count_statements
-
     def run(remote_ids: range) -> int:
         for remote_id in remote_ids:
             linked(source, remote_id)

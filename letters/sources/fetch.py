@@ -132,7 +132,7 @@ def get_json(url: str, params: dict[str, Any] | None = None) -> Any:
         raise SourceError(
             _l("The source did not answer in time (%(url)s).", url=_shown(url))
         ) from None
-    except requests.RequestException as exc:
+    except (requests.RequestException, UnicodeError) as exc:  # UnicodeError: a bad IDN host
         raise SourceError(
             _l(
                 "Could not reach the source (%(url)s): %(reason)s",
@@ -161,13 +161,15 @@ def get_json(url: str, params: dict[str, Any] | None = None) -> Any:
                 raise SourceNotFound(
                     _l("The source has no such page (404): %(url)s", url=_shown(url))
                 )
-            raise SourceError(
-                _l(
-                    "The source answered with an error (%(status)s)%(message)s.",
-                    status=status,
-                    message=f": {message}" if message else "",
+            if message:
+                raise SourceError(
+                    _l(
+                        "The source answered with an error (%(status)s): %(message)s",
+                        status=status,
+                        message=message,
+                    )
                 )
-            )
+            raise SourceError(_l("The source answered with an error (%(status)s).", status=status))
         if media_type in ("text/html", "application/xhtml+xml"):
             raise SourceError(
                 _l("The source answered with an HTML page, not the feed; is the address right?")

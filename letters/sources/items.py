@@ -86,7 +86,7 @@ def parse_item(raw: Any) -> Record:
         raise ItemError("", str(_l("An item must be an object.")))
     listed = raw.get("listed", True)  # absent from feeds older than the key
     if listed is not True:
-        raise ItemError("listed", _expected("true or false"))
+        raise ItemError("listed", str(_l("Expected true or false.")))
     names = _object(raw, "name", required=True)
     return {
         "id": _id(raw, "id"),
@@ -111,15 +111,11 @@ def parse_item(raw: Any) -> Record:
 # --- values -------------------------------------------------------------------------------------
 
 
-def _expected(kind: str) -> str:
-    return str(_l("Expected %(kind)s.", kind=kind))
-
-
 def _id(raw: dict[str, Any], key: str, where: str = "") -> int:
     value = raw.get(key)
     # bool is an int to Python; true is no one's id.
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ItemError(where + key, _expected("a whole number"))
+        raise ItemError(where + key, str(_l("Expected a whole number.")))
     if not 1 <= value <= MAX_REMOTE_ID:
         raise ItemError(where + key, str(_l("Must be a positive whole number.")))
     return value
@@ -130,7 +126,7 @@ def _object(raw: dict[str, Any], key: str, *, required: bool = False) -> dict[st
     if value is None and not required:
         return {}
     if not isinstance(value, dict):
-        raise ItemError(key, _expected("an object"))
+        raise ItemError(key, str(_l("Expected an object.")))
     return value
 
 
@@ -148,7 +144,7 @@ def _text(
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise ItemError(field, _expected("text"))
+        raise ItemError(field, str(_l("Expected text.")))
     value = value.strip()
     if required and not value:
         raise ItemError(field, str(_l("Required.")))
@@ -181,7 +177,7 @@ def _parsed(raw: dict[str, Any], key: str, parser: Any, where: str = "") -> Any:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise ItemError(where + key, _expected("text or null"))
+        raise ItemError(where + key, str(_l("Expected text or null.")))
     try:
         return parser(value)
     except FieldError as exc:
@@ -211,7 +207,7 @@ def _gender(raw: dict[str, Any]) -> str | None:
 def _status(raw: dict[str, Any]) -> str:
     value = raw.get("status")
     if not isinstance(value, str) or not value.strip():
-        raise ItemError("status", _expected("a status"))
+        raise ItemError("status", str(_l("Expected a status.")))
     return str(_parsed(raw, "status", parse_status).value)
 
 
@@ -220,7 +216,7 @@ def _birth_year(raw: dict[str, Any]) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ItemError("birth_year", _expected("a whole number or null"))
+        raise ItemError("birth_year", str(_l("Expected a whole number or null.")))
     try:
         year, _born = parse_birth(f"{value:04d}" if 0 <= value <= 9999 else str(value))
     except FieldError as exc:
@@ -233,12 +229,12 @@ def _birthday(raw: dict[str, Any]) -> dict[str, int] | None:
     if value is None:
         return None
     if not isinstance(value, dict):
-        raise ItemError("birthday", _expected("an object or null"))
+        raise ItemError("birthday", str(_l("Expected an object or null.")))
     numbers: list[int] = []
     for key in ("month", "day"):
         number = value.get(key)
         if isinstance(number, bool) or not isinstance(number, int):
-            raise ItemError(f"birthday.{key}", _expected("a whole number"))
+            raise ItemError(f"birthday.{key}", str(_l("Expected a whole number.")))
         numbers.append(number)
     month, day = numbers
     try:
@@ -253,14 +249,14 @@ def _languages(raw: dict[str, Any]) -> list[str]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise ItemError("languages", _expected("a list"))
+        raise ItemError("languages", str(_l("Expected a list.")))
     known = iso_639_1_codes()
     codes: list[str] = []
     for entry in value:
         # The feed gives {"code", "name"}; a bare code is taken too.
         code = entry.get("code") if isinstance(entry, dict) else entry
         if not isinstance(code, str):
-            raise ItemError("languages", _expected("language codes"))
+            raise ItemError("languages", str(_l("Expected language codes.")))
         code = code.strip().lower()
         if code not in known:
             raise ItemError(
@@ -298,7 +294,7 @@ def _facility(raw: dict[str, Any]) -> Record | None:
     if value is None:
         return None
     if not isinstance(value, dict):
-        raise ItemError("facility", _expected("an object or null"))
+        raise ItemError("facility", str(_l("Expected an object or null.")))
     where = "facility."
     record: Record = {"id": _id(value, "id", where)}
     record["name"] = _text(value, "name", "address_line", where=where, required=True)
@@ -313,7 +309,7 @@ def _facility(raw: dict[str, Any]) -> Record | None:
     record["country_code"] = _text(value, "country_code", 20, where=where).upper()
     first = value.get("facility_name_first")
     if first is not None and not isinstance(first, bool):
-        raise ItemError(where + "facility_name_first", _expected("true, false or null"))
+        raise ItemError(where + "facility_name_first", str(_l("Expected true, false or null.")))
     record["facility_name_first"] = first
     line_format = _text(value, "name_line_format", "short", where=where)
     try:
@@ -324,11 +320,11 @@ def _facility(raw: dict[str, Any]) -> Record | None:
     if rules is None:
         rules = {}
     if not isinstance(rules, dict):
-        raise ItemError(where + "mail_rules", _expected("an object"))
+        raise ItemError(where + "mail_rules", str(_l("Expected an object.")))
     for key, name in _MAIL_RULES.items():
         allowed = rules.get(key)
         if allowed is not None and not isinstance(allowed, bool):
-            raise ItemError(f"{where}mail_rules.{key}", _expected("true, false or null"))
+            raise ItemError(f"{where}mail_rules.{key}", str(_l("Expected true, false or null.")))
         record[name] = allowed
     record["restrictions"] = _text(
         rules, "restrictions", RESTRICTIONS_LENGTH, where=where + "mail_rules.", single_line=False
@@ -388,7 +384,7 @@ def parse_letter_day(raw: Any, since: date, today: date) -> tuple[int, date, int
         )
     letters = raw.get("letters")
     if isinstance(letters, bool) or not isinstance(letters, int):
-        raise ItemError("letters", _expected("a whole number"))
+        raise ItemError("letters", str(_l("Expected a whole number.")))
     if not 0 <= letters <= MAX_LETTERS_PER_DAY:
         raise ItemError(
             "letters",

@@ -484,3 +484,7 @@ def _label(item: int | str) -> str:
     if isinstance(item, int):
         return _("id %(id)s", id=item)
     return _("item %(position)s", position=item)
+
+
+#: The name the brief for the views gave it: linking a person by hand.
+proposals_for_new_link = propose_differences

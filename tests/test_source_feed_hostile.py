@@ -199,6 +199,21 @@ def test_a_server_error_is_refused_with_its_message(feed: FakeSource, source: So
     assert "“updated_since” must be a day" in report.error
 
 
+def test_a_server_error_message_is_stored_tamed(feed: FakeSource, source: Source) -> None:
+    # Its words go into Source.last_error: no line breaks, NUL or lone surrogates (which
+    # PostgreSQL refuses), and not a novel.
+    message = "bad\nrequest\x00 \ud800 " + "x" * 5000
+    feed.answer = lambda path, query: Answer(
+        400, {"Content-Type": "application/json"}, [json.dumps({"error": message}).encode()]
+    )
+
+    report = sync_source(source)
+
+    assert_refused_whole(source, report, "(400): bad request")
+    assert len(report.error) < 500
+    db.session.flush()  # storable
+
+
 def test_a_404_is_told_apart(feed: FakeSource) -> None:
     with pytest.raises(SourceNotFound):
         get_json(feed.url + "/api/v1/letters", {"since": "2026-01-01"})
@@ -374,6 +389,8 @@ def test_colliding_ids_refuse_every_item_with_that_id(feed: FakeSource, source: 
         ({"patronymic": 12}, "name.patronymic"),
         ({"family_name": "Пчелинцев\nИванов"}, "name.family_name"),
         ({"family_name": "П" * 201}, "name.family_name"),
+        ({"family_name": "Пчел\ud800инцев"}, "name.family_name"),
+        ({"latin_name": "Dmitry\x00"}, "name.latin_name"),
         ({"gender": "other"}, "gender"),
         ({"gender": ["male"]}, "gender"),
         ({"status": "on holiday"}, "status"),
@@ -421,6 +438,7 @@ def test_a_value_of_the_wrong_kind_is_refused_naming_the_field(
         ({"name": ""}, "facility.name"),
         ({"id": None}, "facility.id"),
         ({"street_address": "ул. Каракозова, 30\x00"}, "facility.street_address"),
+        ({"mail_rules": {"restrictions": "\udfff"}}, "facility.mail_rules.restrictions"),
     ],
 )
 def test_a_bad_facility_value_is_refused_naming_the_field(

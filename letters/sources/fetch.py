@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 import time
 from contextlib import suppress
 from typing import Any
@@ -143,7 +144,7 @@ def get_json(url: str, params: dict[str, Any] | None = None) -> Any:
     with response:
         status = response.status_code
         if 300 <= status < 400:
-            location = response.headers.get("Location", "")[:200]
+            location = _printable(response.headers.get("Location", ""))
             raise SourceError(
                 _l(
                     "The source redirected to “%(location)s”; redirects are not followed. If "
@@ -178,7 +179,7 @@ def get_json(url: str, params: dict[str, Any] | None = None) -> Any:
             raise SourceError(
                 _l(
                     "The source answered with “%(type)s”, not JSON; is the address right?",
-                    type=media_type[:100] or "?",
+                    type=_printable(media_type) or "?",
                 )
             )
         body = _read(response, started, MAX_BYTES)
@@ -237,7 +238,17 @@ def _error_message(body: bytes) -> str:
     message = data.get("error") if isinstance(data, dict) else None
     if not isinstance(message, str):
         return ""
-    return " ".join(message.split())[:300]
+    return _printable(message)
+
+
+# Control characters, NUL and lone surrogates: what a source says is shown and stored in
+# Source.last_error, where none of them can go (PostgreSQL refuses NUL and surrogates).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def _printable(text: str, limit: int = 300) -> str:
+    """A source's words fit for a message: one line, storable, at most ``limit`` characters."""
+    return " ".join(_UNPRINTABLE.sub(" ", text).split())[:limit]
 
 
 def _shown(url: str) -> str:

@@ -40,6 +40,8 @@ RESTRICTIONS_LENGTH = 2000
 # A tag, a closing tag, a comment, a doctype or processing instruction: "<b>", "</a>",
 # "<img src=x onerror=…>", "<!--", "<?xml". "<3" or "a < b" are not tags and pass.
 _MARKUP = re.compile(r"<\s*/?\s*[A-Za-z][^<>]*>|<!|<\?")
+# NUL and lone UTF-16 surrogates (as hostile_input refuses them in requests).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class ItemError(ValueError):
@@ -160,10 +162,11 @@ def _text(
                 )
         else:
             check_length(value, limit)
+        if _UNSTORABLE.search(value):
+            # JSON can spell them ("\\ud800"); the database cannot store them, nobody means them.
+            raise FieldError(_l("Contains a NUL character or an unpaired surrogate."))
         if single_line:
             check_single_line(value)
-        elif "\0" in value:  # PostgreSQL cannot store it; nobody means it
-            raise FieldError(_l("Contains a NUL character."))
     except FieldError as exc:
         raise ItemError(field, str(exc)) from None
     if _MARKUP.search(value):

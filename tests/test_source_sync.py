@@ -42,7 +42,7 @@ def feed() -> Iterator[FakeSource]:
 def source(feed: FakeSource) -> Source:
     source = Source(base_url=feed.url, name="ABC Penza")
     db.session.add(source)
-    db.session.flush()
+    db.session.commit()  # as a followed source is: a sync's rollback must not take it along
     return source
 
 
@@ -345,6 +345,30 @@ def test_refused_items_are_named_in_the_last_error(feed: FakeSource, source: Sou
     assert "2 items refused" in source.last_error
     assert "id 8 (status)" in source.last_error
     assert source.last_success_on == date.today()
+
+
+def test_a_sync_losing_a_race_keeps_nothing_but_the_attempt(
+    feed: FakeSource, source: Source, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from letters.sources import sync
+
+    feed.people = [item(7), item(8)]
+    apply = sync._apply
+
+    def racing(source: Source, *args: Any) -> None:
+        apply(source, *args)
+        # What another sync of the same source would have committed meanwhile.
+        db.session.add(SourceChange(source_id=source.id, remote_id=7, kind=ChangeKind.NEW_PERSON))
+
+    monkeypatch.setattr(sync, "_apply", racing)
+
+    report = sync_source(source)
+
+    assert "at the same time" in report.error
+    assert report.new_people == 0
+    assert changes(source) == []
+    assert source.last_attempt_on == date.today()
+    assert source.last_success_on is None
 
 
 # --- letters per day ----------------------------------------------------------------------------

@@ -120,7 +120,7 @@ def sync_source(source: Source, *, today: date | None = None) -> SyncReport:
         # same proposals first; its results stand.
         db.session.rollback()
         message = _("Another sync of this source ran at the same time.")
-        return _refused(source, report, message, today)
+        return _refused(source, SyncReport(), message, today)  # nothing of this one stayed
     return report
 
 

@@ -39,6 +39,7 @@ class FakeSource:
         self.people: list[Any] = []
         self.letter_days: list[Any] | None = None
         self.requests: list[tuple[str, Query]] = []
+        self.headers: list[dict[str, str]] = []  # each request's headers
         self.answer: Callable[[str, Query], Answer] = self.contract
         self.sent = 0  # bytes of bodies written, for the endless-body test
         self.done = threading.Event()  # set when a request's handler has finished
@@ -51,6 +52,7 @@ class FakeSource:
                     parts = urlsplit(self.path)
                     query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
                     owner.requests.append((parts.path, query))
+                    owner.headers.append(dict(self.headers))
                     answer = owner.answer(parts.path, query)
                     self.send_response(answer.status)
                     for name, value in answer.headers.items():

@@ -214,6 +214,14 @@ def test_a_server_error_message_is_stored_tamed(feed: FakeSource, source: Source
     db.session.flush()  # storable
 
 
+def test_the_follower_says_what_it_wants_and_who_it_is(feed: FakeSource) -> None:
+    get_json(feed.url + "/api/v1/prisoners", {"per_page": 100})
+
+    (headers,) = feed.headers
+    assert headers["Accept"] == "application/json"
+    assert headers["User-Agent"].startswith("letters/")
+
+
 def test_a_404_is_told_apart(feed: FakeSource) -> None:
     with pytest.raises(SourceNotFound):
         get_json(feed.url + "/api/v1/letters", {"since": "2026-01-01"})

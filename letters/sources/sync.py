@@ -38,7 +38,9 @@ PRISONERS_PATH = "/api/v1/prisoners"
 LETTERS_PATH = "/api/v1/letters"
 #: The feed's largest pages (the API's own limits).
 PER_PAGE = 100
-LETTERS_PER_PAGE = 1000
+#: People per page of letters per day (a page holds every day of its people): fifty people
+#: with a letter on every day of four years stay under fetch.MAX_BYTES.
+LETTERS_PER_PAGE = 50
 #: A feed of more pages than this is refused as a whole (100,000 people, far beyond any group).
 MAX_PAGES = 1000
 #: Letters are read again from this long before the last success: a group records an evening's
@@ -135,9 +137,13 @@ def _refused(source: Source, report: SyncReport, message: str, today: date) -> S
 # --- reading ------------------------------------------------------------------------------------
 
 
-def _read_pages(url: str, params: dict[str, Any], key: str, per_page: int) -> list[Any]:
+def _read_pages(
+    url: str, params: dict[str, Any], key: str, per_page: int, items_per_page: bool = True
+) -> list[Any]:
     """Every page's ``key`` list, in order; ``SourceError`` if any page is not as the
-    contract says (the whole read is then refused)."""
+    contract says (the whole read is then refused). ``items_per_page``: ``per_page`` counts
+    the list's items (people), so a page holding more is refused; letters per day count
+    people too but list their days, any number of them."""
     items: list[Any] = []
     page, pages = 1, 1
     while page <= pages:
@@ -174,7 +180,7 @@ def _read_pages(url: str, params: dict[str, Any], key: str, per_page: int) -> li
                     page=page,
                 )
             )
-        if len(data[key]) > per_page:
+        if items_per_page and len(data[key]) > per_page:
             raise SourceError(
                 _l(
                     "Page %(page)s holds more than the %(limit)s items asked for.",
@@ -215,7 +221,11 @@ def _read_letter_days(
     base: str, since: date, today: date, report: SyncReport
 ) -> dict[tuple[int, date], int]:
     raw_days = _read_pages(
-        base + LETTERS_PATH, {"since": since.isoformat()}, "days", LETTERS_PER_PAGE
+        base + LETTERS_PATH,
+        {"since": since.isoformat()},
+        "days",
+        LETTERS_PER_PAGE,
+        items_per_page=False,
     )
     parsed: list[tuple[int, date, int]] = []
     for raw in raw_days:

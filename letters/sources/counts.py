@@ -50,18 +50,19 @@ def all_groups(prisoner_ids: Iterable[int], today: date | None = None) -> dict[i
     others = other_groups_letters(prisoner_ids)
     if not others:
         return {}
-    own = dict(
-        db.session.execute(
+    own: dict[int, int] = {
+        prisoner_id: int(letters or 0)
+        for prisoner_id, letters in db.session.execute(
             select(LetterSent.prisoner_id, func.sum(LetterSent.letters))
             .where(
                 LetterSent.prisoner_id.in_(list(others)),
                 LetterSent.recorded_on < public_count_day(today),
             )
             .group_by(LetterSent.prisoner_id)
-        ).tuples()
-    )
+        )
+    }
     return {
-        prisoner_id: AllGroups(int(own.get(prisoner_id) or 0) + letters, groups + 1)
+        prisoner_id: AllGroups(own.get(prisoner_id, 0) + letters, groups + 1)
         for prisoner_id, (letters, groups) in others.items()
     }
 

@@ -64,11 +64,12 @@ def summaries(today: date) -> list[SourceSummary]:
         .group_by(SourceChange.source_id, SourceChange.kind == ChangeKind.NEW_PERSON)
     ):
         pending[source_id, bool(is_new)] = pending.get((source_id, bool(is_new)), 0) + count
-    linked = dict(
-        db.session.execute(
+    linked: dict[int, int] = {
+        source_id: count
+        for source_id, count in db.session.execute(
             select(SourceLink.source_id, func.count()).group_by(SourceLink.source_id)
-        ).tuples()
-    )
+        )
+    }
     return [
         SourceSummary(
             source=source,

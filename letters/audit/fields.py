@@ -107,6 +107,7 @@ FIELD_LABELS: dict[str, LazyString] = {
     # other groups' lists followed
     "base_url": _l("Address of the group's site"),
     "read_letters": _l("Read letters per day"),
+    "publish_letter_days": _l("Publish letters per day"),
 }
 
 
@@ -139,6 +140,7 @@ TOKEN_FIELDS = frozenset(
         "password",
         "second factor",
         "read_letters",
+        "publish_letter_days",
     }
 )
 VALUE_LABELS: dict[str, LazyString] = {

@@ -54,16 +54,13 @@ def summaries(today: date) -> list[SourceSummary]:
     """Every source with its figures (three queries whatever the number of sources)."""
     sources = list(db.session.scalars(select(Source).order_by(Source.name, Source.id)))
     pending: dict[tuple[int, bool], int] = {}
-    for source_id, is_new, count in db.session.execute(
-        select(
-            SourceChange.source_id,
-            SourceChange.kind == ChangeKind.NEW_PERSON,
-            func.count(),
-        )
+    for source_id, kind, count in db.session.execute(
+        select(SourceChange.source_id, SourceChange.kind, func.count())
         .where(SourceChange.dismissed.is_(False))
-        .group_by(SourceChange.source_id, SourceChange.kind == ChangeKind.NEW_PERSON)
+        .group_by(SourceChange.source_id, SourceChange.kind)
     ):
-        pending[source_id, bool(is_new)] = pending.get((source_id, bool(is_new)), 0) + count
+        key = (source_id, kind == ChangeKind.NEW_PERSON)
+        pending[key] = pending.get(key, 0) + count
     linked: dict[int, int] = {
         source_id: count
         for source_id, count in db.session.execute(

@@ -680,3 +680,60 @@ def test_a_letter_row_is_counted_by_the_public_day(app: Flask) -> None:
     db.session.flush()
     assert db.session.scalar(select(func.sum(LetterSent.letters))) == 9
     assert letters_from_all_groups([prisoner.id]) == {prisoner.id: 1}
+
+
+def test_accept_all_of_a_kind_applies_each_and_names_what_it_could_not(
+    client: FlaskClient, auth: AuthActions
+) -> None:
+    source = make_source()
+    first, second, stuck = make_prisoner(), make_prisoner(), make_prisoner()
+    for number, prisoner in enumerate((first, second, stuck), start=7):
+        link(source, prisoner, remote_id=number)
+    propose(source, first, ChangeKind.TRANSFER, {"facility": dict(IK2), "unit": ""}, 7)
+    propose(source, second, ChangeKind.TRANSFER, {"facility": dict(IK2), "unit": ""}, 8)
+    propose(source, stuck, ChangeKind.TRANSFER, {"facility": None, "unit": ""}, 9)
+    db.session.commit()
+    ids = first.id, second.id, stuck.id
+    auth.create_and_login()
+
+    page = client.get(f"/manage/sources/{source.id}").get_data(as_text=True)
+    assert "Accept all 3 of these" in page
+    response = post(client, f"/manage/sources/{source.id}/accept-all/transfer")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "2 changes were applied." in page
+    assert "nothing to apply" in page
+    held = {p.id: p.facility.name for p in db.session.scalars(select(Prisoner)) if p.facility}
+    assert held[ids[0]] == held[ids[1]] == IK2["name"]
+    assert held[ids[2]] != IK2["name"]
+    [left] = db.session.scalars(select(SourceChange)).all()
+    assert left.prisoner_id == ids[2]
+    assert post(client, f"/manage/sources/{source.id}/accept-all/nonsense").status_code == 404
+
+
+def test_renaming_a_source_is_audited(client: FlaskClient, auth: AuthActions) -> None:
+    source = make_source()
+    db.session.commit()
+    auth.create_and_login()
+    response = post(client, f"/manage/sources/{source.id}", name="ABC Москва", read_letters="")
+    assert response.status_code == 302
+    db.session.refresh(source)
+    assert source.name == "ABC Москва"
+    assert not source.read_letters
+    entry = db.session.scalar(
+        select(AuditEntry).where(AuditEntry.entity == "source", AuditEntry.action == "changed")
+    )
+    assert entry is not None
+    assert ["name", "ABC Moscow", "ABC Москва"] in json.loads(entry.changes)
+    bad = post(client, f"/manage/sources/{source.id}", name="a\nb")
+    assert bad.status_code == 400
+
+
+def test_the_audit_trail_says_which_source_a_change_came_from(app: Flask) -> None:
+    from flask_babel import force_locale
+
+    from letters.audit.views import context_label
+
+    assert context_label("from source ABC Moscow") == "from source ABC Moscow"
+    assert context_label("transfer") == "transfer"
+    with app.test_request_context(), force_locale("ru"):
+        assert "ABC Moscow" in context_label("from source ABC Moscow")

@@ -149,6 +149,35 @@ def accept(change: SourceChange) -> None:
         db.session.delete(change)
 
 
+def accept_all(source: Source, kind: ChangeKind) -> tuple[int, list[tuple[Prisoner, str]]]:
+    """Accept every pending change of one kind from a source, each on its own: one that
+    cannot be applied is left pending and named, the rest are applied. Returns how many were
+    applied and (person, why not) for the others."""
+    if kind == ChangeKind.NEW_PERSON:
+        raise FieldError(_l("A new person is adopted or linked to someone here, not accepted."))
+    changes = list(
+        db.session.scalars(
+            select(SourceChange)
+            .where(SourceChange.source_id == source.id, SourceChange.kind == kind)
+            .order_by(SourceChange.id)
+        )
+    )
+    applied, refused = 0, []
+    for change in changes:
+        prisoner = change.prisoner
+        savepoint = db.session.begin_nested()
+        try:
+            accept(change)
+        except FieldError as exc:
+            savepoint.rollback()
+            if prisoner is not None:
+                refused.append((prisoner, str(exc)))
+        else:
+            savepoint.commit()
+            applied += 1
+    return applied, refused
+
+
 def _accept_transfer(change: SourceChange, prisoner: Prisoner, new: Record) -> None:
     if not new.get("facility"):
         raise FieldError(_l("The source no longer gives an address: there is nothing to apply."))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from wtforms import BooleanField, StringField
 from wtforms.validators import Length, ValidationError
 
 from ..form_helpers import Checked, required, strip
@@ -24,6 +24,24 @@ class SourceForm(FlaskForm):
         [Length(max=MAX_LENGTH["short"]), Checked(check_single_line)],
         filters=[strip],
         description=_l("How the group is called here; the site's address when left empty."),
+    )
+
+
+class SourceSettingsForm(FlaskForm):
+    """A source's name here, and whether to read its letters per day."""
+
+    name = StringField(
+        _l("Name"),
+        [Length(max=MAX_LENGTH["short"]), Checked(check_single_line)],
+        filters=[strip],
+        description=_l("How the group is called here; the site's address when left empty."),
+    )
+    read_letters = BooleanField(
+        _l("Read their letters per day"),
+        description=_l(
+            "When their group publishes them: shown beside this group's own count as letters "
+            "from all groups (counts only)."
+        ),
     )
 
 

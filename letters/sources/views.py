@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -21,7 +21,7 @@ from ..models import ChangeKind, Prisoner, Source, SourceChange, SourceLink
 from ..paging import page_number
 from ..validation import FieldError
 from . import counts, decisions, listing
-from .forms import LinkForm, SourceForm
+from .forms import LinkForm, SourceForm, SourceSettingsForm
 
 bp = Blueprint("sources", __name__, url_prefix="/manage/sources")
 
@@ -58,18 +58,27 @@ def index() -> ResponseReturnValue:
     return page, status
 
 
-@bp.route("/<int:source_id>")
+@bp.route("/<int:source_id>", methods=["GET", "POST"])
 @login_required
-def show(source_id: int) -> str:
+def show(source_id: int) -> ResponseReturnValue:
     source = db.get_or_404(Source, source_id)
-    return render_template(
+    form = SourceSettingsForm(obj=source)
+    if form.validate_on_submit():
+        source.name = form.name.data or ""
+        source.read_letters = bool(form.read_letters.data)
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("sources.show", source_id=source.id))
+    page = render_template(
         "sources/show.html",
+        form=form,
         source=source,
         summary=listing.summary(source, date.today()),
         pending=listing.pending_changes(source),
         change_labels={kind: label() for kind, label in CHANGE_LABELS.items()},
         links=listing.links_of_source(source),
     )
+    return page, 400 if form.errors else 200
 
 
 @bp.route("/<int:source_id>/new-people")
@@ -191,6 +200,22 @@ def _back_to_new_people(source_id: int) -> str:
 @login_required
 def accept(change_id: int) -> Response:
     return _decided(_change(change_id), decisions.accept, _("The change was applied."))
+
+
+@bp.post("/<int:source_id>/accept-all/<kind>")
+@login_required
+def accept_all(source_id: int, kind: str) -> Response:
+    source = db.get_or_404(Source, source_id)
+    if kind not in {k.value for k in listing.CHANGE_KINDS}:
+        abort(404)
+    applied, refused = decisions.accept_all(source, ChangeKind(kind))
+    db.session.commit()
+    flash(
+        ngettext("%(num)d change was applied.", "%(num)d changes were applied.", applied), "success"
+    )
+    for prisoner, why in refused:
+        flash(_("%(name)s: not applied: %(reason)s", name=_person(prisoner), reason=why), "error")
+    return redirect(url_for("sources.show", source_id=source.id, _anchor="changes"))
 
 
 @bp.post("/changes/<int:change_id>/dismiss")

@@ -220,14 +220,15 @@ def _seen_since(change: SourceChange) -> date | None:
 
 
 def _accept_name(prisoner: Prisoner, new: Record) -> None:
-    before = (prisoner.family_name, prisoner.given_names, prisoner.patronymic, prisoner.gender)
+    # The parts the CSV import also counts as a changed name (csv_io.services._NAME_FIELDS).
+    parts = ("family_name", "given_names", "patronymic", "latin_name", "gender")
+    before = [getattr(prisoner, part) for part in parts]
     prisoner.family_name = new.get("family_name") or prisoner.family_name
     prisoner.given_names = new.get("given_names") or prisoner.given_names
     prisoner.patronymic = new.get("patronymic") or ""
     prisoner.latin_name = new.get("latin_name") or ""
     prisoner.gender = Gender(new["gender"]) if new.get("gender") else None
-    after = (prisoner.family_name, prisoner.given_names, prisoner.patronymic, prisoner.gender)
-    if before != after:
+    if before != [getattr(prisoner, part) for part in parts]:
         # As a form or CSV edit of the name: the name as printed must be checked again.
         prisoner.envelope_name_confirmed = False
 

@@ -10,8 +10,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from ..display import status_label
 from ..extensions import db
-from ..models import ChangeKind, Prisoner, Source, SourceChange, SourceLink, Status
+from ..models import ChangeKind, Gender, Prisoner, Source, SourceChange, SourceLink, Status
 from ..paging import Page
 from .records import Record, group_values, local_record
 
@@ -231,9 +232,20 @@ def links_of_source(source: Source) -> list[SourceLink]:
     )
 
 
-def status_of(value: Any) -> Status | str:
-    """A status value from a record as the ``status_label`` helper takes it."""
+def status_text(values: Record) -> str:
+    """A record's status as a reader sees it (in the person's gender, where the record gives
+    it): "Released", "Осуждена"."""
     try:
-        return Status(value)
+        status = Status(values.get("status"))
     except ValueError:
-        return str(value)
+        return str(values.get("status") or "")
+    gender = values.get("gender")
+    return status_label(status, Gender(gender) if gender in {g.value for g in Gender} else None)
+
+
+def record_day(value: Any) -> date | None:
+    """A record's ISO day as a date, for the ``day`` filter (``None`` for none or nonsense)."""
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None

@@ -315,7 +315,8 @@ def source_helpers() -> dict[str, Any]:
     return {
         "source_links_of": listing.links_of,
         "source_label": decisions.source_label,
-        "status_of": listing.status_of,
+        "record_status": listing.status_text,
+        "record_day": listing.record_day,
         "letters_from_all_groups": lambda prisoner_id: counts.all_groups([prisoner_id]).get(
             prisoner_id
         ),

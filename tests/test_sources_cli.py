@@ -107,8 +107,8 @@ def test_sync_all_prints_each_report_and_fails_when_a_source_failed(
     reports["A"] = Report(new_people=2, changes=1, refused=[(5, "gender", "unknown value")])
     result = runner.invoke(args=["sources", "sync", "--all"])
     assert result.exit_code == 0, result.output
-    assert "A: 2 new people, 1 changes, 1 items refused." in result.output
-    assert "refused #5: gender: unknown value" in result.output
+    assert "A: 2 new people, 1 change, 1 item refused." in result.output
+    assert "Their person #5 was refused: gender: unknown value" in result.output
     assert "b.example: 0 new people" in result.output
 
     reports["A"] = Report(error="the response is not JSON")

@@ -78,29 +78,14 @@ def sync_command(source_id: int | None, every: bool) -> None:
         label = decisions.source_label(source)
         report = sync_source(source)
         db.session.commit()
-        error = getattr(report, "error", "")
+        error = listing.report_error(report)
         if error:
             failed = True
             click.echo(_("%(name)s: failed: %(reason)s", name=label, reason=error), err=True)
             continue
-        refused = list(getattr(report, "refused", ()) or ())
-        click.echo(
-            _(
-                "%(name)s: %(new)s new people, %(changes)s changes, %(refused)s items refused.",
-                name=label,
-                new=getattr(report, "new_people", 0),
-                changes=getattr(report, "changes", 0),
-                refused=len(refused),
-            )
-        )
-        for remote_id, field, message in refused:
-            text = _(
-                "refused #%(id)s: %(field)s: %(message)s",
-                id=remote_id,
-                field=field,
-                message=message,
-            )
-            click.echo("  " + text)
+        click.echo(f"{label}: {listing.report_summary(report)}")
+        for line in listing.refusals(report):
+            click.echo(f"  {line}")
     if failed:
         sys.exit(1)
 

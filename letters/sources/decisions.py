@@ -344,8 +344,8 @@ def link_by_hand(change: SourceChange, prisoner: Prisoner) -> SourceLink:
     if taken is not None:
         raise FieldError(
             _l(
-                "Local person: #%(id)s is linked to this source already (as its person "
-                "#%(remote)s).",
+                "#%(id)s is linked to this source already, as their person #%(remote)s: one "
+                "person here is one person there.",
                 id=prisoner.id,
                 remote=taken.remote_id,
             )

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from ..display import status_label
@@ -203,6 +205,43 @@ def _namesakes(keys: set[tuple[str, str]]) -> dict[tuple[str, str], list[Prisone
         if key in keys:
             found.setdefault(key, []).append(prisoner)
     return found
+
+
+# --- a sync's report -----------------------------------------------------------------------------
+# ``sync.sync_source`` returns a report with ``new_people`` and ``changes`` (counts), ``refused``
+# ((remote id, field, message) per item skipped) and ``error`` (why the whole sync failed, or
+# ""). Read with defaults, so a report without one of them still reads.
+
+
+def report_error(report: Any) -> str:
+    return str(getattr(report, "error", "") or "")
+
+
+def report_summary(report: Any) -> str:
+    """ "3 new people, 2 changes, 1 item refused." """
+    new_people = int(getattr(report, "new_people", 0) or 0)
+    changes = int(getattr(report, "changes", 0) or 0)
+    refused = len(getattr(report, "refused", ()) or ())
+    return " ".join(
+        (
+            ngettext("%(num)d new person,", "%(num)d new people,", new_people),
+            ngettext("%(num)d change,", "%(num)d changes,", changes),
+            ngettext("%(num)d item refused.", "%(num)d items refused.", refused),
+        )
+    )
+
+
+def refusals(report: Any) -> list[str]:
+    """One line per item the sync refused: their id, the field and why."""
+    return [
+        _(
+            "Their person #%(id)s was refused: %(field)s: %(message)s",
+            id=remote_id,
+            field=field,
+            message=message,
+        )
+        for remote_id, field, message in getattr(report, "refused", ()) or ()
+    ]
 
 
 # --- a prisoner's sources ------------------------------------------------------------------------

@@ -114,35 +114,10 @@ def sync(source_id: int) -> Response:
 
 def report_messages(report: Any) -> list[tuple[str, str]]:
     """A sync's report as flashed messages: the counts, then each refused item."""
-    error = getattr(report, "error", "")
-    if error:
-        return [("error", _("The sync failed: %(reason)s", reason=error))]
-    new_people, changes = getattr(report, "new_people", 0), getattr(report, "changes", 0)
-    refused = list(getattr(report, "refused", ()) or ())
-    messages = [
-        (
-            "success",
-            " ".join(
-                (
-                    ngettext("%(num)d new person,", "%(num)d new people,", new_people),
-                    ngettext("%(num)d change,", "%(num)d changes,", changes),
-                    ngettext("%(num)d item refused.", "%(num)d items refused.", len(refused)),
-                )
-            ),
-        )
-    ]
-    for remote_id, field, message in refused:
-        messages.append(
-            (
-                "warning",
-                _(
-                    "Their person #%(id)s was refused: %(field)s: %(message)s",
-                    id=remote_id,
-                    field=field,
-                    message=message,
-                ),
-            )
-        )
+    if listing.report_error(report):
+        return [("error", _("The sync failed: %(reason)s", reason=listing.report_error(report)))]
+    messages = [("success", listing.report_summary(report))]
+    messages += [("warning", text) for text in listing.refusals(report)]
     return messages
 
 

@@ -275,7 +275,7 @@ def status_text(values: Record) -> str:
     """A record's status as a reader sees it (in the person's gender, where the record gives
     it): "Released", "Осуждена"."""
     try:
-        status = Status(values.get("status"))
+        status = Status(str(values.get("status")))
     except ValueError:
         return str(values.get("status") or "")
     gender = values.get("gender")

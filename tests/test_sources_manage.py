@@ -32,6 +32,7 @@ from letters.models import (
     Gender,
     LetterSent,
     Prisoner,
+    Role,
     SentVia,
     Source,
     SourceChange,
@@ -737,3 +738,26 @@ def test_the_audit_trail_says_which_source_a_change_came_from(app: Flask) -> Non
     assert context_label("transfer") == "transfer"
     with app.test_request_context(), force_locale("ru"):
         assert "ABC Moscow" in context_label("from source ABC Moscow")
+
+
+def test_the_audit_page_shows_who_followed_a_group_and_what_came_from_it(
+    client: FlaskClient, auth: AuthActions
+) -> None:
+    auth.create_and_login("admin@example.org", Role.ADMIN)
+    post(client, "/manage/sources", base_url="https://abc-berlin.example", name="ABC Berlin")
+    source = db.session.scalar(select(Source))
+    assert source is not None
+    change = offer(source)
+    db.session.commit()
+    post(client, f"/manage/sources/changes/{change.id}/adopt")
+    page = client.get("/manage/audit").get_data(as_text=True)
+    assert "Group followed" in page
+    assert "Address of the group&#39;s site" in page
+    assert "from source ABC Berlin" in page
+
+
+def test_a_facility_the_local_rules_refuse_is_not_adopted(ctx: None) -> None:
+    source = make_source()
+    change = offer(source, a_record(facility={**IK2, "postal_code": "ABC"}))
+    with pytest.raises(FieldError, match="postal_code"):
+        decisions.adopt(change)

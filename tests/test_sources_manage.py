@@ -619,6 +619,11 @@ def test_letters_from_all_groups_sums_ours_and_the_sources(ctx: None) -> None:
     assert all_groups([linked.id])[linked.id].groups == 3
     assert letters_from_all_groups([]) == {}
 
+    # Turned off for one source: its letters no longer count.
+    berlin.read_letters = False
+    db.session.flush()
+    assert letters_from_all_groups([linked.id]) == {linked.id: 2 + 3 + 1}
+
 
 def test_the_profile_shows_letters_from_all_groups_only_when_linked(client: FlaskClient) -> None:
     prisoner = make_prisoner()

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..letterlog.services import public_count_day
-from ..models import LetterSent, SourceLetterDay, SourceLink
+from ..models import LetterSent, Source, SourceLetterDay, SourceLink
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,9 @@ def other_groups_letters(prisoner_ids: Iterable[int]) -> dict[int, tuple[int, in
             (SourceLetterDay.source_id == SourceLink.source_id)
             & (SourceLetterDay.remote_id == SourceLink.remote_id),
         )
+        # A source whose letters the coordinators turned off is not counted, whatever it
+        # stored before.
+        .join(Source, (Source.id == SourceLink.source_id) & Source.read_letters.is_(True))
         .where(SourceLink.prisoner_id.in_(ids))
         .group_by(SourceLink.prisoner_id)
     )

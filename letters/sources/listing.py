@@ -10,7 +10,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from ..display import status_label
 from ..extensions import db
@@ -194,13 +194,16 @@ def _namesakes(keys: set[tuple[str, str]]) -> dict[tuple[str, str], list[Prisone
     """Local people by folded family and given names, for the keys wanted."""
     if not keys:
         return {}
-    families = {family for family, _given in keys}
     found: dict[tuple[str, str], list[Prisoner]] = {}
-    # search_text starts with the folded given names; the family name is matched here, in
-    # Python, which folds Cyrillic on SQLite too.
-    for prisoner in db.session.scalars(select(Prisoner).order_by(Prisoner.id)):
-        if _fold(prisoner.family_name) not in families:
-            continue
+    # Narrowed in SQL by the folded family name in the search text, matched exactly here,
+    # where Cyrillic folds the same on SQLite as on PostgreSQL.
+    families = sorted({family for family, _given in keys if family})
+    if not families:
+        return {}
+    candidates = select(Prisoner).where(
+        or_(*(Prisoner.search_text.contains(family, autoescape=True) for family in families))
+    )
+    for prisoner in db.session.scalars(candidates.order_by(Prisoner.id)):
         key = name_key(prisoner.family_name, prisoner.given_names)
         if key in keys:
             found.setdefault(key, []).append(prisoner)

@@ -766,3 +766,14 @@ def test_a_facility_the_local_rules_refuse_is_not_adopted(ctx: None) -> None:
     change = offer(source, a_record(facility={**IK2, "postal_code": "ABC"}))
     with pytest.raises(FieldError, match="postal_code"):
         decisions.adopt(change)
+
+
+def test_values_the_model_refuses_are_a_refusal_not_a_crash(ctx: None) -> None:
+    prisoner = make_prisoner()
+    source = make_source()
+    link(source, prisoner)
+    change = propose(source, prisoner, ChangeKind.STATUS, {"status": "escaped"})
+    with pytest.raises(FieldError, match="could not be read"):
+        decisions.accept(change)
+    with pytest.raises(FieldError, match="no name"):
+        decisions.adopt(offer(source, a_record(id=9, family_name="")))

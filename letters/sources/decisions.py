@@ -10,6 +10,8 @@ change row: accepting applies the source's new values to the prisoner as they st
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -133,7 +135,7 @@ def accept(change: SourceChange) -> None:
     if prisoner is None:
         raise FieldError(_l("This change is not about anyone here."))
     new = values_of(change) or {}
-    with audit_context(source_context(source_label(change.source))):
+    with audit_context(source_context(source_label(change.source))), _unreadable_as_field_error():
         if change.kind == ChangeKind.TRANSFER:
             _accept_transfer(change, prisoner, new)
         elif change.kind == ChangeKind.STATUS:
@@ -147,6 +149,20 @@ def accept(change: SourceChange) -> None:
             unlist_prisoner(prisoner)
         save_prisoner(prisoner)
         db.session.delete(change)
+
+
+@contextmanager
+def _unreadable_as_field_error() -> Iterator[None]:
+    """A stored value the model refuses (an unknown status or gender) is a refusal with its
+    reason, not a crash: sync validated the item, but rows can outlive a version's rules."""
+    try:
+        yield
+    except FieldError:
+        raise
+    except (KeyError, TypeError, ValueError) as exc:
+        raise FieldError(
+            _l("Their values could not be read: %(reason)s", reason=str(exc))
+        ) from None
 
 
 def accept_all(source: Source, kind: ChangeKind) -> tuple[int, list[tuple[Prisoner, str]]]:
@@ -285,7 +301,13 @@ def adopt(change: SourceChange) -> Prisoner:
         raise FieldError(_l("Only a new person can be adopted."))
     _refuse_linked_remote(change)
     record: Record = values_of(change)
-    with audit_context(source_context(source_label(change.source))):
+    if (
+        not isinstance(record, dict)
+        or not record.get("family_name")
+        or not record.get("given_names")
+    ):
+        raise FieldError(_l("The offer has no name: it cannot be adopted."))
+    with audit_context(source_context(source_label(change.source))), _unreadable_as_field_error():
         prisoner = Prisoner(
             family_name=record.get("family_name") or "",
             given_names=record.get("given_names") or "",

@@ -777,3 +777,18 @@ def test_values_the_model_refuses_are_a_refusal_not_a_crash(ctx: None) -> None:
         decisions.accept(change)
     with pytest.raises(FieldError, match="no name"):
         decisions.adopt(offer(source, a_record(id=9, family_name="")))
+
+
+def test_unlinking_from_the_prisoners_page_goes_back_there(
+    client: FlaskClient, auth: AuthActions
+) -> None:
+    prisoner = make_prisoner()
+    made = link(make_source(), prisoner)
+    db.session.commit()
+    ids = prisoner.id, made.id
+    auth.create_and_login()
+    page = client.get(f"/manage/prisoners/{ids[0]}/edit").get_data(as_text=True)
+    assert f"/manage/sources/links/{ids[1]}/unlink?back=prisoner" in page
+    response = post(client, f"/manage/sources/links/{ids[1]}/unlink?back=prisoner")
+    assert response.headers["Location"].endswith(f"/manage/prisoners/{ids[0]}/edit#sources")
+    assert db.session.scalar(select(func.count()).select_from(SourceLink)) == 0

@@ -97,6 +97,7 @@ def blueprints() -> list[Blueprint]:
     from .printing.views import bp as printing
     from .prisoners.views import bp as prisoners
     from .settings.views import bp as settings
+    from .sources.views import bp as sources
     from .writing.views import bp as writing
 
     return [
@@ -116,6 +117,7 @@ def blueprints() -> list[Blueprint]:
         dashboard,
         campaigns,
         actions,
+        sources,
         api,
         audit,
         health,

@@ -1,5 +1,5 @@
-"""Command-line tools: ``flask --app app users …``, ``… prisoners …``, ``… print …`` and
-``… translate …``.
+"""Command-line tools: ``flask --app app users …``, ``… prisoners …``, ``… print …``,
+``… translate …`` and ``… sources …``.
 
 Every command runs after ``create_app``, which has already brought the database to the latest
 migration (unless ``LETTERS_AUTO_MIGRATE=0``).
@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
     from .csv_io.cli import prisoners
     from .letterlog.cli import letters
     from .printing.cli import printing
+    from .sources.cli import sources
     from .translate import translate
 
     app.cli.add_command(users)
@@ -24,5 +25,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(letters)
     app.cli.add_command(printing)
     app.cli.add_command(translate)
+    app.cli.add_command(sources)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

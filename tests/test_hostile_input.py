@@ -48,6 +48,7 @@ from letters.models import (
     CampaignAction,
     CampaignCall,
     CampaignKind,
+    ChangeKind,
     Facility,
     GuidelineSection,
     LetterSent,
@@ -56,6 +57,9 @@ from letters.models import (
     Prisoner,
     Role,
     SentVia,
+    Source,
+    SourceChange,
+    SourceLink,
 )
 from letters.validation import FieldError, check_single_line, parse_release_date, years_from
 
@@ -122,6 +126,11 @@ def make_world() -> dict[str, int]:
         photos=[ActionPhoto(position=0, width=1, height=1, data=b"\xff\xd8")],
     )
     db.session.add_all([entry, report, action])
+    # A group followed: an offered person, and a change proposed for a linked one.
+    source = Source(base_url="https://abc.example", name="ABC")
+    offered = SourceChange(source=source, remote_id=8, kind=ChangeKind.NEW_PERSON, new="{}")
+    linked = SourceLink(source=source, remote_id=7, prisoner=prisoner, seen="{}")
+    db.session.add_all([source, offered, linked])
     account = create_user("someone@example.org", PASSWORD, Role.COORDINATOR)
     invitation, _link = invite("invited@example.org", Role.COORDINATOR)
     db.session.flush()
@@ -143,6 +152,9 @@ def make_world() -> dict[str, int]:
         "invitation_id": invitation.id,
         "action_id": action.id,
         "photo_id": action.photos[0].id,
+        "source_id": source.id,
+        "change_id": offered.id,
+        "link_id": linked.id,
     }
     db.session.commit()
     assert all(ids.values()), ids

@@ -105,6 +105,9 @@ FIELD_LABELS: dict[str, LazyString] = {
     "is_active": _l("Active"),
     "password": _l("Password"),
     "second factor": _l("Second factor"),
+    # other groups' lists followed
+    "base_url": _l("Address of the group's site"),
+    "read_letters": _l("Read letters per day"),
 }
 
 
@@ -137,6 +140,7 @@ TOKEN_FIELDS = frozenset(
         "is_active",
         "password",
         "second factor",
+        "read_letters",
     }
 )
 VALUE_LABELS: dict[str, LazyString] = {

@@ -53,6 +53,7 @@ from ..models import (
     MailEvent,
     Phrase,
     Prisoner,
+    Source,
     User,
 )
 
@@ -178,6 +179,9 @@ AUDITED: dict[type[Any], AuditSpec] = {
         on_off={"second_factor_secret": "second factor"},
     ),
     Invitation: AuditSpec("invitation", fields=("email", "role")),
+    # Another group's list followed: who added, renamed or removed it. When it was last read
+    # is bookkeeping, not anybody's change.
+    Source: AuditSpec("source", fields=("name", "base_url", "read_letters")),
 }
 
 
@@ -185,6 +189,18 @@ AUDITED: dict[type[Any], AuditSpec] = {
 
 _acting: ContextVar[User | None] = ContextVar("letters_audit_acting_as", default=None)
 _label: ContextVar[str] = ContextVar("letters_audit_context", default="")
+
+
+# What a change accepted from another group's list was part of: the prefix, then the source's
+# name (stored as data, like every context; the audit pages put the prefix in the reader's
+# language). The column holds 100 characters.
+SOURCE_CONTEXT = "from source "
+CONTEXT_LENGTH = 100
+
+
+def source_context(name: str) -> str:
+    """The context label for changes taken from the source called ``name``."""
+    return (SOURCE_CONTEXT + " ".join(name.split()))[:CONTEXT_LENGTH]
 
 
 @contextmanager
@@ -625,4 +641,5 @@ __all__ = [
     "audit_context",
     "record_event",
     "record_inserted_rows",
+    "source_context",
 ]

@@ -18,7 +18,7 @@ from ..roles import admin_required
 from . import services
 from .fields import field_label, value_label
 from .forms import AuditFilterForm
-from .recording import COMMAND_LINE
+from .recording import COMMAND_LINE, SOURCE_CONTEXT
 
 bp = Blueprint("audit", __name__)
 
@@ -41,6 +41,7 @@ ENTITY_LABELS = {
     "settings": _l("Settings"),
     "account": _l("Account"),
     "invitation": _l("Invitation"),
+    "source": _l("Group followed"),
 }
 ACTION_LABELS = {
     "created": _l("created"),
@@ -61,6 +62,13 @@ CONTEXT_LABELS = {
 }
 
 
+def context_label(name: str) -> str:
+    """A stored context in the reader's language ("from source ABC Moscow" names the source)."""
+    if name.startswith(SOURCE_CONTEXT):
+        return str(_l("from source %(name)s", name=name.removeprefix(SOURCE_CONTEXT)))
+    return str(CONTEXT_LABELS.get(name, name))
+
+
 # How an entry is shown wherever entries are listed (the trail, a prisoner's page, the
 # dashboard): template globals, so the shared macro in templates/audit/_entries.html sees them.
 _HELPERS: dict[str, Callable[..., Any]] = {
@@ -72,7 +80,7 @@ _HELPERS: dict[str, Callable[..., Any]] = {
     ),
     "audit_entity": lambda name: ENTITY_LABELS.get(name, name),
     "audit_action": lambda name: ACTION_LABELS.get(name, name),
-    "audit_context": lambda name: CONTEXT_LABELS.get(name, name),
+    "audit_context": lambda name: context_label(name),
     "audit_field": field_label,
     "audit_value": value_label,
 }

@@ -12,6 +12,7 @@ from ..campaigns.forms import KIND_LABELS
 from ..letterlog.summary import RECENT_DAYS
 from ..mail.forms import RETURN_REASON_LABELS
 from ..paging import page_number
+from ..sources.listing import unreachable_sources
 from . import services
 from .chart import weekly_chart
 
@@ -34,4 +35,6 @@ def overview() -> str:
         kinds=KIND_LABELS,
         address_changes=recent_address_changes(),
         address_change_days=RECENT_ADDRESS_DAYS,
+        # Other groups' lists not read for a week: what they record stops reaching us.
+        unreachable=unreachable_sources(date.today()),
     )

@@ -212,7 +212,9 @@ class Coordinator:
         assert response.status_code in (200, 302), (path, response.status_code)
         return response
 
-    def post(self, path: str, data: dict[str, str], form_on: str | None = None) -> requests.Response:
+    def post(
+        self, path: str, data: dict[str, str], form_on: str | None = None
+    ) -> requests.Response:
         """POST ``data`` with the CSRF token from the page ``form_on`` (default: ``path``)."""
         page = self.http.get(self.base + (form_on or path)).text
         match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)

@@ -3,9 +3,6 @@ the nightly sync whose exit code tells cron to mail its output."""
 
 from __future__ import annotations
 
-import sys
-import types
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import pytest
@@ -15,14 +12,7 @@ from sqlalchemy import func, select
 
 from letters.extensions import db
 from letters.models import AuditEntry, Prisoner, Source, SourceLink
-
-
-@dataclass
-class Report:
-    new_people: int = 0
-    changes: int = 0
-    refused: list[tuple[int, str, str]] = field(default_factory=list)
-    error: str = ""
+from letters.sources.sync import SyncReport as Report
 
 
 @pytest.fixture
@@ -33,9 +23,7 @@ def reports(monkeypatch: pytest.MonkeyPatch) -> dict[str, Report]:
     def sync_source(source: Source) -> Report:
         return by_name.get(source.name, Report())
 
-    module = types.ModuleType("letters.sources.sync")
-    module.sync_source = sync_source  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "letters.sources.sync", module)
+    monkeypatch.setattr("letters.sources.cli.sync_source", sync_source)
     return by_name
 
 

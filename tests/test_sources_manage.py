@@ -10,9 +10,7 @@ database as rows, as a sync would, and stand in for ``sync`` where a page calls 
 from __future__ import annotations
 
 import json
-import sys
 import types
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -44,6 +42,7 @@ from letters.printing.services import envelope_for
 from letters.sources import decisions
 from letters.sources.counts import all_groups, letters_from_all_groups
 from letters.sources.records import Record, local_record
+from letters.sources.sync import SyncReport as Report
 from letters.validation import FieldError
 
 TODAY = date.today()
@@ -142,19 +141,11 @@ def propose(
     return change
 
 
-@dataclass
-class Report:
-    new_people: int = 0
-    changes: int = 0
-    refused: list[tuple[int, str, str]] = field(default_factory=list)
-    error: str = ""
-
-
 @pytest.fixture
 def sync(monkeypatch: pytest.MonkeyPatch) -> types.SimpleNamespace:
-    """Stands in for ``letters.sources.sync`` (no network): ``sync_source`` returns
-    ``calls.report`` and records its sources; ``propose_differences`` proposes a name change
-    when the names differ."""
+    """Stands in for ``sync.sync_source`` behind the page's button (no network; the sync
+    itself is tested against a real server in test_source_sync): returns ``calls.report`` and
+    records its sources."""
     calls = types.SimpleNamespace(synced=[], report=Report())
 
     def sync_source(source: Source) -> Report:
@@ -162,24 +153,7 @@ def sync(monkeypatch: pytest.MonkeyPatch) -> types.SimpleNamespace:
         source.last_attempt_on = TODAY
         return calls.report
 
-    def propose_differences(link: SourceLink, record: Record) -> list[SourceChange]:
-        mine = local_record(link.prisoner)
-        if mine["family_name"] == record["family_name"]:
-            return []
-        return [
-            SourceChange(
-                source_id=link.source_id,
-                remote_id=link.remote_id,
-                prisoner_id=link.prisoner_id,
-                kind=ChangeKind.NAME,
-                new=json.dumps({"family_name": record["family_name"]}),
-            )
-        ]
-
-    module = types.ModuleType("letters.sources.sync")
-    module.sync_source = sync_source  # type: ignore[attr-defined]
-    module.propose_differences = propose_differences  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "letters.sources.sync", module)
+    monkeypatch.setattr("letters.sources.views.sync_source", sync_source)
     return calls
 
 

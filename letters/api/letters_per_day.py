@@ -9,6 +9,7 @@ it on (``GroupSettings.publish_letter_days``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -46,7 +47,7 @@ def letter_days(
             listed.order_by(Prisoner.id).limit(per_page).offset((page_number - 1) * per_page)
         )
     )
-    rows = (
+    rows: Iterable[Any] = (
         db.session.execute(
             select(LetterSent.prisoner_id, LetterSent.sent_on, func.sum(LetterSent.letters))
             .where(

@@ -12,7 +12,7 @@ from ..campaigns.forms import KIND_LABELS
 from ..letterlog.summary import RECENT_DAYS
 from ..mail.forms import RETURN_REASON_LABELS
 from ..paging import page_number
-from ..sources.listing import unreachable_sources
+from ..sources.services import unreachable_sources
 from . import services
 from .chart import weekly_chart
 

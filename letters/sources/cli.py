@@ -15,6 +15,7 @@ from ..extensions import db
 from ..models import Source
 from ..validation import FieldError
 from . import decisions, listing
+from .sync import sync_source
 
 sources = AppGroup("sources", help="Follow other groups' lists and read them.")
 
@@ -61,8 +62,6 @@ def list_command() -> None:
 @click.option("--all", "every", is_flag=True, help="Sync every source followed.")
 def sync_command(source_id: int | None, every: bool) -> None:
     """Read one source's list (by id), or every source's with --all."""
-    from .sync import sync_source
-
     if every == (source_id is not None):
         raise click.UsageError(_("Give a source's id or --all."))
     if every:

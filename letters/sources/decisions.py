@@ -23,6 +23,7 @@ from ..audit.recording import audit_context, source_context
 from ..extensions import db
 from ..facilities.services import find_facility, save_facility
 from ..models import (
+    NOT_WRITABLE,
     ChangeKind,
     Facility,
     Gender,
@@ -41,7 +42,9 @@ from ..prisoners.services import (
     unlist_prisoner,
 )
 from ..validation import FieldError
+from .fetch import normalise_base_url
 from .records import FACILITY_FIELDS, Record, address_key, facility_record
+from .sync import propose_differences
 
 # Text columns of a facility: a record may carry None where the local row wants "".
 _FACILITY_TEXT = frozenset(
@@ -78,8 +81,6 @@ def values_of(change: SourceChange) -> Any:
 def add_source(base_url: str, name: str = "") -> Source:
     """A new source (not committed). Raises ``FieldError`` naming the field for a URL that is
     not one (``fetch.normalise_base_url``'s reason) or one followed already."""
-    from .fetch import normalise_base_url
-
     try:
         url = normalise_base_url(base_url)
     except ValueError as exc:
@@ -141,6 +142,10 @@ def accept(change: SourceChange) -> None:
         elif change.kind == ChangeKind.STATUS:
             prisoner.status = Status(new["status"])
             prisoner.release_date = _day(new.get("release_date"))
+            if prisoner.status in NOT_WRITABLE and prisoner.is_listed:
+                # Released or dead, by the group that writes to them too: off the public list
+                # here, as the source took them off theirs (the page says so beside Accept).
+                unlist_prisoner(prisoner)
         elif change.kind == ChangeKind.NAME:
             _accept_name(prisoner, new)
         elif change.kind == ChangeKind.LANGUAGES:
@@ -382,8 +387,6 @@ def link_by_hand(change: SourceChange, prisoner: Prisoner) -> SourceLink:
     db.session.add(link)
     db.session.delete(change)
     db.session.flush()
-    from .sync import propose_differences
-
     db.session.add_all(propose_differences(link, record))
     db.session.flush()
     return link

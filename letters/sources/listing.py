@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
@@ -17,9 +17,9 @@ from ..extensions import db
 from ..models import ChangeKind, Gender, Prisoner, Source, SourceChange, SourceLink, Status
 from ..paging import Page
 from .records import Record, group_values, local_record
+from .services import UNREACHABLE_AFTER
+from .sync import SyncReport
 
-# A source not read for this long is flagged (docs/feed.md): a week of failed nightly syncs.
-UNREACHABLE_DAYS = 7
 NEW_PEOPLE_PER_PAGE = 50
 
 # The order changes are shown in, and the group each kind's values belong to.
@@ -33,15 +33,10 @@ CHANGE_KINDS = (
 
 
 def is_unreachable(source: Source, today: date) -> bool:
-    """Whether the source has not been read for a week (or never, a week after it was added)."""
+    """Whether the source has not been read for a week (or never, a week after it was added):
+    the rule of ``services.unreachable_sources``, for a source already loaded."""
     last = source.last_success_on or source.added_on
-    return last < today - timedelta(days=UNREACHABLE_DAYS)
-
-
-def unreachable_sources(today: date) -> list[Source]:
-    """Sources not read for a week, for the dashboard's warning."""
-    sources = db.session.scalars(select(Source).order_by(Source.name, Source.id))
-    return [source for source in sources if is_unreachable(source, today)]
+    return last < today - UNREACHABLE_AFTER
 
 
 @dataclass(frozen=True)
@@ -211,20 +206,17 @@ def _namesakes(keys: set[tuple[str, str]]) -> dict[tuple[str, str], list[Prisone
 
 
 # --- a sync's report -----------------------------------------------------------------------------
-# ``sync.sync_source`` returns a report with ``new_people`` and ``changes`` (counts), ``refused``
-# ((remote id, field, message) per item skipped) and ``error`` (why the whole sync failed, or
-# ""). Read with defaults, so a report without one of them still reads.
 
 
-def report_error(report: Any) -> str:
-    return str(getattr(report, "error", "") or "")
+def report_error(report: SyncReport) -> str:
+    return report.error
 
 
-def report_summary(report: Any) -> str:
+def report_summary(report: SyncReport) -> str:
     """ "3 new people, 2 changes, 1 item refused." """
-    new_people = int(getattr(report, "new_people", 0) or 0)
-    changes = int(getattr(report, "changes", 0) or 0)
-    refused = len(getattr(report, "refused", ()) or ())
+    new_people = report.new_people
+    changes = report.changes
+    refused = len(report.refused)
     return " ".join(
         (
             ngettext("%(num)d new person,", "%(num)d new people,", new_people),
@@ -234,7 +226,7 @@ def report_summary(report: Any) -> str:
     )
 
 
-def refusals(report: Any) -> list[str]:
+def refusals(report: SyncReport) -> list[str]:
     """One line per item the sync refused: their id, the field and why."""
     return [
         _(
@@ -243,7 +235,7 @@ def refusals(report: Any) -> list[str]:
             field=field,
             message=message,
         )
-        for remote_id, field, message in getattr(report, "refused", ()) or ()
+        for remote_id, field, message in report.refused
     ]
 
 

@@ -22,6 +22,7 @@ from ..paging import page_number
 from ..validation import FieldError
 from . import counts, decisions, listing
 from .forms import LinkForm, SourceForm, SourceSettingsForm
+from .sync import SyncReport, sync_source
 
 bp = Blueprint("sources", __name__, url_prefix="/manage/sources")
 
@@ -103,8 +104,6 @@ def new_people(source_id: int) -> str:
 @login_required
 def sync(source_id: int) -> Response:
     source = db.get_or_404(Source, source_id)
-    from .sync import sync_source
-
     report = sync_source(source)
     db.session.commit()
     for category, message in report_messages(report):
@@ -112,7 +111,7 @@ def sync(source_id: int) -> Response:
     return redirect(url_for("sources.show", source_id=source.id))
 
 
-def report_messages(report: Any) -> list[tuple[str, str]]:
+def report_messages(report: SyncReport) -> list[tuple[str, str]]:
     """A sync's report as flashed messages: the counts, then each refused item."""
     if listing.report_error(report):
         return [("error", _("The sync failed: %(reason)s", reason=listing.report_error(report)))]

@@ -28,14 +28,23 @@ import pytest
 import requests
 from conftest import PASSWORD, TEST_CONFIG
 from flask import Flask
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
 from letters import create_app
 from letters.auth.services import create_user
 from letters.extensions import db
-from letters.models import Facility, LetterSent, Prisoner, Role, Status
+from letters.models import (
+    AddressHistoryEntry,
+    AuditEntry,
+    Facility,
+    LetterSent,
+    Prisoner,
+    Role,
+    Source,
+    Status,
+)
 from letters.prisoners.services import save_prisoner, transfer_prisoner
 from letters.settings.services import group_settings
 
@@ -178,7 +187,9 @@ def _seed_a(a: Instance) -> dict[str, int]:
         for person in people.values():
             save_prisoner(person)
         db.session.flush()
-        group_settings().publish_letter_days = True
+        settings = group_settings()
+        settings.publish_letter_days = True
+        db.session.add(settings)
         yesterday = date.today() - timedelta(days=1)
         db.session.add(
             LetterSent(
@@ -208,7 +219,7 @@ class Coordinator:
         assert response.status_code == 302, response.text
 
     def get(self, path: str, **params: str) -> requests.Response:
-        response = self.http.get(self.base + path, params=params, allow_redirects=False)
+        response = self.http.get(self.base + path, params=params, allow_redirects=False, timeout=30)
         assert response.status_code in (200, 302), (path, response.status_code)
         return response
 
@@ -216,12 +227,20 @@ class Coordinator:
         self, path: str, data: dict[str, str], form_on: str | None = None
     ) -> requests.Response:
         """POST ``data`` with the CSRF token from the page ``form_on`` (default: ``path``)."""
-        page = self.http.get(self.base + (form_on or path)).text
+        page = self.http.get(self.base + (form_on or path), timeout=30).text
         match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
         assert match, f"no CSRF token on {form_on or path}"
         return self.http.post(
-            self.base + path, data={**data, "csrf_token": match.group(1)}, allow_redirects=False
+            self.base + path,
+            data={**data, "csrf_token": match.group(1)},
+            allow_redirects=False,
+            timeout=30,
         )
+
+
+def _public(instance: Instance, path: str) -> requests.Response:
+    """A visitor's GET: no login, no cookie."""
+    return requests.get(instance.url + path, timeout=30)
 
 
 def _pdf_text(data: bytes) -> str:
@@ -234,3 +253,129 @@ def _b_prisoner_id(b: Instance, family_name: str) -> int:
         found = db.session.scalar(select(Prisoner.id).where(Prisoner.family_name == family_name))
         assert found is not None, f"{family_name} is not on B's list"
         return found
+
+
+def _forms(html: str, action: str) -> list[int]:
+    """Ids in the forms posting to ``/manage/sources/changes/<id>/<action>`` on a page."""
+    return [
+        int(n) for n in re.findall(rf'action="/manage/sources/changes/(\d+)/{action}[?"]', html)
+    ]
+
+
+# --- the test ------------------------------------------------------------------------------------
+
+
+@pytest.mark.commits
+def test_b_follows_a_adopts_three_and_takes_a_transfer_and_a_release(
+    instances: tuple[Instance, Instance],
+) -> None:
+    a, b = instances
+    a_ids = _seed_a(a)
+    coordinator = Coordinator(b)
+
+    # B follows A, from the sources page, and reads A's list.
+    response = coordinator.post(
+        "/manage/sources", {"base_url": a.url + "/", "name": "ABC A"}, form_on="/manage/sources"
+    )
+    assert response.status_code == 302, response.text
+    with b.app.app_context():
+        source_id = db.session.scalar(select(Source.id).where(Source.base_url == a.url))
+    assert source_id is not None
+    page = f"/manage/sources/{source_id}"
+    assert coordinator.post(f"{page}/sync", {}, form_on=page).status_code == 302
+
+    # Three people offered (the unlisted one never crosses); B adopts them all.
+    offers = coordinator.get(f"{page}/new-people").text
+    for name in ("Пчелинцев", "Шишкин", "Walker"):
+        assert name in offers
+    assert "Hidden" not in offers
+    offer_ids = _forms(offers, "adopt")
+    assert len(offer_ids) == 3
+    for change_id in offer_ids:
+        adopted = coordinator.post(
+            f"/manage/sources/changes/{change_id}/adopt", {}, form_on=f"{page}/new-people"
+        )
+        assert adopted.status_code == 302, adopted.text
+    pchelintsev = _b_prisoner_id(b, "Пчелинцев")
+    shishkin = _b_prisoner_id(b, "Шишкин")
+    walker = _b_prisoner_id(b, "Walker")
+    with b.app.app_context():
+        adopted_walker = db.session.get(Prisoner, walker)
+        assert adopted_walker is not None
+        assert adopted_walker.prisoner_number == "A1234BC"
+        assert adopted_walker.facility is not None
+        assert adopted_walker.facility.postal_code == "SW2 5XF"
+        assert db.session.scalar(select(func.count()).select_from(Prisoner)) == 3
+
+    # Letters from all groups: A's seven beside B's none, on B's public profile.
+    profile = _public(b, f"/prisoners/{pchelintsev}").text
+    assert "7 letters from the 2 groups together" in profile
+
+    # A learns of a transfer and a release, as its coordinators record them.
+    with a.app.app_context():
+        karelia = _facility(
+            name="ФКУ ИК-7 УФСИН России по Республике Карелия",
+            street_address="ул. Правды, 9",
+            city="г. Сегежа",
+            country_area="Республика Карелия",
+            postal_code="186420",
+            country_code="RU",
+        )
+        moved = db.session.get(Prisoner, a_ids["pchelintsev"])
+        assert moved is not None
+        transfer_prisoner(moved, karelia)
+        released = db.session.get(Prisoner, a_ids["shishkin"])
+        assert released is not None
+        released.status = Status.RELEASED
+        released.release_date = date.today()
+        db.session.commit()
+
+    # B's next sync proposes both, old → new; nothing is applied yet.
+    assert coordinator.post(f"{page}/sync", {}, form_on=page).status_code == 302
+    with b.app.app_context():
+        waiting = db.session.get(Prisoner, pchelintsev)
+        assert waiting is not None
+        assert waiting.facility is not None
+        assert "Пенз" in waiting.facility.name
+    review = coordinator.get(page).text
+    assert "ФКУ ИК-7 УФСИН России по Республике Карелия" in review
+    assert "Released" in review
+    change_ids = _forms(review, "accept")
+    assert len(change_ids) == 2
+    for change_id in change_ids:
+        accepted = coordinator.post(f"/manage/sources/changes/{change_id}/accept", {}, form_on=page)
+        assert accepted.status_code == 302, accepted.text
+    assert _forms(coordinator.get(page).text, "accept") == []
+
+    # B's envelope for the transferred person prints the new facility, not the old one.
+    envelope = _public(b, f"/prisoners/{pchelintsev}/envelope.pdf?size=DL&from=DE")
+    assert envelope.status_code == 200
+    printed = _pdf_text(envelope.content)
+    assert "ИК-7" in printed
+    assert "186420" in printed
+    assert "Каракозова" not in printed
+
+    # The released person is off B's public list; the others stay.
+    public = _public(b, "/prisoners").text
+    assert "Шишкин" not in public
+    assert "Пчелинцев" in public
+    assert "Walker" in public
+    assert _public(b, f"/prisoners/{shishkin}").status_code == 404
+
+    # Both in B's address history and audit trail, with the source named.
+    with b.app.app_context():
+        history = db.session.scalars(
+            select(AddressHistoryEntry)
+            .where(AddressHistoryEntry.prisoner_id == pchelintsev)
+            .order_by(AddressHistoryEntry.id)
+        ).all()
+        assert [entry.ended_on is None for entry in history] == [False, True]
+        assert "ИК-7" in history[-1].facility_name
+        contexts = set(
+            db.session.scalars(
+                select(AuditEntry.context).where(
+                    AuditEntry.prisoner_id.in_([pchelintsev, shishkin])
+                )
+            )
+        )
+        assert "from source ABC A" in contexts

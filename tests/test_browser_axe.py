@@ -9,6 +9,7 @@ browser context of its own. The phone tests at the end check that pages fit 390 
 
 from __future__ import annotations
 
+import json
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -33,8 +34,22 @@ from letters.campaigns.calls import CallFields, CallSettings, save_call, save_ca
 from letters.campaigns.services import CampaignFields, record_letters, save_campaign
 from letters.extensions import db
 from letters.mail.services import record_return, report_address
-from letters.models import CampaignKind, Gender, LetterTemplate, Phrase, ReturnReason, Role
+from letters.models import (
+    CampaignKind,
+    ChangeKind,
+    Gender,
+    LetterTemplate,
+    Phrase,
+    Prisoner,
+    ReturnReason,
+    Role,
+    Source,
+    SourceChange,
+    SourceLetterDay,
+    SourceLink,
+)
 from letters.settings.services import save_group_settings
+from letters.sources.records import local_record
 
 pytestmark = pytest.mark.commits
 
@@ -55,6 +70,7 @@ class Seeded:
     template: int
     phrase: int
     invitation: str
+    source: int
 
 
 def seed() -> Seeded:
@@ -126,9 +142,79 @@ def seed() -> Seeded:
     phrase = db.session.scalars(db.select(Phrase)).first()
     assert template is not None
     assert phrase is not None
+    source = seed_source(pchelintsev)
     return Seeded(
-        pchelintsev.id, rivera.id, penza.id, campaign.id, template.id, phrase.id, invitation
+        pchelintsev.id,
+        rivera.id,
+        penza.id,
+        campaign.id,
+        template.id,
+        phrase.id,
+        invitation,
+        source.id,
     )
+
+
+def seed_source(linked: Prisoner) -> Source:
+    """A followed group's list not read for ten days (the dashboard flags it), with ``linked``
+    linked to it, a transfer and a release to review, letters it counted, and a new person."""
+    today = date.today()
+    source = Source(
+        base_url="https://abc-moscow.example",
+        name="ABC Moscow",
+        added_on=today - timedelta(days=30),
+        last_success_on=today - timedelta(days=10),
+        last_error="Could not reach the source (https://abc-moscow.example): timed out",
+    )
+    db.session.add(source)
+    db.session.flush()
+    seen = local_record(linked)
+    db.session.add(
+        SourceLink(source_id=source.id, remote_id=41, prisoner_id=linked.id, seen=json.dumps(seen))
+    )
+    karelia = {
+        **(seen["facility"] or {}),
+        "name": "ФКУ ИК-7 УФСИН России по Республике Карелия",
+        "street_address": "ул. Правды, 9",
+        "city": "г. Сегежа",
+        "country_area": "Республика Карелия",
+        "postal_code": "186420",
+    }
+    for kind, old, new in (
+        (
+            ChangeKind.TRANSFER,
+            {"facility": seen["facility"], "unit": ""},
+            {"facility": karelia, "unit": ""},
+        ),
+        (
+            ChangeKind.STATUS,
+            {"status": seen["status"], "release_date": None},
+            {"status": "released", "release_date": today.isoformat()},
+        ),
+    ):
+        db.session.add(
+            SourceChange(
+                source_id=source.id,
+                remote_id=41,
+                prisoner_id=linked.id,
+                kind=kind,
+                old=json.dumps(old),
+                new=json.dumps(new),
+            )
+        )
+    offered = {**seen, "id": 42, "family_name": "Кривов", "given_names": "Олег", "patronymic": ""}
+    db.session.add(
+        SourceChange(
+            source_id=source.id, remote_id=42, kind=ChangeKind.NEW_PERSON, new=json.dumps(offered)
+        )
+    )
+    db.session.add(
+        SourceLetterDay(
+            source_id=source.id, remote_id=41, sent_on=today - timedelta(days=3), letters=4
+        )
+    )
+    db.session.flush()
+    return source
 
 
 @dataclass
@@ -323,6 +409,11 @@ PAGES = [
     Page("audit", "/manage/audit", True, shows="Шакурский"),
     Page("print-pack", "/manage/print/pack", logged_in=True),
     Page("evening-pack", "/manage/print/pack?campaign={campaign}", True, shows="Шакурский"),
+    Page("sources", "/manage/sources", True, shows="ABC Moscow"),
+    Page("add-source-refused", "/manage/sources", True, send_empty),
+    Page("source", "/manage/sources/{source}", True, shows="Карелия"),
+    Page("source-new-people", "/manage/sources/{source}/new-people", True, shows="Кривов"),
+    Page("remove-source", "/manage/sources/{source}/remove", True, shows="ABC Moscow"),
     Page("account", "/account", logged_in=True),
     Page("change-password", "/account/password", logged_in=True),
     Page("second-factor", "/account/second-factor", logged_in=True),

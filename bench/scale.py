@@ -85,6 +85,7 @@ from letters.models import (  # noqa: E402
     Role,
     campaign_prisoners,
 )
+from letters.settings.services import group_settings  # noqa: E402
 
 DAYS_OF_LOG = 730
 EMAIL = "scale-bench@example.org"
@@ -437,7 +438,13 @@ def prepare(target: Target, args: argparse.Namespace, today: date) -> None:
                 select(func.count()).select_from(Prisoner).where(Prisoner.is_listed)
             ),
             "envelopes": len(ids),
+            "prisoners": db.session.scalar(select(func.count()).select_from(Prisoner)),
         }
+        # Followers may read letters per day (issue 16): published, as a group would.
+        settings = group_settings()
+        settings.publish_letter_days = True
+        db.session.add(settings)
+        db.session.commit()
     with app.app_context():
         db.engine.dispose()
 
@@ -574,11 +581,28 @@ class Page:
 def pages(target: Target) -> list[Page]:
     pid = target.facts["prisoner"]
     last = max(1, -(-target.facts["listed"] // PAGE_SIZE))
+    since = (date.today() - timedelta(days=1)).isoformat()
+    feed_last = max(1, -(-target.facts["prisoners"] // 100))
+    letters_last = max(1, -(-target.facts["listed"] // 50))
     return [
         Page("404", "/no-such-page"),
         Page("profile", f"/prisoners/{pid}"),
         Page("write page", f"/prisoners/{pid}/write"),
         Page("API: one prisoner", f"/api/v1/prisoners/{pid}"),
+        # What a following instance reads (issue 16): its first read's pages, a day's changes
+        # (every row was written by the generator today, so "since yesterday" is everyone),
+        # and letters per day, each page grouping only its own people's letters.
+        Page("API: feed page 1", "/api/v1/prisoners?per_page=100"),
+        Page("API: changes since", f"/api/v1/prisoners?per_page=100&updated_since={since}"),
+        Page(
+            "API: changes last page",
+            f"/api/v1/prisoners?per_page=100&page={feed_last}&updated_since={since}",
+        ),
+        Page("API: letters/day page 1", "/api/v1/letters?since=2000-01-01&per_page=50"),
+        Page(
+            "API: letters/day last",
+            f"/api/v1/letters?since=2000-01-01&per_page=50&page={letters_last}",
+        ),
         Page("envelope.pdf", f"/prisoners/{pid}/envelope.pdf?size=DL&from=DE&return=none"),
         Page("/prisoners page 1", "/prisoners"),
         Page("/prisoners last page", f"/prisoners?page={last}"),

@@ -48,18 +48,7 @@ from .sync import propose_differences
 
 # Text columns of a facility: a record may carry None where the local row wants "".
 _FACILITY_TEXT = frozenset(
-    {
-        "name",
-        "label_name",
-        "street_address",
-        "city",
-        "city_area",
-        "country_area",
-        "postal_code",
-        "country_code",
-        "name_line_format",
-        "restrictions",
-    }
+    name for name in FACILITY_FIELDS if Facility.__table__.c[name].type.python_type is str
 )
 
 

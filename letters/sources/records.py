@@ -27,28 +27,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..facilities.services import EDITABLE_FIELDS
 from ..models import Facility, Prisoner
 
 Record = dict[str, Any]
 
-FACILITY_FIELDS = (
-    "name",
-    "label_name",
-    "street_address",
-    "city",
-    "city_area",
-    "country_area",
-    "postal_code",
-    "country_code",
-    "facility_name_first",
-    "name_line_format",
-    "allows_photos",
-    "allows_cards",
-    "allows_paper",
-    "allows_envelopes",
-    "allows_stamps",
-    "restrictions",
-)
+# What a facility carries between groups: all a coordinator edits but the transit notes and
+# days, which are this group's own experience of the post (and kept off the public pages).
+FACILITY_FIELDS = tuple(name for name in EDITABLE_FIELDS if not name.startswith("transit_"))
 # The fields that say where a letter goes: two facilities with these equal are one address.
 ADDRESS_FIELDS = ("name", "street_address", "city", "city_area", "postal_code", "country_code")
 

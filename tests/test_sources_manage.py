@@ -441,15 +441,22 @@ def test_linking_by_hand_proposes_what_differs(
     assert "Give the number shown beside a name" in page
 
 
-def test_unlinking_keeps_the_person_and_drops_their_changes(ctx: None) -> None:
+def test_unlinking_keeps_the_person_drops_their_changes_and_offers_them_again(
+    ctx: None,
+) -> None:
     prisoner = make_prisoner()
     source = make_source()
     made = link(source, prisoner)
     propose(source, prisoner, ChangeKind.LANGUAGES, {"languages": ["de"]})
     decisions.unlink(made)
     assert db.session.scalar(select(func.count()).select_from(SourceLink)) == 0
-    assert db.session.scalar(select(func.count()).select_from(SourceChange)) == 0
     assert db.session.get(Prisoner, prisoner.id) is not None
+    # A sync reads only what changed since the last one: the source's person would never be
+    # offered again unless unlinking offers them, from the record last seen.
+    [offer] = db.session.scalars(select(SourceChange)).all()
+    assert (offer.kind, offer.remote_id, offer.dismissed) == (ChangeKind.NEW_PERSON, 7, False)
+    assert offer.prisoner_id is None
+    assert json.loads(offer.new)["family_name"] == prisoner.family_name
 
 
 # --- sources -------------------------------------------------------------------------------------

@@ -393,14 +393,23 @@ def _refuse_linked_remote(change: SourceChange) -> None:
 
 def unlink(link: SourceLink) -> None:
     """Stop taking this person's changes from the source; the local person stays as is. Their
-    pending changes go; the next sync offers them as a new person again."""
+    pending changes go, and the source's person is offered as new again, from the record last
+    seen: a sync reads only what changed since the last one, so it would not offer them."""
     db.session.execute(
         delete(SourceChange).where(
-            SourceChange.source_id == link.source_id,
-            SourceChange.remote_id == link.remote_id,
-            SourceChange.kind != ChangeKind.NEW_PERSON,
+            SourceChange.source_id == link.source_id, SourceChange.remote_id == link.remote_id
         )
     )
+    seen = json.loads(link.seen or "{}")
+    if isinstance(seen, dict) and seen.get("family_name"):
+        db.session.add(
+            SourceChange(
+                source_id=link.source_id,
+                remote_id=link.remote_id,
+                kind=ChangeKind.NEW_PERSON,
+                new=link.seen,
+            )
+        )
     db.session.delete(link)
     db.session.flush()
 

@@ -57,8 +57,9 @@ def parse_day(value: str) -> date:
 
 
 def birthday(prisoner: Prisoner) -> dict[str, int] | None:
-    """Day and month only: with the year too, the full date of birth would identify a person
-    more than anything the public profile shows."""
+    """Day and month, as the public birthday list shows them. The year is published apart
+    (``birth_year``), as the address lines of a Russian envelope print it: together they say
+    no more than the public pages already do (docs/feed.md)."""
     if prisoner.birth_date is None:
         return None
     return {"month": prisoner.birth_date.month, "day": prisoner.birth_date.day}

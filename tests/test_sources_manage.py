@@ -40,7 +40,7 @@ from letters.models import (
 )
 from letters.printing.services import envelope_for
 from letters.sources import decisions
-from letters.sources.counts import all_groups, letters_from_all_groups
+from letters.sources.counts import all_groups
 from letters.sources.records import Record, local_record
 from letters.sources.sync import SyncReport as Report
 from letters.validation import FieldError
@@ -576,6 +576,10 @@ def test_adopting_on_the_page(client: FlaskClient, auth: AuthActions) -> None:
 # --- letters from all groups ---------------------------------------------------------------------
 
 
+def _letters(prisoner_ids: list[int]) -> dict[int, int]:
+    return {prisoner_id: total.letters for prisoner_id, total in all_groups(prisoner_ids).items()}
+
+
 def test_letters_from_all_groups_sums_ours_and_the_sources(ctx: None) -> None:
     linked, alone = make_prisoner(), make_prisoner()
     moscow, berlin = make_source(), make_source("ABC Berlin", base_url="https://b.example")
@@ -596,14 +600,14 @@ def test_letters_from_all_groups_sums_ours_and_the_sources(ctx: None) -> None:
         row.recorded_on = yesterday
     db.session.flush()
 
-    assert letters_from_all_groups([linked.id, alone.id]) == {linked.id: 2 + 3 + 1 + 5}
+    assert _letters([linked.id, alone.id]) == {linked.id: 2 + 3 + 1 + 5}
     assert all_groups([linked.id])[linked.id].groups == 3
-    assert letters_from_all_groups([]) == {}
+    assert _letters([]) == {}
 
     # Turned off for one source: its letters no longer count.
     berlin.read_letters = False
     db.session.flush()
-    assert letters_from_all_groups([linked.id]) == {linked.id: 2 + 3 + 1}
+    assert _letters([linked.id]) == {linked.id: 2 + 3 + 1}
 
 
 def test_the_profile_shows_letters_from_all_groups_only_when_linked(client: FlaskClient) -> None:
@@ -666,7 +670,7 @@ def test_a_letter_row_is_counted_by_the_public_day(app: Flask) -> None:
     record_letter_sent(prisoner, letters=9, via=SentVia.COORDINATOR)
     db.session.flush()
     assert db.session.scalar(select(func.sum(LetterSent.letters))) == 9
-    assert letters_from_all_groups([prisoner.id]) == {prisoner.id: 1}
+    assert _letters([prisoner.id]) == {prisoner.id: 1}
 
 
 def test_accept_all_of_a_kind_applies_each_and_names_what_it_could_not(

@@ -68,9 +68,3 @@ def all_groups(prisoner_ids: Iterable[int], today: date | None = None) -> dict[i
         prisoner_id: AllGroups(own.get(prisoner_id, 0) + letters, groups + 1)
         for prisoner_id, (letters, groups) in others.items()
     }
-
-
-def letters_from_all_groups(prisoner_ids: Iterable[int]) -> dict[int, int]:
-    """Prisoner id → this group's public count plus the followed groups' letters, for the
-    prisoners linked to a source with letter days (the others have only their own count)."""
-    return {prisoner_id: total.letters for prisoner_id, total in all_groups(prisoner_ids).items()}

@@ -43,7 +43,7 @@ from ..prisoners.services import (
 )
 from ..validation import FieldError
 from .fetch import normalise_base_url
-from .records import FACILITY_FIELDS, Record, address_key, facility_record
+from .records import FACILITY_FIELDS, Record, address_key, facility_record, record_day
 from .sync import propose_differences
 
 # Text columns of a facility: a record may carry None where the local row wants "".
@@ -130,7 +130,7 @@ def accept(change: SourceChange) -> None:
             _accept_transfer(change, prisoner, new)
         elif change.kind == ChangeKind.STATUS:
             prisoner.status = Status(new["status"])
-            prisoner.release_date = _day(new.get("release_date"))
+            prisoner.release_date = record_day(new.get("release_date"))
             if prisoner.status in NOT_WRITABLE and prisoner.is_listed:
                 # Released or dead, by the group that writes to them too: off the public list
                 # here, as the source took them off theirs (the page says so beside Accept).
@@ -198,7 +198,9 @@ def _accept_transfer(change: SourceChange, prisoner: Prisoner, new: Record) -> N
         prisoner.unit = unit
         return
     note = _("Transfer reported by %(source)s", source=source_label(change.source))
-    on = _transfer_day(prisoner, facility, _day(new.get("address_since")) or _seen_since(change))
+    on = _transfer_day(
+        prisoner, facility, record_day(new.get("address_since")) or _seen_since(change)
+    )
     transfer_prisoner(prisoner, facility, on=on, unit=unit, note=note)
 
 
@@ -226,7 +228,7 @@ def _seen_since(change: SourceChange) -> date | None:
     if link is None:
         return None
     seen = json.loads(link.seen or "{}")
-    return _day(seen.get("address_since")) if isinstance(seen, dict) else None
+    return record_day(seen.get("address_since")) if isinstance(seen, dict) else None
 
 
 def _accept_name(prisoner: Prisoner, new: Record) -> None:
@@ -241,15 +243,6 @@ def _accept_name(prisoner: Prisoner, new: Record) -> None:
     if before != [getattr(prisoner, part) for part in parts]:
         # As a form or CSV edit of the name: the name as printed must be checked again.
         prisoner.envelope_name_confirmed = False
-
-
-def _day(value: Any) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        return None
 
 
 # --- facilities ----------------------------------------------------------------------------------
@@ -313,13 +306,13 @@ def adopt(change: SourceChange) -> Prisoner:
             prisoner_number=record.get("prisoner_number") or "",
             unit=record.get("unit") or "",
             status=Status(record.get("status") or Status.PRE_TRIAL.value),
-            release_date=_day(record.get("release_date")),
+            release_date=record_day(record.get("release_date")),
         )
         prisoner.language_codes = list(record.get("languages") or [])
         if record.get("facility"):
             prisoner.facility = facility_for(record["facility"])
         save_prisoner(prisoner)
-        since = _day(record.get("address_since"))
+        since = record_day(record.get("address_since"))
         if prisoner.address_history and since is not None and since <= date.today():
             prisoner.address_history[0].started_on = since
         db.session.add(

@@ -275,11 +275,3 @@ def status_text(values: Record) -> str:
         return str(values.get("status") or "")
     gender = values.get("gender")
     return status_label(status, Gender(gender) if gender in {g.value for g in Gender} else None)
-
-
-def record_day(value: Any) -> date | None:
-    """A record's ISO day as a date, for the ``day`` filter (``None`` for none or nonsense)."""
-    try:
-        return date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None

@@ -25,6 +25,7 @@ unit together, a name is all its parts and the gender that declines it.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from ..facilities.services import EDITABLE_FIELDS
@@ -106,3 +107,12 @@ def same_in_group(a: Record, b: Record, group: str) -> bool:
         elif _fold(a.get(name)) != _fold(b.get(name)):
             return False
     return True
+
+
+def record_day(value: Any) -> date | None:
+    """A record's ISO day (``release_date``, ``address_since``) as a date; ``None`` for none,
+    or for nonsense in a row stored by an older version."""
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None

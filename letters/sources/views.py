@@ -22,6 +22,7 @@ from ..paging import page_number
 from ..validation import FieldError
 from . import counts, decisions, listing
 from .forms import LinkForm, SourceForm, SourceSettingsForm
+from .records import record_day
 from .sync import SyncReport, sync_source
 
 bp = Blueprint("sources", __name__, url_prefix="/manage/sources")
@@ -290,7 +291,7 @@ def source_helpers() -> dict[str, Any]:
         "source_links_of": listing.links_of,
         "source_label": decisions.source_label,
         "record_status": listing.status_text,
-        "record_day": listing.record_day,
+        "record_day": record_day,
         "letters_from_all_groups": lambda prisoner_id: counts.all_groups([prisoner_id]).get(
             prisoner_id
         ),

@@ -23,10 +23,10 @@ from ..validation import (
     check_length,
     check_name_line_format,
     check_single_line,
-    iso_639_1_codes,
     parse_birth,
     parse_date,
     parse_gender,
+    parse_languages,
     parse_release_date,
     parse_status,
 )
@@ -34,8 +34,6 @@ from .records import Record
 
 #: Ids are stored as BigInteger: anything larger cannot be a row's id.
 MAX_REMOTE_ID = 2**63 - 1
-#: Facility restrictions are a Text column; a source's long text is bounded here.
-RESTRICTIONS_LENGTH = 2000
 
 # A tag, a closing tag, a comment, a doctype or processing instruction: "<b>", "</a>",
 # "<img src=x onerror=…>", "<!--", "<?xml". "<3" or "a < b" are not tags and pass.
@@ -135,7 +133,7 @@ def _object(raw: dict[str, Any], key: str, *, required: bool = False) -> dict[st
 def _text(
     raw: dict[str, Any],
     key: str,
-    limit: str | int,
+    limit: str,
     *,
     where: str = "",
     required: bool = False,
@@ -151,17 +149,7 @@ def _text(
     if required and not value:
         raise ItemError(field, str(_l("Required.")))
     try:
-        if isinstance(limit, int):
-            if len(value) > limit:
-                raise FieldError(
-                    _l(
-                        "Too long: %(length)s characters, at most %(limit)s.",
-                        length=len(value),
-                        limit=limit,
-                    )
-                )
-        else:
-            check_length(value, limit)
+        check_length(value, limit)
         if _UNSTORABLE.search(value):
             # JSON can spell them ("\\ud800"); the database cannot store them, nobody means them.
             raise FieldError(_l("Contains a NUL character or an unpaired surrogate."))
@@ -253,32 +241,21 @@ def _languages(raw: dict[str, Any]) -> list[str]:
         return []
     if not isinstance(value, list):
         raise ItemError("languages", str(_l("Expected a list.")))
-    known = iso_639_1_codes()
     codes: list[str] = []
     for entry in value:
         # The feed gives {"code", "name"}; a bare code is taken too.
         code = entry.get("code") if isinstance(entry, dict) else entry
         if not isinstance(code, str):
             raise ItemError("languages", str(_l("Expected language codes.")))
-        code = code.strip().lower()
-        if code not in known:
-            raise ItemError(
-                "languages",
-                str(
-                    _l(
-                        "Unknown language code(s): %(codes)s. Use ISO 639-1 codes such as ru, "
-                        "be, en, de, separated by “;”.",
-                        codes=code[:20],
-                    )
-                ),
-            )
         codes.append(code)
-    codes = list(dict.fromkeys(codes))
+    text = " ".join(codes)
     try:
-        check_length(" ".join(codes), "short")  # Prisoner.languages holds them space-separated
+        # Bounded first (Prisoner.languages holds the codes space-separated), so an unknown
+        # code of a hundred kilobytes is not quoted back; then checked as a form's or a file's.
+        check_length(text, "short")
+        return parse_languages(text)
     except FieldError as exc:
         raise ItemError("languages", str(exc)) from None
-    return codes
 
 
 # --- the facility -------------------------------------------------------------------------------
@@ -309,7 +286,9 @@ def _facility(raw: dict[str, Any]) -> Record | None:
     for key in ("city", "city_area", "country_area"):
         record[key] = _text(value, key, "short", where=where)
     record["postal_code"] = _text(value, "postal_code", "postal_code", where=where)
-    record["country_code"] = _text(value, "country_code", 20, where=where).upper()
+    # Bounded as any short cell, so a long value is refused before it reaches a message; the
+    # address check then says whether it is a country.
+    record["country_code"] = _text(value, "country_code", "short", where=where).upper()
     first = value.get("facility_name_first")
     if first is not None and not isinstance(first, bool):
         raise ItemError(where + "facility_name_first", str(_l("Expected true, false or null.")))
@@ -330,7 +309,7 @@ def _facility(raw: dict[str, Any]) -> Record | None:
             raise ItemError(f"{where}mail_rules.{key}", str(_l("Expected true, false or null.")))
         record[name] = allowed
     record["restrictions"] = _text(
-        rules, "restrictions", RESTRICTIONS_LENGTH, where=where + "mail_rules.", single_line=False
+        rules, "restrictions", "note", where=where + "mail_rules.", single_line=False
     )
     return _checked_address(record)
 

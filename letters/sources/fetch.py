@@ -19,6 +19,8 @@ import json
 import re
 import time
 from contextlib import suppress
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -40,10 +42,9 @@ _CHUNK = 64 * 1024
 _ERROR_BYTES = 16 * 1024
 
 
+@cache
 def _user_agent() -> str:
-    # The source's logs then say who reads them, and which version asked.
-    from importlib.metadata import PackageNotFoundError, version
-
+    # The source's logs then say who reads them, and which version asked (looked up once).
     try:
         return f"letters/{version('letters')}"
     except PackageNotFoundError:  # run from a checkout that was never installed
